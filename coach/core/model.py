@@ -190,7 +190,7 @@ class DosageOverride(BaseModel):
     load: str | None = Field(None, max_length=80)
 
     def apply_to(self, base: Dosage) -> Dosage:
-        changes = self.model_dump(exclude_unset=True)
+        changes = self.model_dump(include=set(DosageOverride.model_fields), exclude_unset=True)
         return Dosage.model_validate(base.model_dump() | changes)
 
 

@@ -1,0 +1,208 @@
+"""The ``coach`` command line: validate, list and plan without opening a window.
+
+Qt is imported only by the commands that need it (the GUI, the contact
+sheet), so checking a folder of routine files stays fast and works on a
+machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coach import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="Coach: guided home exercise for lumbar spinal stenosis. "
+        "Without a command, the app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the database and own routines here (default: the platform's "
+        "app-data folder; the COACH_DATA_DIR environment variable also works)",
+    )
+    parser.add_argument(
+        "--smoke", action="store_true",
+        help="start the app, wait until its window is shown, and exit 0 (for CI)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the app (the default)")
+
+    val = sub.add_parser("validate", help="check routine and exercise files or folders")
+    val.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    lst = sub.add_parser("list", help="list exercises and routines")
+    lst.add_argument("--json", action="store_true", help="machine-readable output")
+    lst.add_argument("--lang", choices=("en", "de"), default="en")
+
+    plan = sub.add_parser("plan", help="show a routine's steps and total time")
+    plan.add_argument("routine", metavar="ROUTINE", help="a routine id or a routine file")
+    plan.add_argument("--json", action="store_true", help="machine-readable output")
+    plan.add_argument("--lang", choices=("en", "de"), default="en")
+    plan.add_argument(
+        "--walking-test", type=float, metavar="SECONDS",
+        help="time to first symptoms from your walking test (sets walking bouts)",
+    )
+
+    fig = sub.add_parser("figures", help="render the illustrations or a contact sheet")
+    fig.add_argument("--render", type=Path, metavar="DIR", help="write every SVG into DIR")
+    fig.add_argument("--sheet", type=Path, metavar="PNG", help="write a contact sheet image")
+
+    sub.add_parser("schema", help="write the JSON Schemas into docs/schema/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "gui"
+    if command == "gui":
+        from coach.app import run
+
+        return run(data_dir=args.data_dir, smoke=args.smoke)
+    handler = {
+        "validate": _validate,
+        "list": _list,
+        "plan": _plan,
+        "figures": _figures,
+        "schema": _schema,
+    }[command]
+    try:
+        return handler(args)
+    except BrokenPipeError:  # `coach list | head` is fine
+        return 0
+
+
+def _paths(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from coach.core.paths import resolve
+
+    return resolve(args.data_dir)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from coach.core.library import validate
+
+    count, problems = validate(_paths(args), args.paths)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {count} file(s).", file=sys.stderr)
+        return 1
+    print(f"{count} file(s) valid.", file=sys.stderr)
+    return 0
+
+
+def _load_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from coach.core.library import Library
+
+    lib = Library.load(_paths(args))
+    for problem in lib.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return lib
+
+
+def _list(args: argparse.Namespace) -> int:
+    from coach.core.plan import build_plan
+
+    lib = _load_library(args)
+    lang = args.lang
+    exercises = [
+        {
+            "id": ex.id,
+            "title": ex.title.get(lang),
+            "category": ex.category.value,
+            "lumbar_extension": ex.lumbar_extension,
+            "tags": [t.value for t in ex.tags],
+            "origin": lib.origin("exercise", ex.id),
+        }
+        for cat in lib.by_category(include_extension=True).values()
+        for ex in cat
+    ]
+    routines = []
+    for routine in sorted(lib.routines.values(), key=lambda r: r.id):
+        try:
+            total = build_plan(routine, lib.exercises).total_seconds
+        except KeyError:
+            total = None
+        routines.append(
+            {
+                "id": routine.id,
+                "title": routine.title.get(lang),
+                "total_seconds": total,
+                "exercises": routine.exercise_ids(),
+                "origin": lib.origin("routine", routine.id),
+            }
+        )
+    if args.json:
+        print(json.dumps({"exercises": exercises, "routines": routines}, ensure_ascii=False, indent=2))
+        return 0
+    print("Routines")
+    for r in routines:
+        minutes = f"{round(r['total_seconds'] / 60)} min" if r["total_seconds"] else "?"
+        print(f"  {r['id']:<22} {minutes:>7}  {r['title']}")
+    print("\nExercises")
+    for e in exercises:
+        flag = "  (arches the back: clinician only)" if e["lumbar_extension"] else ""
+        print(f"  {e['id']:<5} {e['category']:<14} {e['title']}{flag}")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from coach.core.files import FileProblems
+    from coach.core.plan import build_plan
+
+    lib = _load_library(args)
+    try:
+        routine = lib.routine_from(args.routine)
+    except FileProblems as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(f"coach plan: {exc.args[0]}", file=sys.stderr)
+        return 1
+    plan = build_plan(routine, lib.exercises, walking_test_s=args.walking_test)
+    if args.json:
+        print(json.dumps(plan.to_json_dict(args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(plan.format_timeline(args.lang))
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    if not args.render and not args.sheet:
+        print("coach figures: give --render DIR and/or --sheet PNG", file=sys.stderr)
+        return 2
+    if args.render:
+        from coach.core.figures import render_all
+
+        written = render_all(args.render)
+        print(f"{len(written)} illustration(s) written to {args.render}", file=sys.stderr)
+    if args.sheet:
+        from coach.sheets.contact_sheet import render_contact_sheet
+
+        lib = _load_library(args)
+        titles = {ex.id: ex.title.get("en") for ex in lib.exercises.values()}
+        render_contact_sheet(args.sheet, titles)
+        print(f"contact sheet written to {args.sheet}", file=sys.stderr)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from coach.core.schema import write_schemas
+
+    root = Path(__file__).resolve().parent.parent / "docs" / "schema"
+    for path in write_schemas(root):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""JSON Schemas for the file format, generated from the model.
+
+Shipped in ``docs/schema/`` so that editors (VS Code's YAML extension, for
+example) can check a routine file while a physiotherapist types it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from coach.core.model import FORMAT_VERSION, Exercise, Routine
+
+SCHEMAS: dict[str, type[Exercise] | type[Routine]] = {
+    "exercise": Exercise,
+    "routine": Routine,
+}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    model = SCHEMAS[kind]
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://coach.example/schema/{kind}-v{FORMAT_VERSION}.json"
+    schema["title"] = f"Coach {kind} file, format {FORMAT_VERSION}"
+    return schema
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    from coach.core.files import write_text_atomic
+
+    written = []
+    for kind in SCHEMAS:
+        path = folder / f"{kind}.schema.json"
+        write_text_atomic(path, schema_text(kind))
+        written.append(path)
+    return written

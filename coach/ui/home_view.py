@@ -1,0 +1,239 @@
+"""The home view (the routines to start) and a routine's overview page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.library import Library
+from coach.core.model import Dosage, Routine, RoutineItem
+from coach.ui.i18n import T
+from coach.ui.widgets import FigureView, button, card, clear_layout, label
+
+DAY_NAMES = {
+    "mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun",
+}
+
+
+def routine_seconds(routine: Routine, library: Library) -> float | None:
+    from coach.core.plan import build_plan
+
+    try:
+        return build_plan(routine, library.exercises).total_seconds
+    except (KeyError, ValueError):
+        return None
+
+
+def minutes_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return T("about {n} minutes").format(n=max(1, round(seconds / 60)))
+
+
+def schedule_text(routine: Routine, lang: str) -> str:
+    sched = routine.schedule
+    if sched.text is not None:
+        return sched.text.get(lang)
+    days = T("every day") if len(sched.days) == 7 else ", ".join(T(DAY_NAMES[d]) for d in sched.days)
+    times = "" if sched.times_per_day == 1 else T(", {n} times a day").format(n=sched.times_per_day)
+    return days + times
+
+
+def item_dose_text(item: RoutineItem, base: Dosage) -> str:
+    d = item.apply_to(base)
+    if d.walk is not None:
+        return T("{bouts} walks with rests in between").format(bouts=d.walk.bouts)
+    if d.duration_s:
+        text = T("{n} minutes").format(n=max(1, round(d.duration_s / 60)))
+    else:
+        text = T("{n} times").format(n=d.reps)
+        if d.hold_s:
+            text += ", " + T("hold {n} s").format(n=round(d.hold_s))
+        if d.sets > 1:
+            text = T("{sets} sets of {rest}").format(sets=d.sets, rest=text)
+    if d.side.value == "both":
+        text += ", " + T("each side")
+    return text
+
+
+def _scrolling(parent: QWidget) -> QVBoxLayout:
+    outer = QVBoxLayout(parent)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    outer.addWidget(scroll)
+    body = QWidget()
+    scroll.setWidget(body)
+    layout = QVBoxLayout(body)
+    layout.setContentsMargins(32, 24, 32, 32)
+    layout.setSpacing(16)
+    return layout
+
+
+class HomeView(QWidget):
+    start_requested = Signal(str)
+    details_requested = Signal(str)
+    check_requested = Signal()
+
+    def __init__(
+        self,
+        library: Library,
+        lang: str = "en",
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._lang = lang
+        self._today = today
+        self._layout = _scrolling(self)
+        self.routine_order: list[str] = []
+        self.refresh()
+
+    def set_language(self, lang: str) -> None:
+        self._lang = lang
+        self.refresh()
+
+    def refresh(self, routines: list[Routine] | None = None) -> None:
+        lang = self._lang
+        layout = self._layout
+        clear_layout(layout)
+        hour = dt.datetime.now().hour
+        greeting = T("Good morning") if hour < 12 else T("Good afternoon") if hour < 18 else T("Good evening")
+        layout.addWidget(label(greeting, "h1"))
+        layout.addWidget(label(T("Choose a routine and press Start. Coach will guide you step by step."), "muted"))
+
+        check_row = QHBoxLayout()
+        check = button(T("Check warning signs"), accessible=T("Check warning signs"))
+        check.setToolTip(T("Something new or worse than usual? Check here first."))
+        check.clicked.connect(self.check_requested)
+        check_row.addWidget(check)
+        check_row.addStretch(1)
+        layout.addLayout(check_row)
+
+        layout.addWidget(label(T("Your routines"), "h2"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(16)
+        if routines is None:
+            routines = sorted(self._library.routines.values(), key=_builtin_order)
+        self.routine_order = [r.id for r in routines]
+        for n, routine in enumerate(routines):
+            grid.addWidget(self._routine_card(routine, lang), n // 2, n % 2)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        layout.addWidget(
+            label(
+                T(
+                    "Coach does not replace your doctor or physiotherapist. Stop if pain "
+                    "spreads, or if you feel dizzy or short of breath."
+                ),
+                "muted",
+            )
+        )
+
+    def _routine_card(self, routine: Routine, lang: str) -> QWidget:
+        frame, box = card()
+        frame.setObjectName(f"routine-{routine.id}")
+        box.addWidget(label(routine.title.get(lang), "h2"))
+        facts = [minutes_text(routine_seconds(routine, self._library)),
+                 T("{n} exercises").format(n=len(routine.items)),
+                 schedule_text(routine, lang)]
+        box.addWidget(label(" · ".join(f for f in facts if f), "muted"))
+        box.addWidget(label(routine.description.get(lang)))
+        row = QHBoxLayout()
+        start = button(T("Start"), "primary", accessible=T("Start {title}").format(title=routine.title.get(lang)))
+        start.setObjectName(f"start-{routine.id}")
+        start.clicked.connect(lambda _=False, i=routine.id: self.start_requested.emit(i))
+        more = button(T("See the exercises"), accessible=T("See the exercises of {title}").format(title=routine.title.get(lang)))
+        more.clicked.connect(lambda _=False, i=routine.id: self.details_requested.emit(i))
+        row.addWidget(start)
+        row.addWidget(more)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(1)
+        return frame
+
+
+_BUILTIN_ORDER = ["daily-relief", "chair-counter", "strength", "balance-legs", "posture-daily",
+                  "walking", "gentle-day"]
+
+
+def _builtin_order(routine: Routine) -> tuple[int, str]:
+    try:
+        return (_BUILTIN_ORDER.index(routine.id), routine.id)
+    except ValueError:
+        return (len(_BUILTIN_ORDER), routine.id)
+
+
+class RoutineView(QWidget):
+    start_requested = Signal(str)
+    exercise_requested = Signal(str)
+    back_requested = Signal()
+
+    def __init__(self, library: Library, lang: str = "en", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._lang = lang
+        self.routine: Routine | None = None
+        self._layout = _scrolling(self)
+
+    def set_language(self, lang: str) -> None:
+        self._lang = lang
+        if self.routine is not None:
+            self.show_routine(self.routine)
+
+    def show_routine(self, routine: Routine) -> None:
+        self.routine = routine
+        lang = self._lang
+        layout = self._layout
+        clear_layout(layout)
+        top = QHBoxLayout()
+        back = button(T("← Back"), accessible=T("Back to the routines"))
+        back.clicked.connect(self.back_requested)
+        top.addWidget(back)
+        top.addStretch(1)
+        start = button(T("Start"), "primary", accessible=T("Start {title}").format(title=routine.title.get(lang)))
+        start.clicked.connect(lambda: self.start_requested.emit(routine.id))
+        top.addWidget(start)
+        layout.addLayout(top)
+        layout.addWidget(label(routine.title.get(lang), "h1"))
+        facts = [minutes_text(routine_seconds(routine, self._library)), schedule_text(routine, lang)]
+        layout.addWidget(label(" · ".join(f for f in facts if f), "muted"))
+        layout.addWidget(label(routine.description.get(lang)))
+        for n, item in enumerate(routine.items, start=1):
+            ex = self._library.exercises.get(item.exercise)
+            if ex is None:
+                continue
+            frame, box = card()
+            row = QHBoxLayout()
+            picture = FigureView(minimum=QSize(160, 120))
+            picture.setMaximumWidth(220)
+            picture.set_file(self._library.illustration(ex.id, "end"))
+            row.addWidget(picture)
+            text = QVBoxLayout()
+            text.addWidget(label(f"{n}. {ex.title.get(lang)}", "h2"))
+            text.addWidget(label(item_dose_text(item, ex.dosage)))
+            text.addWidget(label("✓ " + ex.cue.get(lang)))
+            if item.note:
+                text.addWidget(label(item.note.get(lang), "muted"))
+            more = button(T("How to do it"), accessible=T("How to do {title}").format(title=ex.title.get(lang)))
+            more.clicked.connect(lambda _=False, i=ex.id: self.exercise_requested.emit(i))
+            line = QHBoxLayout()
+            line.addWidget(more)
+            line.addStretch(1)
+            text.addLayout(line)
+            row.addLayout(text, 1)
+            box.addLayout(row)
+            layout.addWidget(frame)
+        layout.addStretch(1)

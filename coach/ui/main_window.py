@@ -1,0 +1,176 @@
+"""The main window: a navigation column and the page it shows.
+
+Pages other than Home are built the first time they are opened, which keeps
+start-up quick (the library page renders a thumbnail for every exercise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.library import Library
+from coach.core.paths import Paths
+from coach.core.settings import Preferences
+from coach.ui.i18n import T
+from coach.ui.widgets import button, label
+
+
+class MainWindow(QMainWindow):
+    preferences_changed = Signal(object)
+
+    PAGES = ("home", "exercises", "settings")
+
+    def __init__(self, paths: Paths, library: Library, prefs: Preferences) -> None:
+        super().__init__()
+        self.paths = paths
+        self.library = library
+        self.prefs = prefs
+        self.setWindowTitle("Coach")
+        self.resize(1180, 820)
+        self.setMinimumSize(760, 560)
+        self.pages: dict[str, QWidget] = {}
+        self._nav_buttons: dict[str, QPushButton] = {}
+        self._build()
+        for n, name in enumerate(self.PAGES, start=1):
+            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), self)
+            shortcut.activated.connect(lambda name=name: self.show_page(name))
+
+    # -- structure -----------------------------------------------------------
+    def _build(self) -> None:
+        self.pages.clear()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        nav = QWidget()
+        nav.setObjectName("nav")
+        nav.setFixedWidth(max(230, int(230 * self.prefs.text_scale / 100)))
+        column = QVBoxLayout(nav)
+        column.setContentsMargins(12, 20, 12, 20)
+        column.setSpacing(8)
+        title = label("Coach", "h1", wrap=False)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(title)
+        group = QButtonGroup(self)
+        names = {"home": T("Home"), "exercises": T("Exercises"), "settings": T("Settings")}
+        for name in self.PAGES:
+            nav_button = button(names[name], "nav")
+            nav_button.setCheckable(True)
+            nav_button.setObjectName(f"nav-{name}")
+            nav_button.clicked.connect(lambda _=False, n=name: self.show_page(n))
+            group.addButton(nav_button)
+            self._nav_buttons[name] = nav_button
+            column.addWidget(nav_button)
+        column.addStretch(1)
+        row.addWidget(nav)
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.show_page("home")
+
+    def page(self, name: str) -> QWidget:
+        if name not in self.pages:
+            widget = self._factories()[name]()
+            self.pages[name] = widget
+            self.stack.addWidget(widget)
+        return self.pages[name]
+
+    def _factories(self) -> dict[str, Callable[[], QWidget]]:
+        return {
+            "home": self._make_home,
+            "exercises": self._make_library,
+            "exercise": self._make_exercise,
+            "routine": self._make_routine,
+            "settings": self._make_settings,
+        }
+
+    def show_page(self, name: str) -> QWidget:
+        widget = self.page(name)
+        self.stack.setCurrentWidget(widget)
+        nav_name = {"exercise": "exercises", "routine": "home"}.get(name, name)
+        if nav_name in self._nav_buttons:
+            self._nav_buttons[nav_name].setChecked(True)
+        return widget
+
+    @property
+    def current_page(self) -> str:
+        current = self.stack.currentWidget()
+        return next((n for n, w in self.pages.items() if w is current), "")
+
+    # -- pages ---------------------------------------------------------------
+    def _make_home(self) -> QWidget:
+        from coach.ui.home_view import HomeView
+
+        view = HomeView(self.library, self.prefs.language)
+        view.start_requested.connect(self.start_routine)
+        view.details_requested.connect(self.open_routine)
+        return view
+
+    def _make_library(self) -> QWidget:
+        from coach.ui.library_view import LibraryView
+
+        view = LibraryView(self.library, self.prefs.language)
+        view.exercise_activated.connect(self.open_exercise)
+        return view
+
+    def _make_exercise(self) -> QWidget:
+        from coach.ui.exercise_view import ExerciseView
+
+        view = ExerciseView(self.library, self.prefs.language)
+        view.exercise_requested.connect(self.open_exercise)
+        view.back_requested.connect(lambda: self.show_page("exercises"))
+        return view
+
+    def _make_routine(self) -> QWidget:
+        from coach.ui.home_view import RoutineView
+
+        view = RoutineView(self.library, self.prefs.language)
+        view.start_requested.connect(self.start_routine)
+        view.exercise_requested.connect(self.open_exercise)
+        view.back_requested.connect(lambda: self.show_page("home"))
+        return view
+
+    def _make_settings(self) -> QWidget:
+        from coach.ui.settings_view import SettingsView
+
+        view = SettingsView(self.prefs)
+        view.preferences_changed.connect(self.preferences_changed)
+        return view
+
+    # -- actions ---------------------------------------------------------------
+    def open_exercise(self, exercise_id: str) -> None:
+        view = self.page("exercise")
+        view.show_exercise(exercise_id)  # type: ignore[attr-defined]
+        self.show_page("exercise")
+
+    def open_routine(self, routine_id: str) -> None:
+        view = self.page("routine")
+        view.show_routine(self.library.routines[routine_id])  # type: ignore[attr-defined]
+        self.show_page("routine")
+
+    def start_routine(self, routine_id: str) -> None:
+        self.open_routine(routine_id)
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Rebuild the pages when the language changes; the style sheet does the rest."""
+        language_changed = prefs.language != self.prefs.language
+        self.prefs = prefs
+        if language_changed:
+            current = self.current_page
+            self._build()  # replacing the central widget deletes the old pages
+            self.show_page(current if current in self.PAGES else "settings")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        event.accept()

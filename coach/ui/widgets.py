@@ -1,0 +1,126 @@
+"""Small building blocks shared by the views: labels with roles, cards, pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
+
+
+def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:
+    widget = QPushButton(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setAccessibleName(accessible or text.replace("&", ""))
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    return widget
+
+
+def card() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(20, 16, 20, 16)
+    layout.setSpacing(10)
+    return frame, layout
+
+
+def clear_layout(layout: QVBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())  # type: ignore[arg-type]
+
+
+class FigureView(QWidget):
+    """An illustration drawn to fit; a neutral placeholder if the picture is missing.
+
+    A missing or broken picture must never stop a session or a page, so this
+    widget only ever degrades to the placeholder.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, minimum: QSize | None = None) -> None:
+        super().__init__(parent)
+        self._renderer = QSvgRenderer(self)
+        self._valid = False
+        self.setMinimumSize(minimum or QSize(160, 120))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Illustration")
+
+    @property
+    def valid(self) -> bool:
+        return self._valid
+
+    def set_file(self, path: Path | None) -> None:
+        if path is None or not path.is_file():
+            self._valid = False
+        else:
+            self._valid = self._renderer.load(str(path)) and self._renderer.isValid()
+        self.update()
+
+    def set_svg(self, svg: str | bytes) -> None:
+        data = svg.encode("utf-8") if isinstance(svg, str) else svg
+        self._valid = self._renderer.load(QByteArray(data)) and self._renderer.isValid()
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(400, 300)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return int(width * 0.75)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = QRectF(self.rect()).adjusted(2, 2, -2, -2)
+        if self._valid:
+            size = self._renderer.defaultSize()
+            ratio = size.width() / size.height() if size.height() else 4 / 3
+            w = min(area.width(), area.height() * ratio)
+            h = w / ratio
+            target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+            self._renderer.render(painter, target)
+        else:
+            self._paint_placeholder(painter, area)
+        painter.end()
+
+    @staticmethod
+    def _paint_placeholder(painter: QPainter, area: QRectF) -> None:
+        painter.setPen(QPen(QColor("#b5b1a7"), 2, Qt.PenStyle.DashLine))
+        painter.setBrush(QColor("#efece5"))
+        painter.drawRoundedRect(area, 12, 12)
+        # A plain head-and-shoulders outline: says "picture of a person goes here".
+        s = min(area.width(), area.height()) / 4
+        cx, cy = area.center().x(), area.center().y()
+        painter.setPen(QPen(QColor("#9d998f"), 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(cx - s / 3, cy - s, 2 * s / 3, 2 * s / 3))
+        body = QPainterPath()
+        body.moveTo(cx - s * 0.8, cy + s * 0.9)
+        body.quadTo(cx, cy - s * 0.5, cx + s * 0.8, cy + s * 0.9)
+        painter.drawPath(body)
