@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
         "app-data folder; the COACH_DATA_DIR environment variable also works)",
     )
     parser.add_argument(
-        "--smoke", action="store_true",
+        "--smoke",
+        action="store_true",
         help="start the app, wait until its window is shown, and exit 0 (for CI)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -48,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="machine-readable output")
     plan.add_argument("--lang", choices=("en", "de"), default="en")
     plan.add_argument(
-        "--walking-test", type=float, metavar="SECONDS",
+        "--walking-test",
+        type=float,
+        metavar="SECONDS",
         help="time to first symptoms from your walking test (sets walking bouts)",
     )
 
@@ -141,7 +144,9 @@ def _list(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        print(json.dumps({"exercises": exercises, "routines": routines}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"exercises": exercises, "routines": routines}, ensure_ascii=False, indent=2)
+        )
         return 0
     print("Routines")
     for r in routines:

@@ -9,8 +9,6 @@ any text editor.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from coach.core.atomic import write_text_atomic
 from coach.core.model import FORMAT_VERSION, Exercise, Routine
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -98,9 +97,12 @@ def _locate(node: yaml.Node, loc: tuple[str | int, ...]) -> tuple[int, int]:
                 if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
         if child is None:
             break
         node = child
@@ -169,7 +171,10 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
             raise FileProblems(
                 [
                     Problem(
-                        path, 1, 1, "",
+                        path,
+                        1,
+                        1,
+                        "",
                         f"the file is {size // 1024} KiB; files over "
                         f"{MAX_FILE_BYTES // 1024} KiB are refused",
                     )
@@ -177,7 +182,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise FileProblems([Problem(path, 1, 1, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise FileProblems(
+            [Problem(path, 1, 1, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
     text = _decode(path, raw)
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -188,7 +195,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
         ctx = exc.context_mark
         if exc.context and ctx and mark and ctx.line != mark.line:
             what += f" ({exc.context} that starts at line {ctx.line + 1}, column {ctx.column + 1})"
-        raise FileProblems([Problem(path, line, column, "", f"YAML syntax error: {what}")]) from None
+        raise FileProblems(
+            [Problem(path, line, column, "", f"YAML syntax error: {what}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise FileProblems([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
     if root is None:
@@ -198,8 +207,13 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
             [Problem(path, 1, 1, "", "the file expands to too much data (nested aliases); refused")]
         )
     duplicates = [
-        Problem(path, k.start_mark.line + 1, k.start_mark.column + 1, str(k.value),
-                "this key appears twice in the same block")
+        Problem(
+            path,
+            k.start_mark.line + 1,
+            k.start_mark.column + 1,
+            str(k.value),
+            "this key appears twice in the same block",
+        )
         for k in _duplicate_keys(root)
     ]
     if duplicates:
@@ -228,7 +242,9 @@ def _check_version(path: Path, data: dict[str, Any], root: yaml.Node) -> dict[st
     version = data.get("format_version")
     line, column = _locate(root, ("format_version",))
     if version is None:
-        raise FileProblems([Problem(path, line, column, "format_version", "required field is missing")])
+        raise FileProblems(
+            [Problem(path, line, column, "format_version", "required field is missing")]
+        )
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise FileProblems(
             [Problem(path, line, column, "format_version", "must be a whole number such as 1")]
@@ -237,7 +253,10 @@ def _check_version(path: Path, data: dict[str, Any], root: yaml.Node) -> dict[st
         raise FileProblems(
             [
                 Problem(
-                    path, line, column, "format_version",
+                    path,
+                    line,
+                    column,
+                    "format_version",
                     f"this file was made for a newer Coach (format {version}); this Coach "
                     f"reads up to format {FORMAT_VERSION}. Please update Coach.",
                 )
@@ -266,9 +285,7 @@ def load_document(path: Path) -> Loaded:
         model = Routine
     else:
         line, column = _locate(root, ("kind",))
-        raise FileProblems(
-            [Problem(path, line, column, "kind", "must be 'exercise' or 'routine'")]
-        )
+        raise FileProblems([Problem(path, line, column, "kind", "must be 'exercise' or 'routine'")])
     try:
         document = model.model_validate(data)
     except ValidationError as exc:
@@ -286,21 +303,6 @@ def dump_document(document: Document) -> str:
     """YAML text for a document: readable, stable key order, no defaults left out."""
     data = document.model_dump(mode="json", exclude_none=True)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_document(document: Document, path: Path) -> None:

@@ -122,15 +122,19 @@ class Library:
             variant = getattr(ex, name)
             if variant and variant.exercise and variant.exercise not in self.exercises:
                 problems.append(
-                    loaded.problem((name, "exercise"),
-                                   unknown_exercise_message(variant.exercise, self.exercises))
+                    loaded.problem(
+                        (name, "exercise"),
+                        unknown_exercise_message(variant.exercise, self.exercises),
+                    )
                 )
         if ex.dosage.walk and ex.dosage.walk.break_exercise:
             wanted = ex.dosage.walk.break_exercise
             if wanted not in self.exercises:
                 problems.append(
-                    loaded.problem(("dosage", "walk", "break_exercise"),
-                                   unknown_exercise_message(wanted, self.exercises))
+                    loaded.problem(
+                        ("dosage", "walk", "break_exercise"),
+                        unknown_exercise_message(wanted, self.exercises),
+                    )
                 )
         for frame in ("start", "end", "avoid"):
             ref = getattr(ex.illustrations, frame)
@@ -149,8 +153,10 @@ class Library:
             ex = self.exercises.get(item.exercise)
             if ex is None:
                 problems.append(
-                    loaded.problem(("items", i, "exercise"),
-                                   unknown_exercise_message(item.exercise, self.exercises))
+                    loaded.problem(
+                        ("items", i, "exercise"),
+                        unknown_exercise_message(item.exercise, self.exercises),
+                    )
                 )
                 continue
             if ex.lumbar_extension and (origin == "builtin" or item.exercise not in allowed):
@@ -178,7 +184,10 @@ class Library:
         resolved = self.resolve_illustration(source, ref)
         if resolved is None:
             candidates = [source.parent / ref, self.assets / ref]
-            if not any(_inside(c, root) for c, root in zip(candidates, (source.parent, self.assets), strict=True)):
+            if not any(
+                _inside(c, root)
+                for c, root in zip(candidates, (source.parent, self.assets), strict=True)
+            ):
                 return f"illustration path '{ref}' leaves its folder; refused"
             return f"illustration not found: '{ref}'"
         return None
@@ -216,15 +225,22 @@ class Library:
             items.sort(key=_natural_key)
         return {c: v for c, v in out.items() if v}
 
-    def search(self, text: str, lang: str = "en", *, include_extension: bool = False) -> list[Exercise]:
+    def search(
+        self, text: str, lang: str = "en", *, include_extension: bool = False
+    ) -> list[Exercise]:
         needle = text.strip().lower()
         hits = []
         for ex in sorted(self.exercises.values(), key=_natural_key):
             if ex.lumbar_extension and not include_extension:
                 continue
             hay = " ".join(
-                [ex.id, ex.title.get(lang), ex.title.get("en"), ex.category.value,
-                 (ex.summary.get(lang) if ex.summary else "")]
+                [
+                    ex.id,
+                    ex.title.get(lang),
+                    ex.title.get("en"),
+                    ex.category.value,
+                    (ex.summary.get(lang) if ex.summary else ""),
+                ]
             ).lower()
             if needle in hay:
                 hits.append(ex)
@@ -238,7 +254,9 @@ class Library:
         if path.suffix in (".yaml", ".yml") or path.exists():
             loaded = load_document(path)
             if not isinstance(loaded.document, Routine):
-                raise FileProblems([loaded.problem(("kind",), "this file holds an exercise, not a routine")])
+                raise FileProblems(
+                    [loaded.problem(("kind",), "this file holds an exercise, not a routine")]
+                )
             problems = self.check([loaded])
             if problems:
                 raise FileProblems(problems)
@@ -250,7 +268,7 @@ class Library:
 
 def _natural_key(ex: Exercise) -> tuple[str, int, str]:
     head = ex.id.rstrip("0123456789")
-    tail = ex.id[len(head):]
+    tail = ex.id[len(head) :]
     return (head, int(tail) if tail else 0, ex.id)
 
 

@@ -52,9 +52,7 @@ class Text(RootModel[dict[str, str]]):
             raise ValueError("an English text ('en') is required")
         for lang, text in value.items():
             if lang not in LANGUAGES:
-                raise ValueError(
-                    f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})"
-                )
+                raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(f"the '{lang}' text is empty")
         return value
@@ -100,8 +98,8 @@ class Tag(StrEnum):
 
 class Side(StrEnum):
     NONE = "none"  # a movement without sides (pelvic tilt)
-    BOTH = "both"  # each side in turn: all sets left, then all sets right
-    ALTERNATE = "alternate"  # left and right alternate within a set (marching)
+    BOTH = "both"  # each side in turn: all sets right, then all sets left
+    ALTERNATE = "alternate"  # sides take turns within a set; reps count per side
     LEFT = "left"
     RIGHT = "right"
 
@@ -148,9 +146,7 @@ class Dosage(BaseModel):
     sets: int = Field(1, ge=1, le=MAX_SETS)
     reps: int = Field(10, ge=1, le=MAX_REPS)
     hold_s: float = Field(0, ge=0, le=MAX_HOLD_S, description="Hold at the end position.")
-    relax_s: float = Field(
-        3, ge=0, le=MAX_REST_S, description="Relax between two reps."
-    )
+    relax_s: float = Field(3, ge=0, le=MAX_REST_S, description="Relax between two reps.")
     rest_s: float = Field(30, ge=0, le=MAX_REST_S, description="Rest between sets.")
     tempo: Tempo | None = Field(
         default_factory=Tempo,
@@ -262,18 +258,20 @@ class Exercise(BaseModel):
         if self.dosage.hold_s > 0 and self.breathing is None:
             raise ValueError("an exercise with a hold needs a breathing cue ('breathing')")
         if self.lumbar_extension != (Tag.LUMBAR_EXTENSION in self.tags):
-            raise ValueError(
-                "lumbar_extension: true and the 'lumbar_extension' tag go together"
-            )
+            raise ValueError("lumbar_extension: true and the 'lumbar_extension' tag go together")
         return self
+
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEK: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Schedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     times_per_day: int = Field(1, ge=1, le=3)
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    days: list[Day] = Field(
+        default_factory=lambda: list(WEEK),
         min_length=1,
     )
     text: Text | None = Field(None, description="How often, in words.")

@@ -32,7 +32,7 @@ def schema_text(kind: str) -> str:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    from coach.core.files import write_text_atomic
+    from coach.core.atomic import write_text_atomic
 
     written = []
     for kind in SCHEMAS:

@@ -20,7 +20,13 @@ from coach.ui.i18n import T
 from coach.ui.widgets import FigureView, button, card, clear_layout, label
 
 DAY_NAMES = {
-    "mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun",
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
 }
 
 
@@ -43,7 +49,9 @@ def schedule_text(routine: Routine, lang: str) -> str:
     sched = routine.schedule
     if sched.text is not None:
         return sched.text.get(lang)
-    days = T("every day") if len(sched.days) == 7 else ", ".join(T(DAY_NAMES[d]) for d in sched.days)
+    days = (
+        T("every day") if len(sched.days) == 7 else ", ".join(T(DAY_NAMES[d]) for d in sched.days)
+    )
     times = "" if sched.times_per_day == 1 else T(", {n} times a day").format(n=sched.times_per_day)
     return days + times
 
@@ -109,9 +117,19 @@ class HomeView(QWidget):
         layout = self._layout
         clear_layout(layout)
         hour = dt.datetime.now().hour
-        greeting = T("Good morning") if hour < 12 else T("Good afternoon") if hour < 18 else T("Good evening")
+        greeting = (
+            T("Good morning")
+            if hour < 12
+            else T("Good afternoon")
+            if hour < 18
+            else T("Good evening")
+        )
         layout.addWidget(label(greeting, "h1"))
-        layout.addWidget(label(T("Choose a routine and press Start. Coach will guide you step by step."), "muted"))
+        layout.addWidget(
+            label(
+                T("Choose a routine and press Start. Coach will guide you step by step."), "muted"
+            )
+        )
 
         check_row = QHBoxLayout()
         check = button(T("Check warning signs"), accessible=T("Check warning signs"))
@@ -146,16 +164,25 @@ class HomeView(QWidget):
         frame, box = card()
         frame.setObjectName(f"routine-{routine.id}")
         box.addWidget(label(routine.title.get(lang), "h2"))
-        facts = [minutes_text(routine_seconds(routine, self._library)),
-                 T("{n} exercises").format(n=len(routine.items)),
-                 schedule_text(routine, lang)]
+        facts = [
+            minutes_text(routine_seconds(routine, self._library)),
+            T("{n} exercises").format(n=len(routine.items)),
+            schedule_text(routine, lang),
+        ]
         box.addWidget(label(" · ".join(f for f in facts if f), "muted"))
         box.addWidget(label(routine.description.get(lang)))
         row = QHBoxLayout()
-        start = button(T("Start"), "primary", accessible=T("Start {title}").format(title=routine.title.get(lang)))
+        start = button(
+            T("Start"),
+            "primary",
+            accessible=T("Start {title}").format(title=routine.title.get(lang)),
+        )
         start.setObjectName(f"start-{routine.id}")
         start.clicked.connect(lambda _=False, i=routine.id: self.start_requested.emit(i))
-        more = button(T("See the exercises"), accessible=T("See the exercises of {title}").format(title=routine.title.get(lang)))
+        more = button(
+            T("See the exercises"),
+            accessible=T("See the exercises of {title}").format(title=routine.title.get(lang)),
+        )
         more.clicked.connect(lambda _=False, i=routine.id: self.details_requested.emit(i))
         row.addWidget(start)
         row.addWidget(more)
@@ -165,8 +192,15 @@ class HomeView(QWidget):
         return frame
 
 
-_BUILTIN_ORDER = ["daily-relief", "chair-counter", "strength", "balance-legs", "posture-daily",
-                  "walking", "gentle-day"]
+_BUILTIN_ORDER = [
+    "daily-relief",
+    "chair-counter",
+    "strength",
+    "balance-legs",
+    "posture-daily",
+    "walking",
+    "gentle-day",
+]
 
 
 def _builtin_order(routine: Routine) -> tuple[int, str]:
@@ -203,12 +237,19 @@ class RoutineView(QWidget):
         back.clicked.connect(self.back_requested)
         top.addWidget(back)
         top.addStretch(1)
-        start = button(T("Start"), "primary", accessible=T("Start {title}").format(title=routine.title.get(lang)))
+        start = button(
+            T("Start"),
+            "primary",
+            accessible=T("Start {title}").format(title=routine.title.get(lang)),
+        )
         start.clicked.connect(lambda: self.start_requested.emit(routine.id))
         top.addWidget(start)
         layout.addLayout(top)
         layout.addWidget(label(routine.title.get(lang), "h1"))
-        facts = [minutes_text(routine_seconds(routine, self._library)), schedule_text(routine, lang)]
+        facts = [
+            minutes_text(routine_seconds(routine, self._library)),
+            schedule_text(routine, lang),
+        ]
         layout.addWidget(label(" · ".join(f for f in facts if f), "muted"))
         layout.addWidget(label(routine.description.get(lang)))
         for n, item in enumerate(routine.items, start=1):
@@ -227,7 +268,10 @@ class RoutineView(QWidget):
             text.addWidget(label("✓ " + ex.cue.get(lang)))
             if item.note:
                 text.addWidget(label(item.note.get(lang), "muted"))
-            more = button(T("How to do it"), accessible=T("How to do {title}").format(title=ex.title.get(lang)))
+            more = button(
+                T("How to do it"),
+                accessible=T("How to do {title}").format(title=ex.title.get(lang)),
+            )
             more.clicked.connect(lambda _=False, i=ex.id: self.exercise_requested.emit(i))
             line = QHBoxLayout()
             line.addWidget(more)

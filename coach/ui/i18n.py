@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 _catalog: dict[str, str] = {}
 _lang = "en"
 
@@ -22,6 +20,8 @@ def set_language(lang: str, assets: Path) -> None:
     _catalog = {}
     if lang == "en":
         return
+    import yaml  # only for other languages: keeps an English start-up lean
+
     path = assets / "translations" / f"{lang}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -35,5 +35,5 @@ def language() -> str:
     return _lang
 
 
-def T(text: str) -> str:  # noqa: N802 - short on purpose: it wraps every UI string
+def T(text: str) -> str:
     return _catalog.get(text, text)

@@ -7,11 +7,14 @@ start-up quick (the library page renders a thumbnail for every exercise).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
+    QMessageBox,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
@@ -20,19 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.library import Library
 from coach.core.paths import Paths
 from coach.core.settings import Preferences
 from coach.ui.i18n import T
 from coach.ui.widgets import button, label
 
+if TYPE_CHECKING:  # the library (and its validation code) loads after the window shows
+    from coach.core.library import Library
+
 
 class MainWindow(QMainWindow):
-    preferences_changed = Signal(object)
+    preferences_changed = Signal(object)  # emitted after they were applied and saved
 
     PAGES = ("home", "exercises", "settings")
 
-    def __init__(self, paths: Paths, library: Library, prefs: Preferences) -> None:
+    library_loaded = Signal()
+
+    def __init__(self, paths: Paths, prefs: Preferences, library: Library | None = None) -> None:
         super().__init__()
         self.paths = paths
         self.library = library
@@ -78,7 +85,25 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.show_page("home")
+        if self.library is None:
+            loading = label(T("Loading your routines…"), "h2")
+            loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.stack.addWidget(loading)
+            for nav_button in self._nav_buttons.values():
+                nav_button.setEnabled(False)
+        else:
+            self.show_page("home")
+
+    def set_library(self, library: Library) -> None:
+        """Fill the window once the content has loaded (after the first paint)."""
+        self.library = library
+        self._build()
+        self.library_loaded.emit()
+
+    @property
+    def lib(self) -> Library:
+        assert self.library is not None, "pages are built only once the library has loaded"
+        return self.library
 
     def page(self, name: str) -> QWidget:
         if name not in self.pages:
@@ -113,7 +138,7 @@ class MainWindow(QMainWindow):
     def _make_home(self) -> QWidget:
         from coach.ui.home_view import HomeView
 
-        view = HomeView(self.library, self.prefs.language)
+        view = HomeView(self.lib, self.prefs.language)
         view.start_requested.connect(self.start_routine)
         view.details_requested.connect(self.open_routine)
         return view
@@ -121,14 +146,14 @@ class MainWindow(QMainWindow):
     def _make_library(self) -> QWidget:
         from coach.ui.library_view import LibraryView
 
-        view = LibraryView(self.library, self.prefs.language)
+        view = LibraryView(self.lib, self.prefs.language)
         view.exercise_activated.connect(self.open_exercise)
         return view
 
     def _make_exercise(self) -> QWidget:
         from coach.ui.exercise_view import ExerciseView
 
-        view = ExerciseView(self.library, self.prefs.language)
+        view = ExerciseView(self.lib, self.prefs.language)
         view.exercise_requested.connect(self.open_exercise)
         view.back_requested.connect(lambda: self.show_page("exercises"))
         return view
@@ -136,7 +161,7 @@ class MainWindow(QMainWindow):
     def _make_routine(self) -> QWidget:
         from coach.ui.home_view import RoutineView
 
-        view = RoutineView(self.library, self.prefs.language)
+        view = RoutineView(self.lib, self.prefs.language)
         view.start_requested.connect(self.start_routine)
         view.exercise_requested.connect(self.open_exercise)
         view.back_requested.connect(lambda: self.show_page("home"))
@@ -146,7 +171,7 @@ class MainWindow(QMainWindow):
         from coach.ui.settings_view import SettingsView
 
         view = SettingsView(self.prefs)
-        view.preferences_changed.connect(self.preferences_changed)
+        view.preferences_changed.connect(self.apply_preferences)
         return view
 
     # -- actions ---------------------------------------------------------------
@@ -157,20 +182,39 @@ class MainWindow(QMainWindow):
 
     def open_routine(self, routine_id: str) -> None:
         view = self.page("routine")
-        view.show_routine(self.library.routines[routine_id])  # type: ignore[attr-defined]
+        view.show_routine(self.lib.routines[routine_id])  # type: ignore[attr-defined]
         self.show_page("routine")
 
     def start_routine(self, routine_id: str) -> None:
         self.open_routine(routine_id)
 
     def apply_preferences(self, prefs: Preferences) -> None:
-        """Rebuild the pages when the language changes; the style sheet does the rest."""
+        """Apply at once and save; the pages are rebuilt only for a new language."""
+        from coach.core.settings import save_preferences
+        from coach.ui import i18n, theme
+
         language_changed = prefs.language != self.prefs.language
         self.prefs = prefs
+        i18n.set_language(prefs.language, self.paths.assets)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, prefs.text_scale, prefs.high_contrast)
         if language_changed:
             current = self.current_page
             self._build()  # replacing the central widget deletes the old pages
             self.show_page(current if current in self.PAGES else "settings")
+        try:
+            self.paths.ensure_data_dir()
+            save_preferences(self.paths.settings, prefs)
+        except OSError as exc:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Coach",
+                T("Your settings could not be saved: {why}").format(why=exc.strerror or exc),
+                parent=self,
+            )
+            box.open()
+        self.preferences_changed.emit(prefs)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         event.accept()

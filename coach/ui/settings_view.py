@@ -25,7 +25,7 @@ class SettingsView(QWidget):
 
     def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._prefs = prefs.model_copy()
+        self._prefs = prefs
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.setSpacing(14)
@@ -78,7 +78,7 @@ class SettingsView(QWidget):
         self._change(text_scale=scale)
 
     def _change(self, **values: object) -> None:
-        updated = self._prefs.model_copy(update=values)
+        updated = self._prefs.changed(**values)
         if updated != self._prefs:
             self._prefs = updated
             self.preferences_changed.emit(updated)

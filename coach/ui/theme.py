@@ -64,64 +64,64 @@ def style_sheet(scale: int, high_contrast: bool = False) -> str:
 
     border_w = "3px" if high_contrast else "2px"
     return f"""
-QWidget {{ background: {c['bg']}; color: {c['text']}; font-size: {pt(1)}; }}
+QWidget {{ background: {c["bg"]}; color: {c["text"]}; font-size: {pt(1)}; }}
 QLabel {{ background: transparent; }}
 QLabel[role="h1"] {{ font-size: {pt(1.9)}; font-weight: bold; }}
 QLabel[role="h2"] {{ font-size: {pt(1.35)}; font-weight: bold; }}
-QLabel[role="muted"] {{ color: {c['muted']}; }}
+QLabel[role="muted"] {{ color: {c["muted"]}; }}
 QLabel[role="cue"] {{
-  background: {c['accent_soft']}; border: {border_w} solid {c['accent']};
+  background: {c["accent_soft"]}; border: {border_w} solid {c["accent"]};
   border-radius: {px(10)}; padding: {px(12)}; font-weight: bold;
 }}
 QLabel[role="caution"] {{
-  background: {c['warn_soft']}; border: {border_w} solid {c['warn']};
+  background: {c["warn_soft"]}; border: {border_w} solid {c["warn"]};
   border-radius: {px(10)}; padding: {px(12)};
 }}
 QFrame[role="card"] {{
-  background: {c['panel']}; border: {border_w} solid {c['border']}; border-radius: {px(14)};
+  background: {c["panel"]}; border: {border_w} solid {c["border"]}; border-radius: {px(14)};
 }}
 QFrame[role="card"] QLabel, QFrame[role="card"] QWidget {{ background: transparent; }}
 QPushButton {{
-  background: {c['panel']}; color: {c['text']}; border: {border_w} solid {c['border']};
+  background: {c["panel"]}; color: {c["text"]}; border: {border_w} solid {c["border"]};
   border-radius: {px(10)}; padding: {px(10)} {px(18)}; min-height: {px(36)};
 }}
-QPushButton:hover {{ border-color: {c['accent']}; }}
-QPushButton:focus {{ border: 3px solid {c['accent']}; }}
+QPushButton:hover {{ border-color: {c["accent"]}; }}
+QPushButton:focus {{ border: 3px solid {c["accent"]}; }}
 QPushButton[role="primary"] {{
-  background: {c['accent']}; color: {c['accent_text']}; border-color: {c['accent']};
+  background: {c["accent"]}; color: {c["accent_text"]}; border-color: {c["accent"]};
   font-weight: bold; font-size: {pt(1.15)};
 }}
-QPushButton[role="primary"]:focus {{ border: 3px solid {c['text']}; }}
+QPushButton[role="primary"]:focus {{ border: 3px solid {c["text"]}; }}
 QPushButton[role="danger"] {{
-  background: {c['warn']}; color: #ffffff; border-color: {c['warn']}; font-weight: bold;
+  background: {c["warn"]}; color: #ffffff; border-color: {c["warn"]}; font-weight: bold;
 }}
 QPushButton[role="nav"] {{
   text-align: left; background: transparent; border: {border_w} solid transparent;
   padding: {px(12)} {px(16)}; font-size: {pt(1.1)};
 }}
 QPushButton[role="nav"]:checked {{
-  background: {c['panel']}; border-color: {c['accent']}; font-weight: bold;
+  background: {c["panel"]}; border-color: {c["accent"]}; font-weight: bold;
 }}
-QWidget#nav {{ background: {c['nav']}; }}
+QWidget#nav {{ background: {c["nav"]}; }}
 QWidget#nav QLabel {{ background: transparent; }}
 QLineEdit, QComboBox, QSpinBox {{
-  background: {c['panel']}; border: {border_w} solid {c['border']}; border-radius: {px(8)};
+  background: {c["panel"]}; border: {border_w} solid {c["border"]}; border-radius: {px(8)};
   padding: {px(8)}; min-height: {px(30)};
 }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border-color: {c['accent']}; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border-color: {c["accent"]}; }}
 QListWidget {{
-  background: {c['panel']}; border: {border_w} solid {c['border']}; border-radius: {px(8)};
+  background: {c["panel"]}; border: {border_w} solid {c["border"]}; border-radius: {px(8)};
 }}
-QListWidget::item {{ padding: {px(10)}; border-bottom: 1px solid {c['border']}; }}
-QListWidget::item:selected {{ background: {c['accent_soft']}; color: {c['text']}; }}
+QListWidget::item {{ padding: {px(10)}; border-bottom: 1px solid {c["border"]}; }}
+QListWidget::item:selected {{ background: {c["accent_soft"]}; color: {c["text"]}; }}
 QCheckBox, QRadioButton {{ spacing: {px(12)}; padding: {px(6)}; }}
 QCheckBox::indicator, QRadioButton::indicator {{ width: {px(24)}; height: {px(24)}; }}
 QScrollArea {{ border: none; }}
 QProgressBar {{
-  border: {border_w} solid {c['border']}; border-radius: {px(8)}; background: {c['panel']};
+  border: {border_w} solid {c["border"]}; border-radius: {px(8)}; background: {c["panel"]};
   text-align: center; min-height: {px(26)};
 }}
-QProgressBar::chunk {{ background: {c['accent']}; border-radius: {px(6)}; }}
+QProgressBar::chunk {{ background: {c["accent"]}; border-radius: {px(6)}; }}
 """
 
 

@@ -9,6 +9,8 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -44,14 +46,17 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
-def clear_layout(layout: QVBoxLayout) -> None:
+def clear_layout(layout: QVBoxLayout | QHBoxLayout | QGridLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())  # type: ignore[arg-type]
+        elif isinstance(inner, QVBoxLayout | QHBoxLayout | QGridLayout):
+            clear_layout(inner)
 
 
 class FigureView(QWidget):
@@ -85,16 +90,16 @@ class FigureView(QWidget):
         self._valid = self._renderer.load(QByteArray(data)) and self._renderer.isValid()
         self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(400, 300)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+    def heightForWidth(self, width: int) -> int:
         return int(width * 0.75)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = QRectF(self.rect()).adjusted(2, 2, -2, -2)
@@ -103,7 +108,9 @@ class FigureView(QWidget):
             ratio = size.width() / size.height() if size.height() else 4 / 3
             w = min(area.width(), area.height() * ratio)
             h = w / ratio
-            target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+            target = QRectF(
+                area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h
+            )
             self._renderer.render(painter, target)
         else:
             self._paint_placeholder(painter, area)

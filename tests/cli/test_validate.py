@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[^:]+):)? (?P<msg>.+)$")
+LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+):(?: (?P<field>[^:]+):)? (?P<msg>.+)$"
+)
 
 ROUTINE = """\
 format_version: 1
@@ -67,17 +69,57 @@ def _broken(tmp_path: Path, text: str | bytes, name: str = "broken.yaml") -> Pat
 
 
 CASES = {
-    "yaml_syntax": (ROUTINE.replace("  en: Two exercises.", "  en: [Two exercises."), 8, None, "starts at line 7"),
+    "yaml_syntax": (
+        ROUTINE.replace("  en: Two exercises.", "  en: [Two exercises."),
+        8,
+        None,
+        "starts at line 7",
+    ),
     "wrong_type": (ROUTINE.replace("reps: 8", "reps: eight"), 10, "items[0].reps", "integer"),
     "missing_field": (ROUTINE.replace("title:\n  en: My routine\n", ""), 1, "title", "required"),
-    "negative": (ROUTINE.replace("hold_s: 20", "hold_s: -5"), 12, "items[1].hold_s", "greater than or equal"),
-    "absurd_hold": (ROUTINE.replace("hold_s: 20", "hold_s: 10800"), 12, "items[1].hold_s", "less than or equal"),
-    "zero_sets": (ROUTINE.replace("reps: 8", "sets: 0"), 10, "items[0].sets", "greater than or equal"),
-    "newer_version": (ROUTINE.replace("format_version: 1", "format_version: 7"), 1, "format_version", "newer Coach"),
-    "unknown_exercise": (ROUTINE.replace("exercise: S1", "exercise: S11"), 11, "items[1].exercise", "closest known: S1"),
+    "negative": (
+        ROUTINE.replace("hold_s: 20", "hold_s: -5"),
+        12,
+        "items[1].hold_s",
+        "greater than or equal",
+    ),
+    "absurd_hold": (
+        ROUTINE.replace("hold_s: 20", "hold_s: 10800"),
+        12,
+        "items[1].hold_s",
+        "less than or equal",
+    ),
+    "zero_sets": (
+        ROUTINE.replace("reps: 8", "sets: 0"),
+        10,
+        "items[0].sets",
+        "greater than or equal",
+    ),
+    "newer_version": (
+        ROUTINE.replace("format_version: 1", "format_version: 7"),
+        1,
+        "format_version",
+        "newer Coach",
+    ),
+    "unknown_exercise": (
+        ROUTINE.replace("exercise: S1", "exercise: S11"),
+        11,
+        "items[1].exercise",
+        "closest known: S1",
+    ),
     "unknown_field": (ROUTINE.replace("reps: 8", "repz: 8"), 10, "items[0].repz", "unknown field"),
-    "duplicate_key": (ROUTINE.replace("reps: 8", "reps: 8\n    reps: 9"), 11, "reps", "appears twice"),
-    "english_missing": (ROUTINE.replace("  en: My routine", "  de: Meine Übungen"), 5, "title", "English"),
+    "duplicate_key": (
+        ROUTINE.replace("reps: 8", "reps: 8\n    reps: 9"),
+        11,
+        "reps",
+        "appears twice",
+    ),
+    "english_missing": (
+        ROUTINE.replace("  en: My routine", "  de: Meine Übungen"),
+        5,
+        "title",
+        "English",
+    ),
 }
 
 
@@ -138,7 +180,9 @@ def test_duplicate_ids_across_files(tmp_path: Path) -> None:
 
 
 def test_duplicate_of_builtin_id(tmp_path: Path) -> None:
-    result = coach("validate", str(_broken(tmp_path, ROUTINE.replace("my-routine", "daily-relief"))))
+    result = coach(
+        "validate", str(_broken(tmp_path, ROUTINE.replace("my-routine", "daily-relief")))
+    )
     assert result.returncode == 1
     assert "duplicate routine id 'daily-relief'" in result.stdout
 

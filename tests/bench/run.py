@@ -1,0 +1,124 @@
+"""Coach's benchmark figures: ``python tests/bench/run.py [NAME...]``.
+
+Prints one JSON line per figure: {"name", "value", "unit", "target", "ok"}.
+Speed is measured here, never in the timed test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+Figure = dict[str, object]
+
+BARE_WINDOW = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow()
+w.show()
+QTimer.singleShot(0, lambda: app.exit(0 if w.isVisible() else 1))
+raise SystemExit(app.exec())
+"""
+
+
+def figure(
+    name: str, value: float, unit: str, target: float, *, lower_is_better: bool = True
+) -> Figure:
+    ok = value <= target if lower_is_better else value >= target
+    return {"name": name, "value": round(value, 4), "unit": unit, "target": target, "ok": ok}
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["QT_LOGGING_RULES"] = "qt.multimedia.*=false"
+    return env
+
+
+def _time_command(cmd: list[str], runs: int, **extra_env: str) -> list[float]:
+    times = []
+    env = _env() | extra_env
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, env=env, cwd=REPO, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_startup(runs: int = 7) -> list[Figure]:
+    """Cold start of the real app against a bare PySide6 window, same interpreter.
+
+    ``startup_ratio`` is the time until Coach's window is on screen (the
+    routines load right after the first paint); ``startup_ready_ratio`` runs
+    on until the routines are loaded and shown.
+    """
+    with tempfile.TemporaryDirectory() as data:
+        app_cmd = [sys.executable, str(REPO / "main.py"), "--smoke", "--data-dir", data]
+        bare_cmd = [sys.executable, "-c", BARE_WINDOW]
+        _time_command(app_cmd, 1)  # warm the file cache and write .pyc files
+        _time_command(bare_cmd, 1)
+        shown, ready, bare = [], [], []
+        for _ in range(runs):  # interleaved, so a noisy moment hits all three
+            shown += _time_command(app_cmd, 1, COACH_SMOKE_AT="shown")
+            ready += _time_command(app_cmd, 1)
+            bare += _time_command(bare_cmd, 1)
+    shown_s, ready_s, bare_s = (statistics.median(t) for t in (shown, ready, bare))
+    return [
+        figure("startup_ratio", shown_s / bare_s, "x", 1.5),
+        figure("startup_ready_ratio", ready_s / bare_s, "x", 3.0),
+        figure("startup_shown_s", shown_s, "s", round(bare_s * 1.5, 3)),
+        figure("startup_bare_window_s", bare_s, "s", round(bare_s, 3)),
+    ]
+
+
+def bench_validate(runs: int = 5) -> list[Figure]:
+    from coach.core.library import validate
+    from coach.core.paths import resolve
+
+    with tempfile.TemporaryDirectory() as data:
+        paths = resolve(data)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            _count, problems = validate(paths, [REPO / "routines"])
+            times.append(time.perf_counter() - start)
+            assert not problems, problems
+    return [figure("validate_builtin_s", statistics.median(times), "s", 0.5)]
+
+
+BENCHMARKS: dict[str, Callable[[], list[Figure]]] = {
+    "startup": bench_startup,
+    "validate": bench_validate,
+}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(
+            f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}",
+            file=sys.stderr,
+        )
+        return 2
+    all_ok = True
+    for name in names:
+        for fig in BENCHMARKS[name]():
+            all_ok &= bool(fig["ok"])
+            print(json.dumps(fig), flush=True)
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
