@@ -6,9 +6,8 @@ they are, shown in their bone-safe version, or hidden. The rules are the ones
 of the clinical content specification (section 6b); each decision carries the
 reasons in plain words so the person can see *why* an exercise is missing.
 
-Pure data and functions: no Qt, no file access. The profile is a pydantic
-model so that storage is just ``model_dump(mode="json")`` /
-``model_validate(...)``.
+Pure data and functions, no Qt; the helpers at the end keep the profile as
+JSON in the data folder.
 """
 
 from __future__ import annotations
@@ -18,10 +17,12 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from coach.core.model import Exercise, Routine, Tag, Text, Variant
+from coach.core.atomic import write_text_atomic
+from coach.core.model import Exercise, Routine, RoutineItem, Tag, Text, Variant
 
 PROFILE_VERSION = 1
 """The newest stored-profile format this Coach reads and writes."""
@@ -614,3 +615,112 @@ def _unique(texts: Iterable[Text]) -> list[Text]:
             seen.add(key)
             out.append(text)
     return out
+
+
+# --------------------------------------------------------------------------
+# Keeping the profile
+# --------------------------------------------------------------------------
+
+
+def load_profile(path: Path) -> tuple[HealthProfile | None, list[str]]:
+    """The saved profile, or None on first run; a damaged file is reported, not fatal."""
+    if not path.exists():
+        return None, []
+    try:
+        return HealthProfile.model_validate_json(path.read_bytes()), []
+    except (OSError, ValueError) as exc:
+        return None, [f"Your health answers could not be read ({exc}); please answer again."]
+
+
+def save_profile(path: Path, profile: HealthProfile) -> None:
+    write_text_atomic(path, profile.model_dump_json(indent=2) + "\n", mode=0o600)
+
+
+@dataclass(frozen=True)
+class Tailored:
+    """A routine made fit for one person: what to play and what was changed."""
+
+    routine: Routine | None
+    changes: tuple[Text, ...]
+
+
+NOTE_ITEM_DROPPED = Text.of(
+    "Left out for you: {title} ({reason})",
+    "Für Sie weggelassen: {title} ({reason})",
+)
+NOTE_ITEM_SWAPPED = Text.of(
+    "{title} is replaced by its bone-friendly version: {other}",
+    "{title} wird durch die knochenschonende Variante ersetzt: {other}",
+)
+NOTE_NOTHING_LEFT = Text.of(
+    "None of this routine's exercises suits your health answers. Please ask your "
+    "physiotherapist for a plan.",
+    "Keine Übung dieser Folge passt zu Ihren Gesundheitsangaben. Bitte fragen Sie Ihre "
+    "Physiotherapeutin oder Ihren Physiotherapeuten nach einem Plan.",
+)
+
+
+def _format(template: Text, **values: Text) -> Text:
+    return Text(
+        {
+            lang: text.format(**{k: v.get(lang) for k, v in values.items()})
+            for lang, text in template.root.items()
+        }
+    )
+
+
+def tailor_routine(
+    profile: HealthProfile,
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    *,
+    from_clinician: bool = False,
+    today: date | None = None,
+) -> Tailored:
+    """The routine this person should actually play.
+
+    Rather than refusing a whole routine for one unsuitable exercise, hidden
+    items are left out and bone-safe variants that name another exercise take
+    its place (with that exercise's own dose); a text-only variant keeps the
+    exercise and carries the variant's words as the item's note. Every change
+    is listed so the person sees what was adapted and why.
+    """
+    if builtin_routines_locked(profile, today) and not from_clinician:
+        return Tailored(None, (REASON_LOCKED,))
+    allowed = routine.permissions.allow_extension
+    assigned = routine.exercise_ids() if from_clinician else ()
+    offers = {
+        o.exercise.id: o
+        for o in filter_exercises(
+            profile,
+            exercises.values(),
+            allowed_extension=allowed,
+            assigned_by_clinician=assigned,
+        )
+    }
+    items = []
+    changes: list[Text] = []
+    for item in routine.items:
+        offer = offers.get(item.exercise)
+        if offer is None:
+            changes.append(reason_unknown_exercise(item.exercise))
+            continue
+        title = offer.exercise.title
+        if not offer.shown:
+            changes.append(_format(NOTE_ITEM_DROPPED, title=title, reason=offer.reasons[0]))
+            continue
+        variant = offer.variant
+        if variant is not None and variant.exercise and variant.exercise in exercises:
+            other = exercises[variant.exercise]
+            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=other.title))
+            # The variant exercise comes with its own default dose.
+            items.append(RoutineItem(exercise=other.id, note=item.note))
+            continue
+        if variant is not None and variant.text is not None:
+            items.append(item.model_copy(update={"note": variant.text}))
+            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=variant.text))
+            continue
+        items.append(item)
+    if not items:
+        return Tailored(None, (*changes, NOTE_NOTHING_LEFT))
+    return Tailored(routine.model_copy(update={"items": items}), tuple(changes))

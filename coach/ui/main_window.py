@@ -7,16 +7,16 @@ start-up quick (the library page renders a thumbnail for every exercise).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QMessageBox,
     QHBoxLayout,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -30,20 +30,30 @@ from coach.ui.widgets import button, label
 
 if TYPE_CHECKING:  # the library (and its validation code) loads after the window shows
     from coach.core.library import Library
+    from coach.core.profile import HealthProfile
+    from coach.ui.session_flow import SessionFlow
 
 
 class MainWindow(QMainWindow):
     preferences_changed = Signal(object)  # emitted after they were applied and saved
 
-    PAGES = ("home", "exercises", "settings")
+    PAGES = ("home", "exercises", "advice", "settings")
 
     library_loaded = Signal()
 
-    def __init__(self, paths: Paths, prefs: Preferences, library: Library | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        prefs: Preferences,
+        library: Library | None = None,
+        store: Any | None = None,
+    ) -> None:
         super().__init__()
         self.paths = paths
         self.library = library
+        self.store = store
         self.prefs = prefs
+        self._flow: SessionFlow | None = None
         self.setWindowTitle("Coach")
         self.resize(1180, 820)
         self.setMinimumSize(760, 560)
@@ -62,6 +72,7 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         nav = QWidget()
+        self._nav = nav
         nav.setObjectName("nav")
         nav.setFixedWidth(max(230, int(230 * self.prefs.text_scale / 100)))
         column = QVBoxLayout(nav)
@@ -71,7 +82,12 @@ class MainWindow(QMainWindow):
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(title)
         group = QButtonGroup(self)
-        names = {"home": T("Home"), "exercises": T("Exercises"), "settings": T("Settings")}
+        names = {
+            "home": T("Home"),
+            "exercises": T("Exercises"),
+            "advice": T("Advice"),
+            "settings": T("Settings"),
+        }
         for name in self.PAGES:
             nav_button = button(names[name], "nav")
             nav_button.setCheckable(True)
@@ -94,11 +110,53 @@ class MainWindow(QMainWindow):
         else:
             self.show_page("home")
 
-    def set_library(self, library: Library) -> None:
+    def set_library(self, library: Library, store: Any | None = None) -> None:
         """Fill the window once the content has loaded (after the first paint)."""
         self.library = library
+        if store is not None:
+            self.store = store
         self._build()
         self.library_loaded.emit()
+
+    @property
+    def flow(self) -> SessionFlow:
+        if self._flow is None:
+            from coach.ui.session_flow import SessionFlow
+
+            self._flow = SessionFlow(self, self.store)
+        return self._flow
+
+    def visible_exercise_ids(self) -> set[str] | None:
+        """What the health profile lets this person see; None before a profile exists."""
+        profile = self.flow.profile
+        if profile is None:
+            return None
+        from coach.core.profile import filter_exercises
+
+        return {
+            o.exercise.id for o in filter_exercises(profile, self.lib.exercises.values()) if o.shown
+        }
+
+    def profile_changed(self, profile: HealthProfile) -> None:
+        view = self.pages.get("exercises")
+        if view is not None:
+            view.set_visible_ids(self.visible_exercise_ids())  # type: ignore[attr-defined]
+
+    def show_player(self, player: QWidget) -> None:
+        self.close_player()
+        self.pages["player"] = player
+        self.stack.addWidget(player)
+        self.stack.setCurrentWidget(player)
+        self._nav.hide()  # the session fills the window: nothing else to press by mistake
+        player.setFocus()
+
+    def close_player(self) -> None:
+        player = self.pages.pop("player", None)
+        self._nav.show()
+        if player is not None:
+            self.stack.removeWidget(player)
+            player.deleteLater()
+        self.show_page("home")
 
     @property
     def lib(self) -> Library:
@@ -119,6 +177,7 @@ class MainWindow(QMainWindow):
             "exercise": self._make_exercise,
             "routine": self._make_routine,
             "settings": self._make_settings,
+            "advice": self._make_advice,
         }
 
     def show_page(self, name: str) -> QWidget:
@@ -141,12 +200,13 @@ class MainWindow(QMainWindow):
         view = HomeView(self.lib, self.prefs.language)
         view.start_requested.connect(self.start_routine)
         view.details_requested.connect(self.open_routine)
+        view.check_requested.connect(lambda: self.flow.open_check(for_session=False))
         return view
 
     def _make_library(self) -> QWidget:
         from coach.ui.library_view import LibraryView
 
-        view = LibraryView(self.lib, self.prefs.language)
+        view = LibraryView(self.lib, self.prefs.language, visible=self.visible_exercise_ids())
         view.exercise_activated.connect(self.open_exercise)
         return view
 
@@ -167,11 +227,23 @@ class MainWindow(QMainWindow):
         view.back_requested.connect(lambda: self.show_page("home"))
         return view
 
+    def _make_advice(self) -> QWidget:
+        from coach.core.advice import load_advice
+        from coach.core.files import FileProblems
+        from coach.ui.advice_view import AdviceView
+
+        try:
+            advice = load_advice(self.paths.assets / "advice.yaml")
+        except FileProblems:
+            advice = None
+        return AdviceView(advice, self.lib, self.prefs.language)
+
     def _make_settings(self) -> QWidget:
         from coach.ui.settings_view import SettingsView
 
         view = SettingsView(self.prefs)
         view.preferences_changed.connect(self.apply_preferences)
+        view.profile_requested.connect(lambda: self.flow.edit_profile())
         return view
 
     # -- actions ---------------------------------------------------------------
@@ -186,7 +258,7 @@ class MainWindow(QMainWindow):
         self.show_page("routine")
 
     def start_routine(self, routine_id: str) -> None:
-        self.open_routine(routine_id)
+        self.flow.start(routine_id)
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Apply at once and save; the pages are rebuilt only for a new language."""

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +23,7 @@ class SettingsView(QWidget):
     """Edits a copy of the preferences and emits every change at once."""
 
     preferences_changed = Signal(object)
+    profile_requested = Signal()
 
     def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +66,16 @@ class SettingsView(QWidget):
         self.voice.setChecked(prefs.voice)
         layout.addWidget(self.sound)
         layout.addWidget(self.voice)
+
+        layout.addWidget(label(T("Your health"), "h2"))
+        layout.addWidget(label(T("Your answers decide which exercises Coach offers you."), "muted"))
+        health_row = QHBoxLayout()
+        self.health = QPushButton(T("Change your health answers"))
+        self.health.setAccessibleName(T("Change your health answers"))
+        self.health.clicked.connect(self.profile_requested)
+        health_row.addWidget(self.health)
+        health_row.addStretch(1)
+        layout.addLayout(health_row)
         layout.addStretch(1)
 
         self.scale_group.idClicked.connect(self._on_scale_clicked)
