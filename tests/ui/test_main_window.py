@@ -84,10 +84,11 @@ def test_exercise_page_shows_steps_cue_and_pictures(window: MainWindow, qtbot) -
 def test_text_size_scales_and_persists(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
     window.show_page("settings")
     view = window.page("settings")
-    before = QApplication.font().pointSizeF()
+    from coach.ui.theme import point_size
+
+    assert QApplication.font().pointSizeF() == point_size(125)
     qtbot.mouseClick(view.scale_group.button(200), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    after = QApplication.font().pointSizeF()
-    assert after == before * 200 / 125
+    assert QApplication.font().pointSizeF() == point_size(200) == 26.0
     saved = json.loads(paths.settings.read_text(encoding="utf-8"))
     assert saved["text_scale"] == 200
     assert load_preferences(paths.settings)[0].text_scale == 200

@@ -1,0 +1,98 @@
+"""The safety steps before a session, on the real window and dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
+
+from coach.core.profile import HealthProfile, load_profile, save_profile
+from coach.ui.main_window import MainWindow
+from coach.ui.safety_views import CheckDialog, PainDialog, ProfileDialog
+
+
+def _click(qtbot, widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    target = widget.findChild(QPushButton, name)
+    assert target is not None, name
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def test_first_start_asks_the_health_profile_and_saves_it(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    window.start_routine("daily-relief")
+    dialog = window.flow.dialog
+    assert isinstance(dialog, ProfileDialog)
+    dialog.checks["osteoporosis"].setChecked(True)
+    dialog.country.setCurrentIndex(dialog.country.findData("GB"))
+    _click(qtbot, dialog, "save-profile")
+    saved, notes = load_profile(paths.data / "profile.json")
+    assert notes == []
+    assert saved is not None and saved.osteoporosis and saved.completed
+    assert saved.emergency_number == "999"
+    # Then the flow goes on: the first check shows the full list at once.
+    check = window.flow.dialog
+    assert isinstance(check, CheckDialog)
+    assert check.stack.currentIndex() == 1
+
+
+def _with_profile(window: MainWindow, paths, **answers) -> None:  # type: ignore[no-untyped-def]
+    paths.ensure_data_dir()
+    save_profile(paths.data / "profile.json", HealthProfile(completed=True, **answers))
+
+
+def test_emergency_answer_shows_the_number_and_no_exercise(
+    window: MainWindow, qtbot, paths
+) -> None:  # type: ignore[no-untyped-def]
+    _with_profile(window, paths, country="US")
+    window.start_routine("chair-counter")
+    check = window.flow.dialog
+    assert isinstance(check, CheckDialog)
+    check.findChild(QCheckBox, "q-saddle_numbness").setChecked(True)
+    _click(qtbot, check, "check-done")
+    assert check.stack.currentIndex() == 2
+    assert check.findChild(QLabel, "emergency-number").text().endswith("911")
+    assert "911" in check.findChild(QLabel, "check-headline").text()
+    assert window.flow.player is None
+    # Later the same day, Start does not open a session either.
+    _click(qtbot, check, "check-close")
+    window.start_routine("chair-counter")
+    assert window.flow.player is None
+    assert not isinstance(window.flow.dialog, PainDialog)
+
+
+def test_see_doctor_answer_blocks_today(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    _with_profile(window, paths)
+    window.start_routine("chair-counter")
+    check = window.flow.dialog
+    assert isinstance(check, CheckDialog)
+    check.findChild(QCheckBox, "q-fever").setChecked(True)
+    _click(qtbot, check, "check-done")
+    assert "No exercise today" in check.findChild(QLabel, "check-headline").text()
+    assert window.flow.checks_today()[-1].outcome.value == "see_doctor"
+
+
+def test_nothing_new_leads_to_pain_before(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    _with_profile(window, paths)
+    window.flow.open_check(for_session=False)  # an earlier check today: the quick one next
+    _click(qtbot, window.flow.dialog, "nothing-new")
+    window.start_routine("chair-counter")
+    check = window.flow.dialog
+    assert isinstance(check, CheckDialog)
+    assert check.stack.currentIndex() == 0
+    _click(qtbot, check, "nothing-new")
+    pain = window.flow.dialog
+    assert isinstance(pain, PainDialog)
+
+
+def test_home_check_button_is_always_there(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    home = window.page("home")
+    check = [b for b in home.findChildren(QPushButton) if b.text() == "Check warning signs"]
+    assert len(check) == 1
+    qtbot.mouseClick(check[0], Qt.MouseButton.LeftButton)
+    assert isinstance(window.flow.dialog, CheckDialog)
+
+
+def test_profile_hides_exercises_in_the_library(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    _with_profile(window, paths, cannot_use_floor=True)
+    view = window.page("exercises")
+    shown = set(view.shown_ids())  # type: ignore[attr-defined]
+    assert "S3" not in shown and "T8" not in shown  # kneeling on the floor
+    assert "C1" in shown and "P1" in shown  # chair; lying exercise works on a firm bed
