@@ -5,6 +5,26 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.core.paths import Paths
+    from coach.core.store import Store
+
+
+def open_store(paths: Paths) -> tuple[Store | None, str | None]:
+    """The progress store, or None and a message: without it the app still runs."""
+    from coach.core.store import Store, StoreError
+
+    try:
+        paths.ensure_data_dir()
+        store = Store.open(paths.database)
+        store.mark_abandoned_sessions()
+    except StoreError as exc:
+        return None, f"{exc.message} Your progress will not be saved this time."
+    except OSError as exc:
+        return None, f"The data folder cannot be used ({exc.strerror}). Progress is not saved."
+    return store, None
 
 
 def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
@@ -34,8 +54,11 @@ def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
         from coach.core.library import Library
 
         library = Library.load(paths)
-        window.set_library(library)
+        store, store_problem = open_store(paths)
+        window.set_library(library, store)
         problems = notes + [str(p) for p in library.problems]
+        if store_problem:
+            problems.insert(0, store_problem)
         if smoke:
             app.exit(0 if window.isVisible() and library.routines else 1)
         elif problems:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from coach.ui.main_window import MainWindow
 
 
+FIRST_CHECK_KEY = "first_check_done"
+
+
 class StoreRecorder:
     """Writes each finished step of one session to the store as it happens."""
 
@@ -94,16 +97,25 @@ class SessionFlow(QObject):
         dialog.open()
 
     # -- the check -------------------------------------------------------------
-    def checks_today(self) -> list[safety.CheckResult]:
+    def blocked_today(self) -> tuple[bool, list[str]]:
+        """Whether a check today said "no exercise", with its headline and advice."""
+        lang = self.window.prefs.language
         today = dt.date.today()
-        return [c for c in self._checks_today if c.checked_on == today]
+        if safety.check_blocks_today(self._checks_today, today):
+            last = [c for c in self._checks_today if c.checked_on == today][-1]
+            return True, [last.headline.get(lang), *(a.get(lang) for a in last.advice)]
+        # After a restart the day's answers come from the store.
+        rows = self._store_call("checks_on", today) or []
+        if any(not row.exercise_allowed for row in rows):
+            return True, [T("Your warning-sign check today said: no exercise today.")]
+        return False, []
 
     def open_check(self, *, for_session: bool, then: Callable[[], None] | None = None) -> None:
-        first_time = not self._checks_today and not self._store_has_checks()
+        first_time = not self._checks_today and not self._store_call("get_json", FIRST_CHECK_KEY)
         dialog = self.check_dialog(
             self.profile,
             self.window.prefs.language,
-            full=first_time,
+            full=bool(first_time),
             for_session=for_session,
             parent=self.window,
         )
@@ -113,34 +125,22 @@ class SessionFlow(QObject):
             assert isinstance(result, safety.CheckResult)
             self._checks_today.append(result)
             self._store_call("record_check", result)
+            if first_time:
+                self._store_call("set_json", FIRST_CHECK_KEY, True)
             if result.exercise_allowed and then is not None:
                 then()
 
         dialog.check_done.connect(done)
         dialog.open()
 
-    def _store_has_checks(self) -> bool:
-        if self.store is None:
-            return False
-        try:
-            return bool(self.store.checks_on(dt.date.today())) or bool(
-                getattr(self.store, "has_checks", lambda: False)()
-            )
-        except Exception:
-            return False
-
     # -- a session --------------------------------------------------------------
     def start(self, routine_id: str) -> None:
         if self.profile is None or not self.profile.completed:
             self.edit_profile(then=lambda: self.start(routine_id))
             return
-        if safety.check_blocks_today(self.checks_today(), dt.date.today()):
-            last = self.checks_today()[-1]
-            self._tell(
-                last.headline.get(self.window.prefs.language)
-                + "\n\n"
-                + "\n\n".join(a.get(self.window.prefs.language) for a in last.advice)
-            )
+        blocked, why = self.blocked_today()
+        if blocked:
+            self._tell("\n\n".join(why))
             return
         library = self.window.lib
         origin = library.origin("routine", routine_id)
@@ -179,9 +179,10 @@ class SessionFlow(QObject):
         self.session_id = self._store_call(
             "start_session",
             routine.id,
-            routine.title.get("en"),
+            routine.title,
             pain_before_back=back,
             pain_before_leg=leg,
+            planned_total_s=plan.total_seconds,
         )
         recorder = StoreRecorder(self.store, self.session_id) if self.session_id else None
         profile = self.profile
