@@ -8,12 +8,19 @@ machine without a display.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from coach import __version__
+
+if TYPE_CHECKING:
+    from coach.core.library import Library
+    from coach.core.paths import Paths
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,12 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     fig.add_argument("--sheet", type=Path, metavar="PNG", help="write a contact sheet image")
 
     sub.add_parser("schema", help="write the JSON Schemas into docs/schema/")
+    for name in COMMAND_MODULES:
+        # Each feature adds its own sub-commands; it imports its heavy parts
+        # inside the handler, so `coach validate` stays quick.
+        importlib.import_module(name).register(sub)
     return parser
+
+
+COMMAND_MODULES: tuple[str, ...] = ()
+"""Modules with a ``register(subparsers)`` that adds sub-commands with a
+``handler(args) -> int`` default (see coach/commands/)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
+    handler_fn = getattr(args, "handler", None)
+    if handler_fn is not None:
+        try:
+            return int(handler_fn(args))
+        except BrokenPipeError:
+            return 0
     if command == "gui":
         from coach.app import run
 
@@ -83,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _paths(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _paths(args: argparse.Namespace) -> Paths:
     from coach.core.paths import resolve
 
     return resolve(args.data_dir)
@@ -102,7 +124,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _load_library(args: argparse.Namespace) -> Library:
     from coach.core.library import Library
 
     lib = Library.load(_paths(args))
@@ -128,11 +150,12 @@ def _list(args: argparse.Namespace) -> int:
         for cat in lib.by_category(include_extension=True).values()
         for ex in cat
     ]
-    routines = []
+    routines: list[dict[str, object]] = []
     for routine in sorted(lib.routines.values(), key=lambda r: r.id):
+        total: float | None
         try:
-            total = build_plan(routine, lib.exercises).total_seconds
-        except KeyError:
+            total = round(build_plan(routine, lib.exercises).total_seconds)
+        except (KeyError, ValueError):
             total = None
         routines.append(
             {
@@ -150,7 +173,8 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     print("Routines")
     for r in routines:
-        minutes = f"{round(r['total_seconds'] / 60)} min" if r["total_seconds"] else "?"
+        seconds = r["total_seconds"]
+        minutes = f"{round(seconds / 60)} min" if isinstance(seconds, int | float) else "?"
         print(f"  {r['id']:<22} {minutes:>7}  {r['title']}")
     print("\nExercises")
     for e in exercises:
