@@ -81,6 +81,10 @@ QFrame[role="card"] {{
   background: {c["panel"]}; border: {border_w} solid {c["border"]}; border-radius: {px(14)};
 }}
 QFrame[role="card"] QLabel, QFrame[role="card"] QWidget {{ background: transparent; }}
+QFrame[role="card"] QPushButton {{ background: {c['panel']}; }}
+QFrame[role="card"] QPushButton[role="primary"] {{
+  background: {c['accent']}; color: {c['accent_text']};
+}}
 QPushButton {{
   background: {c["panel"]}; color: {c["text"]}; border: {border_w} solid {c["border"]};
   border-radius: {px(10)}; padding: {px(10)} {px(18)}; min-height: {px(36)};
