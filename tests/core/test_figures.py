@@ -159,3 +159,46 @@ def test_committed_svgs_match_the_poses(tmp_path: Path) -> None:
     assert sorted(committed) == sorted(fresh), "missing or stale files in assets/figures"
     stale = sorted(name for name in fresh if committed[name] != fresh[name])
     assert not stale, f"out of date, run python -m coach.core.figures: {stale}"
+
+
+def test_bend_towards_reaches_the_target_with_the_elbow_out() -> None:
+    from coach.core.figures.body import bend_towards
+
+    pose = figures.pose("S1", "start")
+    target = (-30.0, 70.0, 20.0)
+    bent = bend_towards(pose, "near_arm", target, (0.0, 1.0, 1.0))
+    body = build(bent)
+    assert max(abs(p - q) for p, q in zip(body.joints["near_wrist"], target, strict=True)) < 0.5
+    shoulder, elbow = body.joints["near_shoulder"], body.joints["near_elbow"]
+    straight_y = shoulder[1] + (target[1] - shoulder[1]) * 0.55
+    assert elbow[1] > straight_y  # the elbow bends up, to the pole side
+
+
+def test_gap_under_the_lower_back_shows_only_while_it_is_hollow() -> None:
+    from coach.core.figures.render import GAP
+
+    assert GAP in figures.svg("P1", "start")
+    assert GAP not in figures.svg("P1", "end")
+
+
+def test_bridge_too_high_lifts_the_hips_above_the_shoulder_knee_line() -> None:
+    from coach.core.figures.library import above_line
+
+    assert abs(above_line(figures.pose("T3", "end"))) < 3.0
+    assert above_line(figures.pose("T3", "avoid")) > 10.0
+
+
+def test_clamshell_opens_with_the_feet_together() -> None:
+    start, end = figures.pose("T4", "start"), figures.pose("T4", "end")
+    knees = [build(interpolate(start, end, t)).joints["far_knee"][1] for t in (0, 0.5, 1)]
+    ankles = [build(interpolate(start, end, t)).joints["far_ankle"] for t in (0, 0.5, 1)]
+    assert knees[0] + 20.0 < knees[1] < knees[2]  # the top knee rises all the way
+    assert max(abs(a - b) for a, b in zip(ankles[0], ankles[2], strict=True)) < 0.5
+    assert max(abs(a - b) for a, b in zip(ankles[0], ankles[1], strict=True)) < 0.5
+
+
+def test_relaxation_tenses_hands_and_shoulders() -> None:
+    start, end = figures.pose("R2", "start"), figures.pose("R2", "end")
+    assert (start.fist, start.shrug) == (0.0, 0.0)
+    assert (end.fist, end.shrug) == (1.0, 1.0)
+    assert end.near_leg.tip > start.near_leg.tip  # feet pulled up

@@ -81,6 +81,8 @@ BACK_LINE = (8.0, _S_T12 + 6.0)
 """The s range of the accent line drawn along the lower-back surface."""
 
 LIMBS = ("near_leg", "far_leg", "near_arm", "far_arm")
+SHRUG = 5.0
+"""How far a full shrug lifts the shoulders towards the ears."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class Trunk:
     spine: tuple[tuple[V3, V3, V3], ...]
     """Samples every 1 unit of s: (point, tangent, lateral)."""
     c7: V3
+    shrug: float = 0.0
 
 
 def _lean(ax: Axes, deg: float) -> Axes:
@@ -211,7 +214,7 @@ def trunk(pose: Pose) -> Trunk:
         )
     )
     samples.append((c7, tan_end, chest[2]))
-    return Trunk(origin, base, pelvis, chest, tuple(samples), c7)
+    return Trunk(origin, base, pelvis, chest, tuple(samples), c7, pose.shrug)
 
 
 def _spine_at(tr: Trunk, s: float) -> tuple[V3, V3, V3]:
@@ -247,7 +250,7 @@ def limb_root(tr: Trunk, name: str) -> V3:
     s = _side(name)
     if name.endswith("leg"):
         return add(tr.origin, mul(tr.pelvis[2], s * HIP_HALF))
-    return add(tr.c7, combo(tr.chest, 5.0, -8.0, s * SHOULDER_HALF))
+    return add(tr.c7, combo(tr.chest, 5.0, -8.0 + SHRUG * tr.shrug, s * SHOULDER_HALF))
 
 
 def build(pose: Pose) -> Body:
@@ -287,8 +290,9 @@ def build(pose: Pose) -> Body:
     head = _lean(tr.chest, pose.neck)
     torso.append(Capsule(neck_base, 7.0, atlas, 6.2))
     # shoulder girdle: gives the trunk its shoulder line seen from front or back
-    sh_near = add(tr.c7, combo(tr.chest, 2.0, -6.0, SHOULDER_HALF - 3.0))
-    sh_far = add(tr.c7, combo(tr.chest, 2.0, -6.0, -SHOULDER_HALF + 3.0))
+    lift = -6.0 + SHRUG * pose.shrug
+    sh_near = add(tr.c7, combo(tr.chest, 2.0, lift, SHOULDER_HALF - 3.0))
+    sh_far = add(tr.c7, combo(tr.chest, 2.0, lift, -SHOULDER_HALF + 3.0))
     torso.insert(0, Capsule(sh_near, 8.0, sh_far, 8.0))
     cranium = add(atlas, combo(head, 1.0, 12.0, 0.0))
     torso.append(Ellipsoid(cranium, (mul(head[0], 13.0), mul(head[1], 14.0), mul(head[2], 10.5))))
@@ -334,8 +338,10 @@ def build(pose: Pose) -> Body:
         else:
             shapes.append(Capsule(r, 7.2, mid, 5.3))
             shapes.append(Capsule(mid, 5.3, end, 3.9))
-            hand_end = add(end, combo(tip, 1.0, -12.5, 0.0))
-            shapes.append(Capsule(end, 4.0, hand_end, 4.5))
+            # a fist is shorter and rounder than an open hand
+            f = max(0.0, min(1.0, pose.fist))
+            hand_end = add(end, combo(tip, 1.0 + 1.5 * f, -12.5 + 6.0 * f, 0.0))
+            shapes.append(Capsule(end, 4.0 + 0.6 * f, hand_end, 4.5 + 1.6 * f))
             j[f"{side}_shoulder"] = r
             j[f"{side}_elbow"] = mid
             j[f"{side}_wrist"] = end
@@ -411,6 +417,60 @@ def reach(pose: Pose, name: str, target: V3) -> Pose:
     return pose.with_limb(name, new)
 
 
+def bend_towards(pose: Pose, name: str, target: V3, pole: V3) -> Pose:
+    """Two-bone IK with a pole: put the ankle/wrist at ``target`` with the
+    knee/elbow pushed out along ``pole`` (an elbow bent outward, a knee turned
+    out). Unlike ``reach`` this may rotate the limb about its long axis."""
+    tr = trunk(pose)
+    leg = name.endswith("leg")
+    parent = tr.pelvis if leg else tr.chest
+    root = limb_root(tr, name)
+    a = THIGH if leg else UPPER_ARM
+    b = SHANK if leg else FOREARM
+    span = sub(target, root)
+    dist = max(abs(a - b) + 0.01, min(a + b - 0.001, norm(span)))
+    axis = unit(span)
+    out = sub(pole, mul(axis, dot(pole, axis)))
+    if norm(out) < 1e-6:
+        out = sub(parent[0], mul(axis, dot(parent[0], axis)))
+    out = unit(out)
+    along = (a * a - b * b + dist * dist) / (2.0 * dist)
+    mid = add(add(root, mul(axis, along)), mul(out, math.sqrt(max(a * a - along * along, 0.0))))
+    end = add(root, mul(axis, dist))
+    return set_limb(pose, name, mid, end)
+
+
+def set_limb(pose: Pose, name: str, mid: V3, end: V3) -> Pose:
+    """The joint angles that put the knee/elbow at ``mid`` and the limb's
+    direction below it towards ``end`` (segment lengths are kept)."""
+    tr = trunk(pose)
+    leg = name.endswith("leg")
+    parent = tr.pelvis if leg else tr.chest
+    s = _side(name)
+    root = limb_root(tr, name)
+    d1 = unit(sub(mid, root))
+    d2 = unit(sub(end, mid))
+    fx, uy, lz = coords(parent, mul(d1, -1.0))
+    abduct = math.degrees(math.asin(max(-1.0, min(1.0, -lz))))
+    flex = math.degrees(math.atan2(-fx, uy))
+    upper = rot_f(rot_l(parent, flex), abduct)
+    cos_b = max(-1.0, min(1.0, dot(d1, d2)))
+    bend = math.degrees(math.acos(cos_b))
+    fwd = sub(d2, mul(d1, cos_b))
+    if norm(fwd) < 1e-6:
+        rotate = 0.0
+    else:
+        fwd = unit(fwd)
+        if leg:
+            fwd = mul(fwd, -1.0)  # a knee bends the shank backwards
+        rotate = math.degrees(math.atan2(dot(fwd, upper[2]), dot(fwd, upper[0])))
+    limb = pose.limb(name)
+    new = replace(
+        limb, flex=wrap180(flex), abduct=s * abduct, rotate=wrap180(s * rotate), bend=bend
+    )
+    return pose.with_limb(name, new)
+
+
 def _tip_frame(pose: Pose, name: str) -> tuple[Axes, Axes]:
     tr = trunk(pose)
     parent = tr.pelvis if name.endswith("leg") else tr.chest
@@ -480,17 +540,33 @@ def interpolate(a: Pose, b: Pose, t: float) -> Pose:
     ba, bb = build(a), build(b)
     for name in LIMBS:
         ea, eb = effector(ba, name), effector(bb, name)
-        if math.dist(ea, eb) > 1.5 or a.limb(name).rotate or b.limb(name).rotate:
+        if math.dist(ea, eb) > 1.5:
             continue
         side = name.split("_")[0]
         key = f"{side}_foot" if name.endswith("leg") else f"{side}_hand"
         fa, fb = ba.axes[key][0], bb.axes[key][0]
-        p = reach(p, name, lerp3(ea, eb, t))
+        target = lerp3(ea, eb, t)
+        if a.limb(name).rotate or b.limb(name).rotate:
+            # a turned limb (a knee opening like a book): swing the knee or
+            # elbow round the line to the resting foot or hand
+            mid = "knee" if name.endswith("leg") else "elbow"
+            pa = _off_axis(ba.joints[f"{side}_{mid}"], limb_root(trunk(a), name), ea)
+            pb = _off_axis(bb.joints[f"{side}_{mid}"], limb_root(trunk(b), name), eb)
+            p = bend_towards(p, name, target, lerp3(pa, pb, t))
+        else:
+            p = reach(p, name, target)
         if name.endswith("leg"):
             p = aim_tip(p, name, lerp3(fa, fb, t))
         else:
             p = aim_hand(p, name, mul(lerp3(ba.axes[key][1], bb.axes[key][1], t), -1.0))
     return p
+
+
+def _off_axis(mid: V3, root: V3, end: V3) -> V3:
+    """Unit direction from the root-end line out to the middle joint."""
+    axis = unit(sub(end, root))
+    v = sub(mid, root)
+    return unit(sub(v, mul(axis, dot(v, axis))))
 
 
 def place(

@@ -19,13 +19,16 @@ from .body import (
     UPPER_ARM,
     aim_hand,
     back_to,
+    bend_towards,
     build,
     grip,
     ground,
     place,
     plant,
     reach,
+    set_limb,
 )
+from .body import aim_tip as aim_foot
 from .geometry import V3, add, sub, unit
 from .model import Arrow, Camera, Limb, Pose, Prop, Scene
 from .props import bike_grip, bike_pedal, bike_seat, deck_y
@@ -48,9 +51,10 @@ def joint(p: Pose, name: str) -> V3:
     return build(p).joints[name]
 
 
-def head_to(p: Pose, level: float) -> Pose:
-    """Tilt the head (neck angle) until its lowest point rests at ``level``."""
-    lo, hi = -45.0, 40.0
+def head_to(p: Pose, level: float, most: float = 40.0) -> Pose:
+    """Tilt the head (neck angle, at most ``most`` forward) until its lowest
+    point rests at ``level``."""
+    lo, hi = -45.0, most
 
     # the head is the last three shapes of the torso group
     def head_low(n: float) -> float:
@@ -309,33 +313,47 @@ def hand_to(p: Pose, name: str, target: V3, fingers: V3 = (1.0, 0.0, 0.0)) -> Po
     return place(p, name, f"{side}_hand", target, fingers=fingers)
 
 
-def hug(p: Pose, leg_side: str, *, arms: tuple[str, ...] = ("near", "far")) -> Pose:
-    """Both hands round the shin just below the knee of one leg."""
+ELBOW_OUT = {"near": (-0.6, 1.2, 0.2), "far": (-1.4, 0.6, -0.2)}
+"""Which way the elbows point while hugging a knee: up and out beside the
+chest, so each arm draws a clear bend above the trunk instead of a line
+through the thigh (the far elbow a little further towards the head so that
+it shows behind the near one)."""
+
+
+def hold_knee(p: Pose, leg_side: str, arm_side: str, along: float = 6.0) -> Pose:
+    """One hand wrapped round the top of a lifted knee, just below the
+    kneecap, with the elbow bent out to the side."""
     b = build(p)
-    shin = b.joints[f"{leg_side}_shin"]
+    knee, ankle = b.joints[f"{leg_side}_knee"], b.joints[f"{leg_side}_ankle"]
+    d = unit(sub(ankle, knee))
+    up = (-d[1], d[0], 0.0) if d[0] >= 0 else (d[1], -d[0], 0.0)
+    dz = 8.0 if arm_side == "near" else -8.0
+    target = (
+        knee[0] + d[0] * along + up[0] * 6.0,
+        knee[1] + d[1] * along + up[1] * 6.0,
+        knee[2] + dz,
+    )
+    fingers = (-up[0] + 0.2 * d[0], -up[1] + 0.2 * d[1], 0.0)
+    name = f"{arm_side}_arm"
+    for _ in range(4):
+        b = build(p)
+        off = sub(b.joints[f"{arm_side}_palm"], b.joints[f"{arm_side}_wrist"])
+        p = bend_towards(p, name, sub(target, off), ELBOW_OUT[arm_side])
+        p = aim_hand(p, name, fingers)
+    return p
+
+
+def hug(p: Pose, leg_side: str, *, arms: tuple[str, ...] = ("near", "far")) -> Pose:
+    """Both hands round one knee."""
     for side in arms:
-        dz = 5.0 if side == "near" else -5.0
-        p = place(
-            p,
-            f"{side}_arm",
-            f"{side}_palm",
-            (shin[0] + 2.0, shin[1] + 3.0, shin[2] + dz),
-            fingers=(0.2, -1.0, 0.0),
-        )
+        p = hold_knee(p, leg_side, side)
     return p
 
 
 def both_hug(p: Pose) -> Pose:
-    b = build(p)
+    """Each hand round its own knee."""
     for side in ("near", "far"):
-        shin = b.joints[f"{side}_shin"]
-        p = place(
-            p,
-            f"{side}_arm",
-            f"{side}_palm",
-            (shin[0] + 2.0, shin[1] + 3.0, shin[2]),
-            fingers=(0.2, -1.0, 0.0),
-        )
+        p = hold_knee(p, side, side)
     return p
 
 
@@ -425,7 +443,7 @@ FLOOR_MAT = (mat(-140.0),)
 
 @scene
 def p1() -> Scene:
-    start = supine(lumbar=-10.0, props=FLOOR_MAT)
+    start = supine(lumbar=-18.0, props=FLOOR_MAT)
     end = supine(lumbar=26.0, props=FLOOR_MAT)
     return Scene(
         "P1",
@@ -434,6 +452,7 @@ def p1() -> Scene:
         arrows=(Arrow("pelvis_mid", kind="turn", radius=30, a0=20, a1=150, offset=(-4, 4)),),
         marks=(("end", "good"),),
         behind=("near_arm",),
+        gap=True,
     )
 
 
@@ -490,23 +509,25 @@ def p4() -> Scene:
 
 @scene
 def s1() -> Scene:
-    start = supine(props=FLOOR_MAT)
-    end = supine(props=FLOOR_MAT)
-    end = leg(end, "near_leg", 112.0, -20.0, tip=-10.0)
+    # the feet a little further out than usual: the standing knee then stays
+    # clear of the hugged leg's foot
+    start = supine(props=FLOOR_MAT, feet=72.0)
+    end = supine(props=FLOOR_MAT, feet=72.0, lumbar=14.0)
+    end = leg(end, "near_leg", 125.0, 0.0, tip=-10.0)
     end = hug(end, "near")
-    return Scene("S1", start, end, arrows=(Arrow("near_knee", offset=(16, -16)),))
+    return Scene("S1", start, end, arrows=(Arrow("near_knee", offset=(10, -40)),))
 
 
 @scene
 def s2() -> Scene:
     start = supine(props=FLOOR_MAT)
     end = supine(lumbar=30.0, props=FLOOR_MAT)
-    end = leg(end, "near_leg", 112.0, -22.0, tip=-10.0)
-    end = leg(end, "far_leg", 108.0, -26.0, tip=-10.0)
+    end = leg(end, "near_leg", 125.0, 0.0, tip=-10.0)
+    end = leg(end, "far_leg", 119.0, -6.0, tip=-10.0)
     end = ground(end, ("torso",), MAT)
     end = head_to(end, MAT)
     end = both_hug(end)
-    return Scene("S2", start, end, arrows=(Arrow("near_knee", offset=(16, -16)),))
+    return Scene("S2", start, end, arrows=(Arrow("near_knee", offset=(10, -40)),))
 
 
 @scene
@@ -559,8 +580,8 @@ def s5() -> Scene:
     props = (Prop("bed", x=-200.0, y=top, w=212.0, h=16.0),)
     start = supine(lumbar=25.0, feet=None, level=top, arms=False, props=props)
     start = replace(start, x=start.x)
-    start = leg(start, "near_leg", 110.0, -24.0, tip=-10.0)
-    start = leg(start, "far_leg", 106.0, -28.0, tip=-10.0)
+    start = leg(start, "near_leg", 125.0, 0.0, tip=-10.0)
+    start = leg(start, "far_leg", 119.0, -6.0, tip=-10.0)
     start = ground(start, ("torso",), top)
     start = head_to(start, top)
     start = both_hug(start)
@@ -596,64 +617,41 @@ def s6() -> Scene:
 
 @scene
 def s7() -> Scene:
-    start = supine(props=FLOOR_MAT, arms=True)
-    knee = joint(start, "far_knee")
-    cross = L(flex=70.0, abduct=38.0, rotate=55.0, bend=95.0, tip=5.0)
-    start = fit_cross(start.with_limb("near_leg", cross), knee)
-    end = start.with_limb("far_leg", L(flex=112.0, bend=100.0, tip=5.0))
-    end = fit_cross(end, joint(end, "far_knee"))
+    start = cross_leg(supine(props=FLOOR_MAT, arms=True))
+    end = leg(start, "far_leg", 100.0, -10.0, tip=-10.0)
+    end = cross_leg(end)
     b = build(end)
-    tb = b.joints["far_thigh_back"]
+    hip, knee = b.joints["far_hip"], b.joints["far_knee"]
+    # both hands behind the pulled-in thigh, most of the way to the knee
+    held = (hip[0] + (knee[0] - hip[0]) * 0.7 + 7.0, hip[1] + (knee[1] - hip[1]) * 0.7 - 2.0, 3.0)
     for side in ("near", "far"):
-        end = place(
-            end,
-            f"{side}_arm",
-            f"{side}_palm",
-            (tb[0], tb[1], tb[2] + 3.0),
-            fingers=(0.3, -1.0, 0.0),
-        )
+        end = place(end, f"{side}_arm", f"{side}_palm", held, fingers=(0.3, -1.0, 0.0))
     return Scene(
         "S7",
         start,
         end,
-        camera=Camera(yaw=-25.0, elevation=20.0),
+        # from beside the feet and a little above: the crossed leg's knee
+        # falls out to the side and its shin across the other thigh make the "4"
+        camera=Camera(yaw=-50.0, elevation=18.0),
         floor=False,
-        arrows=(Arrow("far_knee", offset=(10, -22)),),
+        arrows=(Arrow("far_knee", offset=(26, -26)),),
     )
 
 
-def fit_cross(p: Pose, knee: V3) -> Pose:
-    """Adjust the crossed leg (fixed outward rotation) so the ankle rests on
-    the other knee: a small numeric search on flexion, abduction, bend."""
-    target = (knee[0] - 4.0, knee[1] + 9.0, knee[2] + 2.0)
-    limb = p.near_leg
-
-    def err(lb: Limb) -> float:
-        return math.dist(joint(p.with_limb("near_leg", lb), "near_ankle"), target)
-
-    step = 8.0
-    best = err(limb)
-    while step > 0.1:
-        improved = False
-        for attr in ("flex", "abduct", "bend"):
-            for sgn in (1.0, -1.0):
-                cand = replace(limb, **{attr: getattr(limb, attr) + sgn * step})
-                e = err(cand)
-                if e < best - 1e-6:
-                    limb, best, improved = cand, e, True
-        if not improved:
-            step /= 2
-    return p.with_limb(
-        "near_leg",
-        replace(
-            limb, flex=round(limb.flex, 2), abduct=round(limb.abduct, 2), bend=round(limb.bend, 2)
-        ),
-    )
+def cross_leg(p: Pose) -> Pose:
+    """The near ankle rests on the far thigh just above the knee, the near
+    knee fallen out to the side, the foot relaxed past the far thigh."""
+    b = build(p)
+    knee = b.joints["far_knee"]
+    p = bend_towards(p, "near_leg", (knee[0] - 4.0, knee[1] + 9.0, knee[2] + 2.0), (0.3, 0.2, 1.0))
+    b = build(p)
+    shin = unit(sub(b.joints["near_ankle"], b.joints["near_knee"]))
+    return aim_foot(p, "near_leg", add(shin, (0.0, 0.0, -0.6)))
 
 
 @scene
 def s8() -> Scene:
-    props = (Prop("mat", x=-150.0, y=60.0, w=290.0, h=MAT),)
+    props = (Prop("mat", x=-150.0, y=48.0, w=290.0, h=MAT),)
     start = arms_out(supine(props=props, feet=56.0))
     end = replace(start, twist=40.0)
     end = end.with_limb("near_leg", replace(end.near_leg, abduct=end.near_leg.abduct + 8))
@@ -662,7 +660,7 @@ def s8() -> Scene:
         "S8",
         start,
         end,
-        camera=Camera(elevation=30.0),
+        camera=Camera(yaw=-20.0, elevation=28.0),
         arrows=(Arrow("near_knee", offset=(26, -4), trim=0.0),),
         floor=False,
     )
@@ -715,9 +713,11 @@ def s10() -> Scene:
 
 @scene
 def t1() -> Scene:
-    start = supine(props=FLOOR_MAT)
-    end = replace(supine(props=FLOOR_MAT, lumbar=8.0), belly=-1.5)
-    return Scene("T1", start, end, belly_arrow=True)
+    start = replace(supine(props=FLOOR_MAT), belly=0.6)
+    # the lower belly drawn in (a hollow below the ribs) and the lower back
+    # resting flat: marked good like the end of the pelvic tilt
+    end = replace(supine(props=FLOOR_MAT, lumbar=14.0), belly=-2.5)
+    return Scene("T1", start, end, belly_arrow=True, marks=(("end", "good"),), behind=("near_arm",))
 
 
 @scene
@@ -738,15 +738,30 @@ def t2() -> Scene:
 
 
 def bridge(start: Pose, lift: float, lumbar: float) -> Pose:
+    """Hips lifted off the floor: the thorax tilts up by ``lift`` degrees
+    about the shoulder blades, which stay on the floor where they lay, the
+    head rests on the floor and the feet stay planted."""
+    from .body import shape_min
+
     b = build(start)
     feet = {n: b.joints[f"{n.split('_')[0]}_ankle"] for n in ("near_leg", "far_leg")}
-    p = replace(start, chest=-90.0 - lift, pelvis=-90.0 - lift - lumbar, y=start.y + 30.0)
-    p = ground(p, ("torso",), MAT)
-    p = head_to(p, MAT)
+    p = replace(start, chest=-90.0 - lift, pelvis=-90.0 - lift - lumbar)
+    p = replace(p, x=p.x + b.joints["c7"][0] - joint(p, "c7")[0])
+    low = min(shape_min(sl.shape, (0.0, 1.0, 0.0)) for sl in build(p).slices if sl.s > 62.0)
+    p = replace(p, y=p.y + MAT - low)
+    p = head_to(p, MAT, most=80.0)
     for name, a in feet.items():
         p = reach(p, name, a)
         p = aim_tip(p, name)
     return arms_by_sides(p, MAT)
+
+
+def above_line(p: Pose) -> float:
+    """How far the hips are above the shoulder-knee line (negative: below)."""
+    b = build(p)
+    sh, hip, knee = b.joints["near_shoulder"], b.joints["near_hip"], b.joints["near_knee"]
+    t = (hip[0] - sh[0]) / (knee[0] - sh[0])
+    return hip[1] - (sh[1] + t * (knee[1] - sh[1]))
 
 
 def aim_tip(p: Pose, name: str) -> Pose:
@@ -757,15 +772,17 @@ def aim_tip(p: Pose, name: str) -> Pose:
 
 @scene
 def t3() -> Scene:
-    start = supine(props=FLOOR_MAT, feet=56.0)
-    end = bridge(start, 27.0, 16.0)
-    avoid = bridge(start, 40.0, -22.0)
+    start = supine(props=FLOOR_MAT, feet=64.0)
+    # end: shoulders, hips and knees in one line, tail tucked (lower back flat);
+    # avoid: hips pushed well above that line with the lower back arched
+    end = bridge(start, 17.0, 10.0)
+    avoid = bridge(start, 44.0, -28.0)
     return Scene(
         "T3",
         start,
         end,
         avoid,
-        arrows=(Arrow("pelvis_mid", offset=(0, -26)),),
+        arrows=(Arrow("sacrum", offset=(8, -3), trim=0.05),),
         marks=(("end", "good"),),
     )
 
@@ -795,24 +812,40 @@ ALL_SIDE = ("torso", "near_leg", "near_arm")
 def t4() -> Scene:
     bottom = L(flex=48.0, bend=92.0, tip=-20.0)
     start = side_lying(L(flex=48.0, bend=92.0, tip=-20.0, abduct=-4.0), bottom)
+    start = hand_on_top_hip(start)
     b = build(start)
     hip, knee, ankle = (b.joints[k] for k in ("far_hip", "far_knee", "far_ankle"))
     # open the top knee like a book: turn it about the hip-ankle line, feet together
     axis = unit(sub(ankle, hip))
     v = sub(knee, hip)
-    k_target = _rotate(v, axis, 40.0)
+    k_target = _rotate(v, axis, 70.0)
     if k_target[1] < v[1]:
-        k_target = _rotate(v, axis, -40.0)
-    k_target = add(hip, k_target)
-    end = fit_leg(start, "far_leg", k_target, ankle)
+        k_target = _rotate(v, axis, -70.0)
+    end = set_limb(start, "far_leg", add(hip, k_target), ankle)
+    end = hand_on_top_hip(end)
     return Scene(
         "T4",
         start,
         end,
-        camera=Camera(yaw=-35.0, elevation=20.0),
+        # from the front and a little above: the knees come towards the
+        # viewer, so the top knee rises straight up the picture
+        camera=Camera(yaw=-10.0, elevation=28.0),
         floor=False,
         shade=("near_leg", "near_arm"),
-        arrows=(Arrow("far_knee", offset=(8, -16), trim=0.0),),
+        arrows=(Arrow("far_knee", offset=(10, -12), trim=0.0),),
+    )
+
+
+def hand_on_top_hip(p: Pose) -> Pose:
+    """Side-lying: the top hand rests on the top hip (it feels the pelvis roll)."""
+    b = build(p)
+    hip = b.joints["far_hip"]
+    return place(
+        p,
+        "far_arm",
+        "far_palm",
+        (hip[0] - 6.0, hip[1] + 4.0, hip[2] + 10.0),
+        fingers=(1.0, -0.2, 0.3),
     )
 
 
@@ -827,36 +860,6 @@ def _rotate(v: V3, axis: V3, deg: float) -> V3:
         v[1] * c + kxv[1] * s_ + k[1] * kv * (1 - c),
         v[2] * c + kxv[2] * s_ + k[2] * kv * (1 - c),
     )
-
-
-def fit_leg(p: Pose, name: str, knee: V3, ankle: V3) -> Pose:
-    """Numeric fit of all four hip/knee angles to put knee and ankle on targets."""
-    side = name.split("_")[0]
-    limb = p.limb(name)
-
-    def err(lb: Limb) -> float:
-        b = build(p.with_limb(name, lb))
-        return (
-            math.dist(b.joints[f"{side}_knee"], knee) ** 2
-            + math.dist(b.joints[f"{side}_ankle"], ankle) ** 2
-        )
-
-    best = err(limb)
-    step = 10.0
-    while step > 0.05:
-        improved = False
-        for attr in ("flex", "abduct", "rotate", "bend"):
-            for sgn in (1.0, -1.0):
-                cand = replace(limb, **{attr: getattr(limb, attr) + sgn * step})
-                e = err(cand)
-                if e < best - 1e-9:
-                    limb, best, improved = cand, e, True
-        if not improved:
-            step /= 2
-    rounded = Limb(
-        *(round(getattr(limb, f), 2) for f in ("flex", "abduct", "rotate", "bend", "tip"))
-    )
-    return p.with_limb(name, rounded)
 
 
 @scene
@@ -1284,20 +1287,40 @@ def r1() -> Scene:
 
 @scene
 def r2() -> Scene:
-    def lie(tip: float) -> Pose:
+    def lie(tip: float, tense: float) -> Pose:
         p = supine(props=FLOOR_MAT, feet=None, arms=False)
+        p = replace(p, shrug=tense, fist=tense)
         for name, z in (("near_leg", 9.0), ("far_leg", -9.0)):
             p = reach(p, name, (p.x + 102.0, MAT + 5.0, z))
             p = p.with_limb(name, replace(p.limb(name), tip=tip))
-        return arms_by_sides(p, MAT)
+        p = arms_by_sides(p, MAT)
+        if tense:
+            # elbows stay on the floor, forearms come up with the fists
+            b = build(p)
+            for side in ("near", "far"):
+                el = b.joints[f"{side}_elbow"]
+                wrist = (el[0] + 14.0, el[1] + FOREARM * 0.92, el[2])
+                p = bend_towards(p, f"{side}_arm", wrist, (0.0, -1.0, 0.0))
+                p = aim_hand(p, f"{side}_arm", (0.6, 1.0, 0.0))
+        return p
 
-    start = lie(18.0)
+    # start: let go (feet fall away, hands open); end: tense gently (feet
+    # pulled up, fists, forearms and shoulders drawn up)
+    start = lie(-32.0, 0.0)
     knee = joint(start, "near_knee")
     r = max(6.0, (knee[1] - 8.0 - MAT) / 2.0)
     roll = Prop("roll", x=knee[0], y=MAT + r, w=r)
     start = replace(start, props=(*FLOOR_MAT, roll))
-    end = replace(lie(-30.0), props=start.props)
-    return Scene("R2", start, end, arrows=(Arrow("near_toe", offset=(12, -4), trim=0.0),))
+    end = replace(lie(16.0, 1.0), props=start.props)
+    return Scene(
+        "R2",
+        start,
+        end,
+        arrows=(
+            Arrow("near_ankle", kind="turn", radius=22, a0=5, a1=85, offset=(4, -4)),
+            Arrow("near_wrist", offset=(18, -16)),
+        ),
+    )
 
 
 # --- extension exercises (not used by default) -----------------------------------------------

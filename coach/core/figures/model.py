@@ -65,7 +65,8 @@ class Pose:
     ``neck`` bends the head forward from the thorax, ``twist`` turns the pelvis
     about the spine (knee rolls), ``roll`` turns the whole body about the
     forward axis (90 = lying on the side, facing the viewer), ``belly`` draws
-    the belly in (< 0) or lets it rise (> 0).
+    the belly in (< 0) or lets it rise (> 0), ``shrug`` lifts the shoulders
+    towards the ears (0..1) and ``fist`` closes both hands (0 open, 1 fist).
     """
 
     x: float = 0.0
@@ -77,6 +78,8 @@ class Pose:
     twist: float = 0.0
     roll: float = 0.0
     belly: float = 0.0
+    shrug: float = 0.0
+    fist: float = 0.0
     near_leg: Limb = field(default_factory=Limb)
     far_leg: Limb = field(default_factory=Limb)
     near_arm: Limb = field(default_factory=Limb)
@@ -125,6 +128,8 @@ def blend(a: Pose, b: Pose, t: float) -> Pose:
         twist=_lerp_angle(a.twist, b.twist, t),
         roll=_lerp_angle(a.roll, b.roll, t),
         belly=lerp(a.belly, b.belly, t),
+        shrug=lerp(a.shrug, b.shrug, t),
+        fist=lerp(a.fist, b.fist, t),
         near_leg=blend_limb(a.near_leg, b.near_leg, t),
         far_leg=blend_limb(a.far_leg, b.far_leg, t),
         near_arm=blend_limb(a.near_arm, b.near_arm, t),
@@ -180,6 +185,9 @@ class Scene:
     behind: tuple[str, ...] = ()
     """Limb groups painted behind the torso whatever their depth (an arm on
     the floor that would hide the gap under the lower back)."""
+    gap: bool = False
+    """Shade the floor seen under a hollow lower back (lying on the back), so
+    a gap reads even in a thumbnail; a back resting flat shows none."""
 
     def frame(self, name: Frame) -> Pose:
         if name == "start":

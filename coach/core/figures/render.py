@@ -35,6 +35,7 @@ AVOID = "#d9481c"
 AVOID_TINT = "#f5b8a0"
 ARROW = "#3f5f86"
 WATER = "#9ccbe8"
+GAP = "#7d7d7d"
 STRAP = "#6f6f6f"
 
 
@@ -431,13 +432,42 @@ def _draw_lower_back(pen: Pen, body: Body, mark: Mark) -> V2:
         nx, ny = dot(b, r), -dot(b, u)
         n = math.hypot(nx, ny) or 1.0
         floor_y = view.flat(0.0, 0.0)[1]
-        if mid[1] + ny / n * 24.0 > floor_y - 14.0:
+        if mid[1] + ny / n * 24.0 > floor_y - 14.0 or ny / n > 0.5:
             # the back faces the floor: put the badge above the belly instead
             bel = view.point(body.joints["belly"])
             return (bel[0] - nx / n * 16.0, bel[1] - ny / n * 16.0 - 10.0)
         return (mid[0] + nx / n * 24.0, mid[1] + ny / n * 24.0)
     c = view.point(body.joints["lumbar"])
     return (c[0] + 46.0, c[1] - 10.0)
+
+
+GAP_MIN = 4.0
+"""A hollow under the lower back shallower than this (figure units) is
+drawn as resting flat."""
+
+
+def draw_gap(pen: Pen, body: Body, level: float) -> None:
+    """The floor seen under a lower back that does not touch it: a dark
+    wedge between the back's outline and the surface the body lies on."""
+    view = pen.view
+    floor_y = view.flat(0.0, level)[1]
+    pts = _back_points(view, body, 0.0, BACK_LINE[1] + 20.0)
+    if len(pts) < 3:
+        return
+    pts = _smooth(pts, 2)
+    runs: list[list[V2]] = [[]]
+    for p in pts:
+        if p[1] < floor_y - 0.5:
+            runs[-1].append(p)
+        elif runs[-1]:
+            runs.append([])
+    run = max(runs, key=lambda r: max((floor_y - p[1] for p in r), default=0.0))
+    if len(run) < 3 or max(floor_y - p[1] for p in run) < GAP_MIN:
+        return
+    run = sorted(run)
+    top = smooth_d(_thin(run, 3.0))
+    d = f"{top}L{num(run[-1][0])} {num(floor_y)}L{num(run[0][0])} {num(floor_y)}Z"
+    pen.add(_path(d, GAP, "none", 0))
 
 
 def draw_badge(pen: Pen, at: V2, mark: Mark) -> None:
@@ -569,12 +599,16 @@ def _compose(
         scene.shade,
         scene.behind,
     )
+    if scene.gap:
+        level = max((p.h or 4.0 for p in pose.props if p.kind == "mat"), default=0.0)
+        draw_gap(pen, body, level)
     draw_props(pen, pose.props, body, "front")
     if arrow:
         for a in scene.arrows:
             draw_arrow(pen, scene, a)
     if belly:
         draw_belly_arrows(pen, body, inward=belly < 0)
+        badge = (badge[0] - 36.0, badge[1] + 6.0)  # beside the arrows, not on them
     if mark is not None:
         draw_badge(pen, badge, mark)
     return pen
