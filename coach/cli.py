@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: tuple[str, ...] = ("coach.commands.sheets",)
+COMMAND_MODULES: tuple[str, ...] = ("coach.commands.sheets", "coach.commands.data")
 """Modules with a ``register(subparsers)`` that adds sub-commands with a
 ``handler(args) -> int`` default (see coach/commands/)."""
 

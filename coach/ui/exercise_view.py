@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach.core import wording
 from coach.core.library import Library
 from coach.core.model import Exercise, Variant
 from coach.ui.i18n import T
@@ -29,17 +30,7 @@ CATEGORY_NAMES = {
 def dose_summary(ex: Exercise, lang: str) -> str:
     if ex.dosage_text is not None:
         return ex.dosage_text.get(lang)
-    d = ex.dosage
-    parts = []
-    if d.duration_s:
-        parts.append(T("{n} minutes").format(n=round(d.duration_s / 60)))
-    else:
-        parts.append(T("{n} times").format(n=d.reps))
-        if d.sets > 1:
-            parts.append(T("{n} sets").format(n=d.sets))
-        if d.hold_s:
-            parts.append(T("hold {n} s").format(n=round(d.hold_s)))
-    return ", ".join(parts)
+    return wording.dose_text(ex.dosage, lang)
 
 
 class ExerciseView(QWidget):

@@ -14,20 +14,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach.core import wording
 from coach.core.library import Library
 from coach.core.model import Dosage, Routine, RoutineItem
-from coach.ui.i18n import T
+from coach.ui.i18n import T, language
 from coach.ui.widgets import FigureView, button, card, clear_layout, label
 
-DAY_NAMES = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
+
+def minutes_text(seconds: float | None) -> str:
+    return wording.minutes_text(seconds, language())
+
+
+def schedule_text(routine: Routine, lang: str) -> str:
+    return wording.schedule_text(routine.schedule, lang)
+
+
+def item_dose_text(item: RoutineItem, base: Dosage) -> str:
+    return wording.dose_text(item.apply_to(base), language())
 
 
 def routine_seconds(routine: Routine, library: Library) -> float | None:
@@ -37,40 +40,6 @@ def routine_seconds(routine: Routine, library: Library) -> float | None:
         return build_plan(routine, library.exercises).total_seconds
     except (KeyError, ValueError):
         return None
-
-
-def minutes_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    return T("about {n} minutes").format(n=max(1, round(seconds / 60)))
-
-
-def schedule_text(routine: Routine, lang: str) -> str:
-    sched = routine.schedule
-    if sched.text is not None:
-        return sched.text.get(lang)
-    days = (
-        T("every day") if len(sched.days) == 7 else ", ".join(T(DAY_NAMES[d]) for d in sched.days)
-    )
-    times = "" if sched.times_per_day == 1 else T(", {n} times a day").format(n=sched.times_per_day)
-    return days + times
-
-
-def item_dose_text(item: RoutineItem, base: Dosage) -> str:
-    d = item.apply_to(base)
-    if d.walk is not None:
-        return T("{bouts} walks with rests in between").format(bouts=d.walk.bouts)
-    if d.duration_s:
-        text = T("{n} minutes").format(n=max(1, round(d.duration_s / 60)))
-    else:
-        text = T("{n} times").format(n=d.reps)
-        if d.hold_s:
-            text += ", " + T("hold {n} s").format(n=round(d.hold_s))
-        if d.sets > 1:
-            text = T("{sets} sets of {rest}").format(sets=d.sets, rest=text)
-    if d.side.value == "both":
-        text += ", " + T("each side")
-    return text
 
 
 def _scrolling(parent: QWidget) -> QVBoxLayout:
@@ -212,6 +181,7 @@ def _builtin_order(routine: Routine) -> tuple[int, str]:
 
 class RoutineView(QWidget):
     start_requested = Signal(str)
+    print_requested = Signal(str)  # "print", "preview" or "pdf"
     exercise_requested = Signal(str)
     back_requested = Signal()
 
@@ -243,6 +213,15 @@ class RoutineView(QWidget):
             accessible=T("Start {title}").format(title=routine.title.get(lang)),
         )
         start.clicked.connect(lambda: self.start_requested.emit(routine.id))
+        for kind, caption in (
+            ("print", T("Print…")),
+            ("preview", T("Print preview…")),
+            ("pdf", T("Export PDF…")),
+        ):
+            action = button(caption)
+            action.setObjectName(f"print-{kind}")
+            action.clicked.connect(lambda _=False, k=kind: self.print_requested.emit(k))
+            top.addWidget(action)
         top.addWidget(start)
         layout.addLayout(top)
         layout.addWidget(label(routine.title.get(lang), "h1"))

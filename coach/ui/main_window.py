@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
         view.start_requested.connect(self.start_routine)
         view.exercise_requested.connect(self.open_exercise)
         view.back_requested.connect(lambda: self.show_page("home"))
+        view.print_requested.connect(self.print_current_routine)
         return view
 
     def _make_advice(self) -> QWidget:
@@ -259,6 +260,30 @@ class MainWindow(QMainWindow):
 
     def start_routine(self, routine_id: str) -> None:
         self.flow.start(routine_id)
+
+    def print_current_routine(self, kind: str) -> QWidget | None:
+        """Print, preview or export the routine shown; one layout serves all three."""
+        from coach.core.profile import DEFAULT_EMERGENCY_NUMBER
+        from coach.sheets import print_actions
+        from coach.sheets.routine_sheet import SheetData
+
+        routine = getattr(self.pages.get("routine"), "routine", None)
+        if routine is None:
+            return None
+        profile = self.flow.profile
+        sheet = SheetData(
+            routine,
+            self.lib,
+            self.prefs.language,
+            emergency_number=profile.emergency_number if profile else DEFAULT_EMERGENCY_NUMBER,
+        )
+        actions: dict[str, Callable[..., object]] = {
+            "print": print_actions.print_routine,
+            "preview": print_actions.preview_routine,
+            "pdf": print_actions.export_routine_pdf,
+        }
+        result = actions[kind](self, sheet)
+        return result if isinstance(result, QWidget) else None
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Apply at once and save; the pages are rebuilt only for a new language."""

@@ -43,6 +43,10 @@ class StoreRecorder:
         self.store.record_step(self.session_id, result)
 
     def session_ended(self, outcome: str, reason: str | None) -> None:
+        # The store knows completed / stopped / abandoned; ending early by
+        # choice is an abandoned session, with the player's word as the reason.
+        if outcome not in ("completed", "stopped", "abandoned"):
+            outcome, reason = "abandoned", reason or outcome
         self.store.end_session(self.session_id, outcome, stop_reason=reason)
 
 

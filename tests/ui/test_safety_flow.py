@@ -97,3 +97,55 @@ def test_profile_hides_exercises_in_the_library(window: MainWindow, qtbot, paths
     shown = set(view.shown_ids())  # type: ignore[attr-defined]
     assert "S3" not in shown and "T8" not in shown  # kneeling on the floor
     assert "C1" in shown and "P1" in shown  # chair; lying exercise works on a firm bed
+
+
+def test_a_whole_session_is_recorded_in_the_store(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    from coach.core.store import Store
+    from coach.ui.player import PlayerView
+
+    _with_profile(window, paths)
+    store = Store.open(paths.database)
+    window.store = store
+    window.flow.store = store
+    window.start_routine("gentle-day")
+    check = window.flow.dialog
+    assert isinstance(check, CheckDialog)
+    _click(qtbot, check, "check-done")  # first check: the full list, nothing ticked
+    pain = window.flow.dialog
+    assert isinstance(pain, PainDialog)
+    _click(qtbot, pain, "back-3")
+    _click(qtbot, pain, "leg-2")
+    player = window.pages.get("player")
+    assert isinstance(player, PlayerView)
+    assert window.stack.currentWidget() is player
+    player.start()
+    for _ in range(5):
+        player.skip()
+    player.end_session()
+    player.close_player()
+    assert "player" not in window.pages
+    (session,) = store.sessions()
+    assert session.routine_id == "gentle-day"
+    assert (session.pain_before_back, session.pain_before_leg) == (3, 2)
+    assert session.outcome.value == "abandoned"
+    assert len(store.steps(session.id)) >= 5
+    store.close()
+
+
+def test_print_preview_and_pdf_from_the_routine_page(window: MainWindow, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from coach.sheets import print_actions
+
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(
+        print_actions, "choose_pdf_path", lambda _p, _t, _s, _f, done: done(str(target))
+    )
+    window.open_routine("chair-counter")
+    _click(qtbot, window.page("routine"), "print-pdf")
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(target).pages).split())
+    assert "Chair and counter" in text
+    preview = window.print_current_routine("preview")
+    assert preview is not None
+    preview.close()
