@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from coach.core.library import Library
     from coach.core.paths import Paths
     from coach.core.store import Store
+    from coach.ui.main_window import MainWindow
 
 
 def open_store(paths: Paths) -> tuple[Store | None, str | None]:
@@ -25,6 +29,52 @@ def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     except OSError as exc:
         return None, f"The data folder cannot be used ({exc.strerror}). Progress is not saved."
     return store, None
+
+
+def start_reminders(
+    app: QApplication,
+    window: MainWindow,
+    paths: Paths,
+    library: Library,
+    store: Store | None,
+    lang: str,
+) -> list[str]:
+    """The reminder service and the tray (or the always-on-top popup without one)."""
+    from coach.core import reminders as rcore
+    from coach.ui.tray import (
+        ReminderService,
+        TrayPresence,
+        plan_from_library,
+        routine_picture_from,
+        store_done_today,
+    )
+
+    path = rcore.settings_path(paths.data)
+    settings, notes = rcore.load_settings(path)
+    service = ReminderService(settings, path=path)
+    presence = TrayPresence(service, paths.assets, lang=lang)
+    presence.routine_picture = routine_picture_from(library)
+    # Without a tray, closing the window must still quit the app.
+    app.setQuitOnLastWindowClosed(presence.tray is None)
+    window.reminders, window.tray = service, presence
+
+    def show_window() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    def start_routine(routine_id: str) -> None:
+        show_window()
+        window.start_routine(routine_id)
+
+    presence.open_requested.connect(show_window)
+    presence.start_routine_requested.connect(start_routine)
+    presence.quit_requested.connect(app.quit)
+    service.set_plan(plan_from_library(library))
+    if store is not None:
+        service.set_done_today(store_done_today(store))
+    service.start()
+    return list(notes)
 
 
 def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
@@ -55,6 +105,8 @@ def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
 
         library = Library.load(paths)
         store, store_problem = open_store(paths)
+        if not smoke:
+            notes.extend(start_reminders(app, window, paths, library, store, prefs.language))
         window.set_library(library, store)
         problems = notes + [str(p) for p in library.problems]
         if store_problem:

@@ -74,7 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMAND_MODULES: tuple[str, ...] = ("coach.commands.sheets", "coach.commands.data")
+COMMAND_MODULES: tuple[str, ...] = (
+    "coach.commands.reminders",
+    "coach.commands.sheets",
+    "coach.commands.data",
+)
 """Modules with a ``register(subparsers)`` that adds sub-commands with a
 ``handler(args) -> int`` default (see coach/commands/)."""
 

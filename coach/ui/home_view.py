@@ -67,9 +67,11 @@ class HomeView(QWidget):
         lang: str = "en",
         *,
         today: Callable[[], dt.date] = dt.date.today,
+        extras: Callable[[], list[QWidget]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._extras = extras
         self._library = library
         self._lang = lang
         self._today = today
@@ -107,6 +109,8 @@ class HomeView(QWidget):
         check_row.addWidget(check)
         check_row.addStretch(1)
         layout.addLayout(check_row)
+        for widget in self._extras() if self._extras else []:
+            layout.addWidget(widget)
 
         layout.addWidget(label(T("Your routines"), "h2"))
         grid = QGridLayout()

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the library (and its validation code) loads after the windo
 class MainWindow(QMainWindow):
     preferences_changed = Signal(object)  # emitted after they were applied and saved
 
-    PAGES = ("home", "exercises", "advice", "settings")
+    PAGES = ("home", "exercises", "history", "measures", "activity", "advice", "settings")
 
     library_loaded = Signal()
 
@@ -54,6 +54,9 @@ class MainWindow(QMainWindow):
         self.store = store
         self.prefs = prefs
         self._flow: SessionFlow | None = None
+        # Set by the app once reminders run (coach.ui.tray); None in tests and --smoke.
+        self.reminders: Any | None = None
+        self.tray: Any | None = None
         self.setWindowTitle("Coach")
         self.resize(1180, 820)
         self.setMinimumSize(760, 560)
@@ -85,6 +88,9 @@ class MainWindow(QMainWindow):
         names = {
             "home": T("Home"),
             "exercises": T("Exercises"),
+            "history": T("My progress"),
+            "measures": T("Measures"),
+            "activity": T("Other activity"),
             "advice": T("Advice"),
             "settings": T("Settings"),
         }
@@ -124,6 +130,7 @@ class MainWindow(QMainWindow):
             from coach.ui.session_flow import SessionFlow
 
             self._flow = SessionFlow(self, self.store)
+            self._flow.session_closed.connect(self.refresh_progress)
         return self._flow
 
     def visible_exercise_ids(self) -> set[str] | None:
@@ -142,8 +149,34 @@ class MainWindow(QMainWindow):
         if view is not None:
             view.set_visible_ids(self.visible_exercise_ids())  # type: ignore[attr-defined]
 
+    def refresh_progress(self) -> None:
+        """After a session, a measure, an activity or a restore: show the new numbers."""
+        for name in ("history", "measures"):
+            view = self.pages.get(name)
+            if view is not None:
+                view.refresh()  # type: ignore[attr-defined]
+        home = self.pages.get("home")
+        if home is not None:
+            home.refresh()  # type: ignore[attr-defined]
+        if self.reminders is not None and self.store is not None:
+            from coach.ui.tray import store_done_today
+
+            self.reminders.set_done_today(store_done_today(self.store))
+
+    def replace_store(self, store: Any | None) -> None:
+        """A restore reopened (or lost) the database: every page uses the new one."""
+        self.store = store
+        self.flow.store = store
+        for view in self.pages.values():
+            setter = getattr(view, "set_store", None)
+            if setter is not None:
+                setter(store)
+        self.refresh_progress()
+
     def show_player(self, player: QWidget) -> None:
         self.close_player()
+        if self.reminders is not None:
+            self.reminders.set_in_routine(True)
         self.pages["player"] = player
         self.stack.addWidget(player)
         self.stack.setCurrentWidget(player)
@@ -151,6 +184,8 @@ class MainWindow(QMainWindow):
         player.setFocus()
 
     def close_player(self) -> None:
+        if self.reminders is not None:
+            self.reminders.set_in_routine(False)
         player = self.pages.pop("player", None)
         self._nav.show()
         if player is not None:
@@ -178,6 +213,9 @@ class MainWindow(QMainWindow):
             "routine": self._make_routine,
             "settings": self._make_settings,
             "advice": self._make_advice,
+            "history": self._make_history,
+            "measures": self._make_measures,
+            "activity": self._make_activity,
         }
 
     def show_page(self, name: str) -> QWidget:
@@ -197,7 +235,7 @@ class MainWindow(QMainWindow):
     def _make_home(self) -> QWidget:
         from coach.ui.home_view import HomeView
 
-        view = HomeView(self.lib, self.prefs.language)
+        view = HomeView(self.lib, self.prefs.language, extras=self._home_extras)
         view.start_requested.connect(self.start_routine)
         view.details_requested.connect(self.open_routine)
         view.check_requested.connect(lambda: self.flow.open_check(for_session=False))
@@ -239,13 +277,70 @@ class MainWindow(QMainWindow):
             advice = None
         return AdviceView(advice, self.lib, self.prefs.language)
 
+    def _home_extras(self) -> list[QWidget]:
+        """The progression banner under the greeting, when there is something to suggest."""
+        if self.store is None:
+            return []
+        from coach.ui.history_view import ProgressionBanner
+
+        banner = ProgressionBanner(self.store, self.lib, self.prefs.language)
+        banner.setObjectName("progression-banner")
+        return [banner]
+
+    def _make_history(self) -> QWidget:
+        from coach.ui.history_view import HistoryView
+
+        return HistoryView(self.store, self.lib, self.prefs.language)
+
+    def _make_measures(self) -> QWidget:
+        from coach.ui.measures_view import MeasuresView
+
+        view = MeasuresView(self.store, self.prefs.language, sound=self.prefs.sound)
+        view.measure_saved.connect(lambda _kind: self.refresh_progress())
+        return view
+
+    def _make_activity(self) -> QWidget:
+        from coach.ui.activity_view import ActivityView
+
+        view = ActivityView(self.store, self.prefs.language)
+        view.activity_added.connect(lambda _row: self.refresh_progress())
+        return view
+
     def _make_settings(self) -> QWidget:
+        from PySide6.QtWidgets import QScrollArea
+
+        from coach.ui.data_view import DataView
         from coach.ui.settings_view import SettingsView
 
         view = SettingsView(self.prefs)
         view.preferences_changed.connect(self.apply_preferences)
         view.profile_requested.connect(lambda: self.flow.edit_profile())
-        return view
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 24)
+        column.addWidget(view)
+        if self.reminders is not None:
+            from coach.ui.tray import ReminderSettingsView, routine_choices
+
+            column.addWidget(
+                ReminderSettingsView(
+                    self.reminders.prefs,
+                    routine_choices(self.lib, self.prefs.language),
+                    service=self.reminders,
+                )
+            )
+        data = DataView(self.store, self.paths)
+        data.setObjectName("data-view")
+        data.store_replaced.connect(self.replace_store)
+        data.data_changed.connect(self.refresh_progress)
+        column.addWidget(data)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setObjectName("settings-page")
+        self.settings_view = view
+        return scroll
 
     # -- actions ---------------------------------------------------------------
     def open_exercise(self, exercise_id: str) -> None:
@@ -297,6 +392,8 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             theme.apply(app, prefs.text_scale, prefs.high_contrast)
         if language_changed:
+            if self.tray is not None:
+                self.tray.set_language(prefs.language)
             current = self.current_page
             self._build()  # replacing the central widget deletes the old pages
             self.show_page(current if current in self.PAGES else "settings")
@@ -314,4 +411,11 @@ class MainWindow(QMainWindow):
         self.preferences_changed.emit(prefs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tray is not None and self.tray.keep_running_on_close(self):
+            event.ignore()  # reminders go on from the tray; told once how to quit
+            return
+        player = self.pages.get("player")
+        if player is not None:
+            # Closing mid-session keeps what was done: the session ends early.
+            player.end_session()  # type: ignore[attr-defined]
         event.accept()

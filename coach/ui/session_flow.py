@@ -179,6 +179,13 @@ class SessionFlow(QObject):
 
         library: Library = self.window.lib
         walking = self._store_call("latest_walking_test_s")
+        if self.store is not None:
+            # Dose steps the person accepted (progression) apply from now on.
+            from coach.core import stats
+
+            changes = self._store_call("get_json", stats.DOSE_CHANGES_KEY)
+            if changes:
+                routine = stats.apply_dose_changes(routine, stats.dose_changes(self.store))
         plan: Plan = build_plan(routine, library.exercises, walking_test_s=walking)
         self.session_id = self._store_call(
             "start_session",
