@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from coach.core.settings import load_preferences
 from coach.ui.main_window import MainWindow
@@ -83,7 +83,7 @@ def test_exercise_page_shows_steps_cue_and_pictures(window: MainWindow, qtbot) -
 
 def test_text_size_scales_and_persists(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
     window.show_page("settings")
-    view = window.page("settings")
+    view = window.settings_view
     from coach.ui.theme import point_size
 
     assert QApplication.font().pointSizeF() == point_size(125)
@@ -97,7 +97,7 @@ def test_text_size_scales_and_persists(window: MainWindow, qtbot, paths) -> None
 
 def test_language_switch_rebuilds_in_german(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.show_page("settings")
-    view = window.page("settings")
+    view = window.settings_view
     view.language.setCurrentIndex(1)  # type: ignore[attr-defined]
     window.show_page("home")
     assert "Tägliche Entlastung" in _texts(window.page("home"))
@@ -122,3 +122,18 @@ def test_smoke_starts_the_real_app(tmp_path: Path, repo: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_page_opens_with_a_store(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    from coach.core.store import Store
+
+    store = Store.open(paths.database)
+    window.replace_store(store)
+    for name in MainWindow.PAGES:
+        button = window.findChild(QPushButton, f"nav-{name}")
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert window.current_page == name
+        assert window.stack.currentWidget().isVisible()
+    assert window.page("settings").findChild(QWidget, "data-view") is not None
+    assert [t for t in _texts(window.page("advice")) if "Relief" in t or "relief" in t]
+    store.close()
