@@ -81,16 +81,21 @@ QFrame[role="card"] {{
   background: {c["panel"]}; border: {border_w} solid {c["border"]}; border-radius: {px(14)};
 }}
 QFrame[role="card"] QLabel, QFrame[role="card"] QWidget {{ background: transparent; }}
-QFrame[role="card"] QPushButton {{ background: {c['panel']}; }}
+QFrame[role="card"] QPushButton {{ background: {c["panel"]}; }}
 QFrame[role="card"] QPushButton[role="primary"] {{
-  background: {c['accent']}; color: {c['accent_text']};
+  background: {c["accent"]}; color: {c["accent_text"]};
 }}
+QFrame[role="card"] QPushButton[role="danger"] {{ background: {c["warn"]}; color: #ffffff; }}
 QPushButton {{
   background: {c["panel"]}; color: {c["text"]}; border: {border_w} solid {c["border"]};
   border-radius: {px(10)}; padding: {px(10)} {px(18)}; min-height: {px(36)};
 }}
 QPushButton:hover {{ border-color: {c["accent"]}; }}
 QPushButton:focus {{ border: 3px solid {c["accent"]}; }}
+QPushButton:checked {{
+  background: {c["accent_soft"]}; border: 3px solid {c["accent"]}; font-weight: bold;
+}}
+QPushButton:disabled {{ color: {c["muted"]}; border-style: dashed; }}
 QPushButton[role="primary"] {{
   background: {c["accent"]}; color: {c["accent_text"]}; border-color: {c["accent"]};
   font-weight: bold; font-size: {pt(1.15)};
