@@ -465,7 +465,7 @@ class PainDialog(QDialog):
         layout.addWidget(label(title, "h1"))
         layout.addWidget(label(T("0 = no pain, 10 = the worst pain you can imagine."), "muted"))
         self.groups: dict[str, QButtonGroup] = {}
-        for key, text in (("back", T("Back")), ("leg", T("Leg"))):
+        for key, text in (("back", T("Back pain")), ("leg", T("Leg pain"))):
             layout.addWidget(label(text, "h2"))
             grid = QGridLayout()
             group = QButtonGroup(self)
@@ -473,7 +473,7 @@ class PainDialog(QDialog):
                 b = QPushButton(str(n))
                 b.setCheckable(True)
                 b.setMinimumSize(52, 52)
-                b.setAccessibleName(T("{part} pain {n}").format(part=text, n=n))
+                b.setAccessibleName(T("{part}: {n}").format(part=text, n=n))
                 b.setObjectName(f"{key}-{n}")
                 group.addButton(b, n)
                 grid.addWidget(b, 0, n)
