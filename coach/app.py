@@ -77,7 +77,9 @@ def start_reminders(
     return list(notes)
 
 
-def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
+def run(
+    data_dir: str | Path | None = None, *, smoke: bool = False, open_file: Path | None = None
+) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -113,7 +115,10 @@ def run(data_dir: str | Path | None = None, *, smoke: bool = False) -> int:
             problems.insert(0, store_problem)
         if smoke:
             app.exit(0 if window.isVisible() and library.routines else 1)
-        elif problems:
+            return
+        if open_file is not None:
+            window.open_file(open_file)
+        if problems:
             QMessageBox.information(
                 window, "Coach", "Some files could not be used:\n\n" + "\n".join(problems[:12])
             )

@@ -13,7 +13,6 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from coach import __version__
@@ -35,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the database and own routines here (default: the platform's "
         "app-data folder; the COACH_DATA_DIR environment variable also works)",
+    )
+    parser.add_argument(
+        "--open",
+        metavar="FILE",
+        type=Path,
+        help="open a hand-over file (.coach) from your physiotherapist in the app",
     )
     parser.add_argument(
         "--smoke",
@@ -77,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: tuple[str, ...] = (
     "coach.commands.reminders",
     "coach.commands.sheets",
+    "coach.commands.clinic",
     "coach.commands.data",
 )
 """Modules with a ``register(subparsers)`` that adds sub-commands with a
@@ -95,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "gui":
         from coach.app import run
 
-        return run(data_dir=args.data_dir, smoke=args.smoke)
+        return run(data_dir=args.data_dir, smoke=args.smoke, open_file=args.open)
     handler = {
         "validate": _validate,
         "list": _list,

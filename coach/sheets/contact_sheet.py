@@ -115,7 +115,7 @@ def render_contact_sheet(
     painter.end()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(out), "PNG"):
+    if not image.save(str(out), b"PNG"):
         raise OSError(f"could not write {out}")
     return out
 

@@ -111,6 +111,11 @@ class HomeView(QWidget):
         layout.addLayout(check_row)
         for widget in self._extras() if self._extras else []:
             layout.addWidget(widget)
+            # These cards show or hide themselves; ask again now that they have
+            # a parent (a show() before that would have made them a window).
+            refresh = getattr(widget, "refresh", None)
+            if refresh is not None:
+                refresh()
 
         layout.addWidget(label(T("Your routines"), "h2"))
         grid = QGridLayout()

@@ -7,9 +7,10 @@ start-up quick (the library page renders a thumbnail for every exercise).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +39,14 @@ class MainWindow(QMainWindow):
     preferences_changed = Signal(object)  # emitted after they were applied and saved
 
     PAGES = ("home", "exercises", "history", "measures", "activity", "advice", "settings")
+    CLINIC_PAGES = ("editor", "patients")
+
+    @property
+    def nav_pages(self) -> tuple[str, ...]:
+        """The pages in the navigation; the clinic's only in clinician mode."""
+        if self.prefs.clinician_mode:
+            return self.PAGES[:-1] + self.CLINIC_PAGES + self.PAGES[-1:]
+        return self.PAGES
 
     library_loaded = Signal()
 
@@ -66,6 +75,10 @@ class MainWindow(QMainWindow):
         for n, name in enumerate(self.PAGES, start=1):
             shortcut = QShortcut(QKeySequence(f"Alt+{n}"), self)
             shortcut.activated.connect(lambda name=name: self.show_page(name))
+        QShortcut(QKeySequence.StandardKey.Open, self).activated.connect(self.choose_file)
+        self._opener: QObject | None = None
+        self._drop_filter: QObject | None = None
+        self.setAcceptDrops(True)
 
     # -- structure -----------------------------------------------------------
     def _build(self) -> None:
@@ -93,8 +106,10 @@ class MainWindow(QMainWindow):
             "activity": T("Other activity"),
             "advice": T("Advice"),
             "settings": T("Settings"),
+            "editor": T("Routine editor"),
+            "patients": T("Patients"),
         }
-        for name in self.PAGES:
+        for name in self.nav_pages:
             nav_button = button(names[name], "nav")
             nav_button.setCheckable(True)
             nav_button.setObjectName(f"nav-{name}")
@@ -121,6 +136,11 @@ class MainWindow(QMainWindow):
         self.library = library
         if store is not None:
             self.store = store
+        if self._drop_filter is None:
+            from coach.ui.assignment_view import FileDropFilter
+
+            self._drop_filter = FileDropFilter(self, self.open_file)
+            self.installEventFilter(self._drop_filter)
         self._build()
         self.library_loaded.emit()
 
@@ -216,6 +236,8 @@ class MainWindow(QMainWindow):
             "history": self._make_history,
             "measures": self._make_measures,
             "activity": self._make_activity,
+            "editor": self._make_editor,
+            "patients": self._make_patients,
         }
 
     def show_page(self, name: str) -> QWidget:
@@ -278,14 +300,72 @@ class MainWindow(QMainWindow):
         return AdviceView(advice, self.lib, self.prefs.language)
 
     def _home_extras(self) -> list[QWidget]:
-        """The progression banner under the greeting, when there is something to suggest."""
+        """Under the greeting: today's plan from the physiotherapist, and the
+        progression banner when there is something to suggest."""
         if self.store is None:
             return []
+        from coach.ui.assignment_view import TodayPlanWidget
         from coach.ui.history_view import ProgressionBanner
 
+        today = TodayPlanWidget(self.store, self.paths, self.lib, self.prefs.language)
+        today.setObjectName("today-plan")
+        today.start_requested.connect(self.start_routine)
         banner = ProgressionBanner(self.store, self.lib, self.prefs.language)
         banner.setObjectName("progression-banner")
-        return [banner]
+        return [today, banner]
+
+    def _make_editor(self) -> QWidget:
+        from coach.core.assignment import load_clinic_contact
+        from coach.ui.editor import RoutineEditor
+
+        contact = load_clinic_contact(self.paths)
+        editor = RoutineEditor(
+            self.lib, self.paths, self.prefs.language, clinician=contact.name if contact else ""
+        )
+        editor.routine_saved.connect(lambda _rid: self.reload_library("editor"))
+        editor.handover_requested.connect(self.hand_over)
+        return editor
+
+    def _make_patients(self) -> QWidget:
+        from coach.ui.assignment_view import PatientListView
+
+        return PatientListView(self.paths, self.lib, self.prefs.language)
+
+    def hand_over(self, routine_id: str) -> QWidget:
+        from coach.ui.assignment_view import HandOverDialog
+
+        HandOverDialog.printer = _print_assignment
+        dialog = HandOverDialog(
+            self.lib, self.paths, self.prefs.language, self, routine_ids=[routine_id]
+        )
+        dialog.open()
+        return dialog
+
+    def reload_library(self, page: str = "home") -> None:
+        """Files were added (the editor, an installed plan): read the library again."""
+        from coach.core.library import Library
+
+        self.set_library(Library.load(self.paths))
+        self.show_page(page if page in self.nav_pages else "home")
+
+    def open_file(self, path: Path) -> None:
+        """File > Open, a dropped file, or a file named on the command line."""
+        if path.suffix.lower() == ".coachreport" and self.prefs.clinician_mode:
+            patients = self.show_page("patients")
+            patients.import_file(path)  # type: ignore[attr-defined]
+            return
+        from coach.ui.assignment_view import PlanOpener
+
+        self._opener = PlanOpener(
+            self, paths=self.paths, store=self.store, library=self.lib, lang=self.prefs.language
+        )
+        self._opener.installed.connect(lambda _result: self.reload_library("home"))
+        self._opener.open_file(path)
+
+    def choose_file(self) -> None:
+        from coach.ui.assignment_view import choose_open_path
+
+        choose_open_path(self, self.open_file)
 
     def _make_history(self) -> QWidget:
         from coach.ui.history_view import HistoryView
@@ -386,17 +466,19 @@ class MainWindow(QMainWindow):
         from coach.ui import i18n, theme
 
         language_changed = prefs.language != self.prefs.language
+        old_clinician_mode = self.prefs.clinician_mode
         self.prefs = prefs
         i18n.set_language(prefs.language, self.paths.assets)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, prefs.text_scale, prefs.high_contrast)
-        if language_changed:
+        mode_changed = prefs.clinician_mode != old_clinician_mode
+        if language_changed or mode_changed:
             if self.tray is not None:
                 self.tray.set_language(prefs.language)
             current = self.current_page
             self._build()  # replacing the central widget deletes the old pages
-            self.show_page(current if current in self.PAGES else "settings")
+            self.show_page(current if current in self.nav_pages else "settings")
         try:
             self.paths.ensure_data_dir()
             save_preferences(self.paths.settings, prefs)
@@ -419,3 +501,21 @@ class MainWindow(QMainWindow):
             # Closing mid-session keeps what was done: the session ends early.
             player.end_session()  # type: ignore[attr-defined]
         event.accept()
+
+
+def _print_assignment(parent: QWidget, assignment: Any, library: Library) -> None:
+    """Print every routine of a hand-over with the patient's and clinician's details."""
+    from coach.sheets import print_actions
+    from coach.sheets.routine_sheet import SheetData
+
+    for routine in assignment.routines:
+        sheet = SheetData(
+            routine,
+            library,
+            getattr(parent, "lang", "en"),
+            patient=assignment.patient.name,
+            clinician=assignment.clinician.name,
+            phone=assignment.clinician.phone or "",
+            review=assignment.review,
+        )
+        print_actions.print_routine(parent, sheet)

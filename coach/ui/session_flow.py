@@ -146,13 +146,14 @@ class SessionFlow(QObject):
         if blocked:
             self._tell("\n\n".join(why))
             return
+        from coach.core.assignment import from_installed_plan
+
         library = self.window.lib
-        origin = library.origin("routine", routine_id)
         tailored = tailor_routine(
             self.profile,
             library.routines[routine_id],
             library.exercises,
-            from_clinician=origin == "user",
+            from_clinician=from_installed_plan(library, self.window.paths, "routine", routine_id),
         )
         lang = self.window.prefs.language
         if tailored.routine is None:

@@ -67,6 +67,12 @@ class SettingsView(QWidget):
         layout.addWidget(self.sound)
         layout.addWidget(self.voice)
 
+        layout.addWidget(label(T("For physiotherapists"), "h2"))
+        self.clinician = QCheckBox(T("Clinician mode: routine editor, hand-over files, patients"))
+        self.clinician.setChecked(prefs.clinician_mode)
+        self.clinician.toggled.connect(lambda on: self._change(clinician_mode=on))
+        layout.addWidget(self.clinician)
+
         layout.addWidget(label(T("Your health"), "h2"))
         layout.addWidget(label(T("Your answers decide which exercises Coach offers you."), "muted"))
         health_row = QHBoxLayout()

@@ -1,0 +1,335 @@
+"""Commands for the physiotherapist's hand-over and the report that comes back.
+
+``coach assign``      routines -> a .coach file for one patient (at the clinic)
+``coach import``      a .coach file -> installed as the current plan (at home);
+                      a .coachreport file -> the clinic's patient list
+``coach report-data`` the patient's machine-readable report for the clinic
+``coach patients``    the clinic's patient list from the imported reports
+
+A refused file ends with exit code 1 and one clear line on stderr; nothing
+stored is touched then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coach.commands import fail, library_of, paths_of
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-04-13"
+        ) from None
+
+
+def register(sub: Any) -> None:
+    assign = sub.add_parser(
+        "assign",
+        help="make a hand-over file (.coach) with routines for one patient",
+        description="Put one or more routines (ids or routine files) into a hand-over file "
+        "for one patient. The clinic's own exercises and their pictures go into the file.",
+    )
+    assign.add_argument("routines", nargs="+", metavar="ROUTINE", help="a routine id or file")
+    assign.add_argument("--patient", required=True, metavar="NAME")
+    assign.add_argument("--clinician", metavar="NAME", help="default: the last one used here")
+    assign.add_argument("--clinic", metavar="TEXT")
+    assign.add_argument("--phone", metavar="TEXT")
+    assign.add_argument("--email", metavar="TEXT")
+    assign.add_argument("--start", type=_date, metavar="DATE", help="default: today")
+    assign.add_argument("--review", type=_date, metavar="DATE")
+    assign.add_argument(
+        "--goal", action="append", default=[], metavar="TEXT", help="a PSFS activity (up to 5)"
+    )
+    assign.add_argument(
+        "--measure",
+        action="append",
+        choices=("pain", "walking_test", "psfs", "chair_stand"),
+        help="a measure to record (repeat; default: pain and walking_test)",
+    )
+    assign.add_argument(
+        "--allow-extension",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="allow an exercise that arches the lower back for this patient",
+    )
+    assign.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    assign.set_defaults(handler=_assign)
+
+    imp = sub.add_parser(
+        "import",
+        help="open a hand-over file (.coach) or, at the clinic, a patient's report",
+        description="A .coach file is checked, summarised and installed as your current "
+        "plan. A .coachreport file is added to the clinic's patient list.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.set_defaults(handler=_import)
+
+    rep = sub.add_parser(
+        "report-data",
+        help="write the machine-readable report for your physiotherapist",
+    )
+    rep.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    rep.add_argument("--from", dest="start", type=_date, metavar="DATE")
+    rep.add_argument("--to", dest="end", type=_date, metavar="DATE")
+    rep.set_defaults(handler=_report_data)
+
+    pat = sub.add_parser("patients", help="the clinic's patient list from imported reports")
+    pat.set_defaults(handler=_patients)
+
+
+def _assign(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from coach.core.assignment import (
+        Contact,
+        HandoverError,
+        build_assignment,
+        describe_assignment,
+        keep_handed_over_copy,
+        load_clinic_contact,
+        save_clinic_contact,
+        write_assignment,
+    )
+    from coach.core.files import FileProblems
+    from coach.core.model import Permissions
+
+    paths = paths_of(args)
+    library = library_of(args)
+    routines = []
+    for ref in args.routines:
+        try:
+            routine = library.routine_from(ref)
+        except FileProblems as exc:
+            return fail("assign", str(exc.problems[0]))
+        except KeyError as exc:
+            return fail("assign", str(exc.args[0]))
+        routines.append(routine)
+    known = load_clinic_contact(paths)
+    if args.clinician:
+        try:
+            contact = Contact(
+                name=args.clinician, clinic=args.clinic, phone=args.phone, email=args.email
+            )
+        except ValidationError as exc:
+            return fail("assign", f"clinician: {exc.errors()[0]['msg']}")
+    elif known is not None:
+        contact = known.model_copy(
+            update={
+                k: v
+                for k, v in (("clinic", args.clinic), ("phone", args.phone), ("email", args.email))
+                if v
+            }
+        )
+    else:
+        return fail("assign", "give --clinician NAME (and --clinic, --phone) the first time")
+    for ident in args.allow_extension:
+        if ident not in library.exercises:
+            return fail("assign", f"--allow-extension: unknown exercise '{ident}'")
+    if args.allow_extension:
+        routines = [
+            r.model_copy(
+                update={
+                    "permissions": Permissions(
+                        allow_extension=sorted(
+                            set(r.permissions.allow_extension)
+                            | (set(args.allow_extension) & set(r.exercise_ids()))
+                        ),
+                        allowed_by=r.permissions.allowed_by or contact.name,
+                    )
+                }
+            )
+            for r in routines
+        ]
+    try:
+        assignment = build_assignment(
+            routines,
+            library,
+            patient=args.patient,
+            clinician=contact,
+            goals=args.goal,
+            start=args.start,
+            review=args.review,
+            measures=args.measure or ("pain", "walking_test"),
+        )
+        written = write_assignment(args.output, assignment)
+    except HandoverError as exc:
+        return fail("assign", exc.message)
+    except OSError as exc:
+        return fail("assign", f"cannot write {args.output}: {exc.strerror}")
+    try:
+        keep_handed_over_copy(paths, assignment)
+        save_clinic_contact(paths, contact)
+    except OSError as exc:  # the hand-over file itself is written
+        print(f"warning: no copy kept in the clinic folder ({exc.strerror})", file=sys.stderr)
+    for line in describe_assignment(assignment, library):
+        print(line)
+    print(f"Written to {written}", file=sys.stderr)
+    return 0
+
+
+def _looks_like_report(path: Path) -> bool:
+    if path.suffix.lower() in (".coachreport", ".json"):
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64).lstrip()
+    except OSError:
+        return False
+    return head.startswith(b"{")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from coach.core.assignment import HandoverError
+
+    path: Path = args.file
+    try:
+        if _looks_like_report(path):
+            return _import_report(args, path)
+        return _import_plan(args, path)
+    except HandoverError as exc:
+        return fail("import", exc.message)
+
+
+def _import_plan(args: argparse.Namespace, path: Path) -> int:
+    from coach.core.assignment import (
+        HandoverError,
+        describe_assignment,
+        install_assignment,
+        read_assignment,
+        today_plan,
+    )
+    from coach.core.store import Store, StoreError
+
+    paths = paths_of(args)
+    library = library_of(args)
+    assignment = read_assignment(path, library)  # every check; writes nothing
+    for line in describe_assignment(assignment, library):
+        print(line)
+    try:
+        paths.ensure_data_dir()
+        store = Store.open(paths.database)
+    except StoreError as exc:
+        raise HandoverError(exc.message) from None
+    except OSError as exc:
+        raise HandoverError(f"the data folder cannot be used ({exc.strerror})") from None
+    with store:
+        raw = path.read_bytes()
+        result = install_assignment(assignment, paths, store, library=library, raw=raw)
+        for note in result.notes:
+            print(note)
+        if result.replaced is not None:
+            print(f"This plan replaces the one from {result.replaced.assignment.created:%d %b %Y}.")
+        today = today_plan(store, paths)
+    if today is not None and not today.rest_day:
+        names = ", ".join(i.title.get() for i in today.items if i.due)
+        print(f"Today: {names}, {today.done} of {today.due} done")
+    print(f"Installed: {len(assignment.routines)} routine(s) are now your plan.", file=sys.stderr)
+    return 0
+
+
+def _import_report(args: argparse.Namespace, path: Path) -> int:
+    from coach.core.assignment import import_report
+
+    paths = paths_of(args)
+    report = import_report(path, paths)
+    print(f"Report from {report.patient_name} added to the patient list.", file=sys.stderr)
+    return _print_patients(paths)
+
+
+def _print_patients(paths: Any) -> int:
+    from coach.core.assignment import patient_list
+
+    rows, problems = patient_list(paths)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if not rows:
+        print("No reports yet. Import one with: coach import FILE.coachreport")
+        return 0
+    header = (
+        f"{'Patient':<24} {'Period':<25} {'Adherence':>14}  {'Pain back':>11}  "
+        f"{'Pain leg':>11}  {'Walking min':>11}  Stops"
+    )
+    print(header)
+    for row in rows:
+        period = f"{row.period.start:%d %b} – {row.period.end:%d %b %Y}"
+        counts = row.sessions_done
+        adherence = (
+            f"{round((row.adherence or 0) * 100)} % ({counts[0]}/{counts[1]})"
+            if counts and counts[1]
+            else "–"
+        )
+        b1, b2, l1, l2 = row.pain_trend
+        w1, w2 = row.walking
+        reasons = ", ".join(s.reason_text.get("en") or s.reason or "?" for s in row.stops)
+        print(
+            f"{row.patient:<24} {period:<25} {adherence:>14}  {_trend(b1, b2):>11}  "
+            f"{_trend(l1, l2):>11}  {_trend(w1, w2):>11}  {len(row.stops)}"
+            + (f" ({reasons})" if reasons else "")
+        )
+    return 0
+
+
+def _trend(first: float | None, last: float | None) -> str:
+    if first is None and last is None:
+        return "–"
+
+    def show(v: float | None) -> str:
+        return "–" if v is None else f"{v:g}"
+
+    return f"{show(first)} → {show(last)}"
+
+
+def _patients(args: argparse.Namespace) -> int:
+    return _print_patients(paths_of(args))
+
+
+def _report_data(args: argparse.Namespace) -> int:
+    from coach.core.assignment import (
+        HandoverError,
+        Period,
+        current_assignment,
+        default_period,
+        export_report_data,
+        write_report_file,
+    )
+    from coach.core.store import Store, StoreError
+
+    paths = paths_of(args)
+    if not paths.database.exists():
+        return fail("report-data", "nothing recorded yet: there is no progress file")
+    library = library_of(args)
+    try:
+        store = Store.open(paths.database)
+    except StoreError as exc:
+        return fail("report-data", exc.message)
+    with store:
+        installed = current_assignment(store, paths)
+        period = default_period(installed)
+        start = args.start or period.start
+        end = args.end or period.end
+        if end < start:
+            return fail("report-data", "--to is before --from")
+        report = export_report_data(store, installed, Period(start, end), library=library)
+    try:
+        written = write_report_file(args.output, report)
+    except (OSError, HandoverError) as exc:
+        return fail("report-data", f"cannot write {args.output}: {exc}")
+    adherence = report["adherence"]
+    line = f"{len(report['sessions'])} session(s) from {start:%d %b} to {end:%d %b %Y}"
+    if adherence and adherence["prescribed"]:
+        line += (
+            f"; {round(adherence['ratio'] * 100)} % of the planned sessions done "
+            f"({adherence['done']} of {adherence['prescribed']})"
+        )
+    print(line)
+    print(f"Written to {written}", file=sys.stderr)
+    return 0
