@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -72,6 +73,9 @@ class HomeView(QWidget):
     ) -> None:
         super().__init__(parent)
         self._extras = extras
+        self._cards: list[QWidget] = []
+        self._grid: QGridLayout | None = None
+        self._columns = 2
         self._library = library
         self._lang = lang
         self._today = today
@@ -83,9 +87,29 @@ class HomeView(QWidget):
         self._lang = lang
         self.refresh()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_cards()
+
+    def _place_cards(self) -> None:
+        """Two columns of routine cards when they fit, one at large text sizes."""
+        if self._grid is None:
+            return
+        card_width = self.fontMetrics().averageCharWidth() * 40
+        columns = 2 if self.width() >= 2 * card_width + 96 else 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card_widget in self._cards:
+            self._grid.removeWidget(card_widget)
+        for n, card_widget in enumerate(self._cards):
+            self._grid.addWidget(card_widget, n // columns, n % columns)
+
     def refresh(self, routines: list[Routine] | None = None) -> None:
         lang = self._lang
         layout = self._layout
+        self._cards = []
+        self._grid = None
         clear_layout(layout)
         hour = dt.datetime.now().hour
         greeting = (
@@ -125,8 +149,13 @@ class HomeView(QWidget):
             routines = sorted(self._library.routines.values(), key=_builtin_order)
         self.routine_order = [r.id for r in routines]
         for n, routine in enumerate(routines):
-            grid.addWidget(self._routine_card(routine, lang), n // 2, n % 2)
+            card_widget = self._routine_card(routine, lang)
+            self._cards.append(card_widget)
+            grid.addWidget(card_widget, n // 2, n % 2)
+        self._grid = grid
         layout.addLayout(grid)
+        self._columns = 2
+        self._place_cards()
         layout.addStretch(1)
         layout.addWidget(
             label(
