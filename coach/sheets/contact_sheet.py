@@ -115,7 +115,7 @@ def render_contact_sheet(
     painter.end()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(out), b"PNG"):
+    if not image.save(str(out), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write {out}")
     return out
 
