@@ -22,13 +22,7 @@ if TYPE_CHECKING:
     from coach.core.paths import Paths
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="coach",
-        description="Coach: guided home exercise for lumbar spinal stenosis. "
-        "Without a command, the app opens.",
-    )
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -46,6 +40,23 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the app, wait until its window is shown, and exit 0 (for CI)",
     )
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    """Only the options that start the app: quick to build, so the window comes sooner."""
+    parser = argparse.ArgumentParser(prog="coach", add_help=False)
+    _global_options(parser)
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="Coach: guided home exercise for lumbar spinal stenosis. "
+        "Without a command, the app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help="open the app (the default)")
 
@@ -90,8 +101,12 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    command = args.command or "gui"
+    # Starting the app is the common case: skip building every sub-command's
+    # parser (and importing the feature modules) when no command is given.
+    args, rest = _gui_parser().parse_known_args(argv)
+    if rest:
+        args = _parser().parse_args(argv)
+    command = getattr(args, "command", None) or "gui"
     handler_fn = getattr(args, "handler", None)
     if handler_fn is not None:
         try:
