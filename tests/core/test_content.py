@@ -119,3 +119,25 @@ def test_committed_schema_matches_the_model(repo: Path) -> None:
     for kind in ("exercise", "routine"):
         committed = (repo / "docs" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
         assert committed == schema_text(kind), f"run `coach schema` ({kind})"
+
+
+@pytest.mark.parametrize(
+    "routine_id",
+    ["daily-relief", "strength", "chair-counter", "balance-legs", "posture-daily", "walking", "gentle-day"],
+)
+def test_builtin_routine_runs_to_the_end_with_only_start(lib: Library, routine_id: str) -> None:
+    from coach.core.session import SessionRunner, State
+
+    plan = build_plan(lib.routines[routine_id], lib.exercises)
+    now = [0.0]
+    runner = SessionRunner(plan, clock=lambda: now[0])
+    runner.start()
+    # The runner asks to be woken every second (for the countdown) or at a step end.
+    for _ in range(int(plan.total_seconds) + len(plan.steps) + 5):
+        deadline = runner.next_deadline()
+        if deadline is None:
+            break
+        now[0] = deadline
+        runner.update()
+    assert runner.state is State.FINISHED, (routine_id, runner.state, runner.current_step)
+    assert now[0] == pytest.approx(plan.total_seconds, abs=1.0)
