@@ -118,6 +118,10 @@ def run(
             return
         if open_file is not None:
             window.open_file(open_file)
+        elif window.flow.profile is None:
+            # First run: the health questions come first, so that what is
+            # offered is safe from the very first session.
+            window.flow.edit_profile()
         if problems:
             QMessageBox.information(
                 window, "Coach", "Some files could not be used:\n\n" + "\n".join(problems[:12])

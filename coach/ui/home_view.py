@@ -69,10 +69,12 @@ class HomeView(QWidget):
         *,
         today: Callable[[], dt.date] = dt.date.today,
         extras: Callable[[], list[QWidget]] | None = None,
+        chair_first: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._extras = extras
+        self._chair_first = chair_first
         self._cards: list[QWidget] = []
         self._grid: QGridLayout | None = None
         self._columns = 2
@@ -86,6 +88,11 @@ class HomeView(QWidget):
     def set_language(self, lang: str) -> None:
         self._lang = lang
         self.refresh()
+
+    def set_chair_first(self, chair_first: bool) -> None:
+        if chair_first != self._chair_first:
+            self._chair_first = chair_first
+            self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -147,6 +154,8 @@ class HomeView(QWidget):
         grid.setVerticalSpacing(16)
         if routines is None:
             routines = sorted(self._library.routines.values(), key=_builtin_order)
+            if self._chair_first:
+                routines.sort(key=lambda r: not r.chair_only)
         self.routine_order = [r.id for r in routines]
         for n, routine in enumerate(routines):
             card_widget = self._routine_card(routine, lang)

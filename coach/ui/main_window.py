@@ -165,6 +165,9 @@ class MainWindow(QMainWindow):
         }
 
     def profile_changed(self, profile: HealthProfile) -> None:
+        home = self.pages.get("home")
+        if home is not None:
+            home.set_chair_first(self._chair_first())  # type: ignore[attr-defined]
         view = self.pages.get("exercises")
         if view is not None:
             view.set_visible_ids(self.visible_exercise_ids())  # type: ignore[attr-defined]
@@ -257,7 +260,9 @@ class MainWindow(QMainWindow):
     def _make_home(self) -> QWidget:
         from coach.ui.home_view import HomeView
 
-        view = HomeView(self.lib, self.prefs.language, extras=self._home_extras)
+        view = HomeView(
+            self.lib, self.prefs.language, extras=self._home_extras, chair_first=self._chair_first()
+        )
         view.start_requested.connect(self.start_routine)
         view.details_requested.connect(self.open_routine)
         view.check_requested.connect(lambda: self.flow.open_check(for_session=False))
@@ -298,6 +303,14 @@ class MainWindow(QMainWindow):
         except FileProblems:
             advice = None
         return AdviceView(advice, self.lib, self.prefs.language)
+
+    def _chair_first(self) -> bool:
+        """The chair and counter set leads the home page for people who should not
+        get down to the floor (health profile)."""
+        from coach.core.profile import chair_set_default
+
+        profile = self.flow.profile
+        return profile is not None and chair_set_default(profile)
 
     def _home_extras(self) -> list[QWidget]:
         """Under the greeting: today's plan from the physiotherapist, and the

@@ -149,3 +149,15 @@ def test_print_preview_and_pdf_from_the_routine_page(window: MainWindow, qtbot, 
     preview = window.print_current_routine("preview")
     assert preview is not None
     preview.close()
+
+
+def test_chair_routines_lead_when_the_floor_is_unsafe(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    assert window.page("home").routine_order[0] == "daily-relief"  # type: ignore[attr-defined]
+    window.flow.edit_profile()
+    dialog = window.flow.dialog
+    assert isinstance(dialog, ProfileDialog)
+    dialog.checks["cannot_use_floor"].setChecked(True)
+    _click(qtbot, dialog, "save-profile")
+    order = window.page("home").routine_order  # type: ignore[attr-defined]
+    assert order[0] == "chair-counter"
+    assert all(window.lib.routines[r].chair_only for r in order[:4])
