@@ -81,19 +81,24 @@ class SessionFlow(QObject):
                 self._tell(note)
         return self._profile
 
+    def set_profile(self, profile: HealthProfile) -> None:
+        """Keep new health answers and let every page follow them."""
+        self._profile = profile
+        self._profile_loaded = True
+        try:
+            self.window.paths.ensure_data_dir()
+            save_profile(self.window.paths.data / "profile.json", profile)
+        except OSError as exc:
+            self._tell(T("Your answers could not be saved: {why}").format(why=exc.strerror))
+        self.window.profile_changed(profile)
+
     def edit_profile(self, then: Callable[[], None] | None = None) -> None:
         dialog = self.profile_dialog(self.profile, self.window.prefs.language, self.window)
         self.dialog = dialog
 
         def saved(profile: object) -> None:
             assert isinstance(profile, HealthProfile)
-            self._profile = profile
-            try:
-                self.window.paths.ensure_data_dir()
-                save_profile(self.window.paths.data / "profile.json", profile)
-            except OSError as exc:
-                self._tell(T("Your answers could not be saved: {why}").format(why=exc.strerror))
-            self.window.profile_changed(profile)
+            self.set_profile(profile)
             if then is not None:
                 then()
 

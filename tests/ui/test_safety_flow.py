@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
-from coach.core.profile import HealthProfile, load_profile, save_profile
+from coach.core.profile import HealthProfile, load_profile
 from coach.ui.main_window import MainWindow
 from coach.ui.safety_views import CheckDialog, PainDialog, ProfileDialog
 
@@ -34,8 +34,8 @@ def test_first_start_asks_the_health_profile_and_saves_it(window: MainWindow, qt
 
 
 def _with_profile(window: MainWindow, paths, **answers) -> None:  # type: ignore[no-untyped-def]
-    paths.ensure_data_dir()
-    save_profile(paths.data / "profile.json", HealthProfile(completed=True, **answers))
+    window.flow.set_profile(HealthProfile(completed=True, **answers))
+    assert load_profile(paths.data / "profile.json")[0] == HealthProfile(completed=True, **answers)
 
 
 def test_emergency_answer_shows_the_number_and_no_exercise(
