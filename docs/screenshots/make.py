@@ -34,9 +34,11 @@ def main() -> int:
         window.resize(1280, 860)
         window.show()
         app.processEvents()
-        shots = {"home": lambda: window.show_page("home"),
-                 "exercise": lambda: window.open_exercise("T3"),
-                 "routine": lambda: window.open_routine("daily-relief")}
+        shots = {
+            "home": lambda: window.show_page("home"),
+            "exercise": lambda: window.open_exercise("T3"),
+            "routine": lambda: window.open_routine("daily-relief"),
+        }
         for name, show in shots.items():
             show()
             app.processEvents()

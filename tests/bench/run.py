@@ -118,7 +118,7 @@ def _registry() -> dict[str, Callable[[], list[Figure]]]:
 
 
 def main(argv: list[str]) -> int:
-    BENCHMARKS = _registry()  # noqa: N806 - the registry, read once per run
+    BENCHMARKS = _registry()
     names = argv or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:

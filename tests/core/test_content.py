@@ -91,7 +91,15 @@ def test_avoid_pictures(lib: Library) -> None:
 
 @pytest.mark.parametrize(
     "routine_id",
-    ["daily-relief", "strength", "chair-counter", "balance-legs", "posture-daily", "walking", "gentle-day"],
+    [
+        "daily-relief",
+        "strength",
+        "chair-counter",
+        "balance-legs",
+        "posture-daily",
+        "walking",
+        "gentle-day",
+    ],
 )
 def test_builtin_routine_shape_and_length(lib: Library, routine_id: str) -> None:
     routine = lib.routines[routine_id]
@@ -123,7 +131,15 @@ def test_committed_schema_matches_the_model(repo: Path) -> None:
 
 @pytest.mark.parametrize(
     "routine_id",
-    ["daily-relief", "strength", "chair-counter", "balance-legs", "posture-daily", "walking", "gentle-day"],
+    [
+        "daily-relief",
+        "strength",
+        "chair-counter",
+        "balance-legs",
+        "posture-daily",
+        "walking",
+        "gentle-day",
+    ],
 )
 def test_builtin_routine_runs_to_the_end_with_only_start(lib: Library, routine_id: str) -> None:
     from coach.core.session import SessionRunner, State

@@ -32,11 +32,22 @@ def test_clinician_mode_adds_the_clinic_pages(window: MainWindow, qtbot) -> None
         assert window.current_page == name
 
 
-def test_opening_a_handover_file_makes_it_todays_plan(window: MainWindow, qtbot, paths, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_handover_file_makes_it_todays_plan(
+    window: MainWindow, qtbot, paths, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     handover = tmp_path / "plan.coach"
     made = _coach(
-        "--data-dir", str(tmp_path / "clinic"), "assign", "chair-counter", "daily-relief",
-        "--patient", "Łukasz Żółć-Müller", "--clinician", "Anna Berger", "-o", str(handover),
+        "--data-dir",
+        str(tmp_path / "clinic"),
+        "assign",
+        "chair-counter",
+        "daily-relief",
+        "--patient",
+        "Łukasz Żółć-Müller",
+        "--clinician",
+        "Anna Berger",
+        "-o",
+        str(handover),
     )
     assert made.returncode == 0, made.stderr
     store = Store.open(paths.database)

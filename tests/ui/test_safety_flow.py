@@ -132,7 +132,9 @@ def test_a_whole_session_is_recorded_in_the_store(window: MainWindow, qtbot, pat
     store.close()
 
 
-def test_print_preview_and_pdf_from_the_routine_page(window: MainWindow, qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_print_preview_and_pdf_from_the_routine_page(
+    window: MainWindow, qtbot, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     from coach.sheets import print_actions
