@@ -19,7 +19,7 @@ from coach.core.library import Library
 from coach.core.model import Category, Exercise
 from coach.ui.exercise_view import CATEGORY_NAMES, dose_summary
 from coach.ui.i18n import T
-from coach.ui.widgets import label
+from coach.ui.widgets import RASTER_SUFFIXES, label, load_picture
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -28,7 +28,18 @@ def thumbnail(library: Library, exercise_id: str, size: QSize) -> QIcon:
     path = library.illustration(exercise_id, "end")
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
-    if path is not None:
+    if path is not None and path.suffix.lower() in RASTER_SUFFIXES:
+        picture = load_picture(path)
+        if picture is not None:
+            scaled = picture.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            painter = QPainter(image)
+            painter.drawImage(
+                (size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled
+            )
+            painter.end()
+    elif path is not None:
         renderer = QSvgRenderer(str(path))
         if renderer.isValid():
             painter = QPainter(image)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
@@ -59,6 +59,20 @@ def clear_layout(layout: QVBoxLayout | QHBoxLayout | QGridLayout) -> None:
             clear_layout(inner)
 
 
+RASTER_SUFFIXES = (".png", ".jpg", ".jpeg")
+MAX_PICTURE_PIXELS = 4096 * 4096
+
+
+def load_picture(path: Path) -> QImage | None:
+    """A PNG/JPEG picture, refusing absurd sizes before decoding (files come from clinics)."""
+    reader = QImageReader(str(path))
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > MAX_PICTURE_PIXELS:
+        return None
+    image = reader.read()
+    return None if image.isNull() else image
+
+
 class FigureView(QWidget):
     """An illustration drawn to fit; a neutral placeholder if the picture is missing.
 
@@ -69,6 +83,7 @@ class FigureView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, minimum: QSize | None = None) -> None:
         super().__init__(parent)
         self._renderer = QSvgRenderer(self)
+        self._image: QImage | None = None
         self._valid = False
         self.setMinimumSize(minimum or QSize(160, 120))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -79,8 +94,13 @@ class FigureView(QWidget):
         return self._valid
 
     def set_file(self, path: Path | None) -> None:
+        """An SVG illustration, or a clinic's own PNG/JPEG picture."""
+        self._image = None
         if path is None or not path.is_file():
             self._valid = False
+        elif path.suffix.lower() in RASTER_SUFFIXES:
+            self._image = load_picture(path)
+            self._valid = self._image is not None
         else:
             self._valid = self._renderer.load(str(path)) and self._renderer.isValid()
         self.update()
@@ -103,9 +123,17 @@ class FigureView(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         area = QRectF(self.rect()).adjusted(2, 2, -2, -2)
-        if self._valid:
-            size = self._renderer.defaultSize()
-            ratio = size.width() / size.height() if size.height() else 4 / 3
+        if self._valid and self._image is not None:
+            size = (
+                self._image.size().toSizeF().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            )
+            target = QRectF(area.topLeft(), size)
+            target.moveCenter(area.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, self._image)
+        elif self._valid:
+            default = self._renderer.defaultSize()
+            ratio = default.width() / default.height() if default.height() else 4 / 3
             w = min(area.width(), area.height() * ratio)
             h = w / ratio
             target = QRectF(
