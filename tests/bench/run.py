@@ -77,8 +77,8 @@ def bench_startup(runs: int = 7) -> list[Figure]:
     return [
         figure("startup_ratio", shown_s / bare_s, "x", 1.5),
         figure("startup_ready_ratio", ready_s / bare_s, "x", 3.0),
-        figure("startup_shown_s", shown_s, "s", round(bare_s * 1.5, 3)),
-        figure("startup_bare_window_s", bare_s, "s", round(bare_s, 3)),
+        figure("startup_shown_s", shown_s, "s", round(bare_s * 1.5, 4)),
+        figure("startup_bare_window_s", bare_s, "s", round(bare_s, 4)),
     ]
 
 
