@@ -1,11 +1,17 @@
-"""Start the GUI: resolve paths once, load the library and the preferences, show."""
+"""Start the GUI: resolve paths once, load the library and the preferences, show.
+
+With ``--tray`` (the start-at-login mode) only the reminders run until the
+person opens Coach from the tray or a reminder; the window and the library are
+built then, so Coach waits in the tray with little memory.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -31,62 +37,50 @@ def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     return store, None
 
 
-def start_reminders(
-    app: QApplication,
-    window: MainWindow,
-    paths: Paths,
-    library: Library,
-    store: Store | None,
-    lang: str,
-) -> list[str]:
-    """The reminder service and the tray (or the always-on-top popup without one)."""
+def make_reminders(app: QApplication, paths: Paths, lang: str) -> tuple[Any, Any, list[str]]:
+    """The reminder service and the tray (or the always-on-top popup without one).
+
+    Needs neither the window nor the library: the service runs on the plan
+    cached in reminders.json.
+    """
     from coach.core import reminders as rcore
-    from coach.ui.tray import (
-        ReminderService,
-        TrayPresence,
-        plan_from_library,
-        routine_picture_from,
-        store_done_today,
-    )
+    from coach.ui.tray import ReminderService, TrayPresence
 
     path = rcore.settings_path(paths.data)
     settings, notes = rcore.load_settings(path)
     service = ReminderService(settings, path=path)
     presence = TrayPresence(service, paths.assets, lang=lang)
-    presence.routine_picture = routine_picture_from(library)
-    # Without a tray, closing the window must still quit the app.
-    app.setQuitOnLastWindowClosed(presence.tray is None)
-    window.reminders, window.tray = service, presence
-
-    def show_window() -> None:
-        window.showNormal()
-        window.raise_()
-        window.activateWindow()
-
-    def start_routine(routine_id: str) -> None:
-        show_window()
-        window.start_routine(routine_id)
-
-    presence.open_requested.connect(show_window)
-    presence.start_routine_requested.connect(start_routine)
     presence.quit_requested.connect(app.quit)
+    return service, presence, list(notes)
+
+
+def attach_reminders(
+    window: MainWindow, service: Any, presence: Any, library: Library, store: Store | None
+) -> None:
+    """Once the window and the library exist, reminders follow the real plan."""
+    from coach.ui.tray import plan_from_library, routine_picture_from, store_done_today
+
+    presence.routine_picture = routine_picture_from(library)
+    window.reminders, window.tray = service, presence
     service.set_plan(plan_from_library(library))
     if store is not None:
         service.set_done_today(store_done_today(store))
-    service.start()
-    return list(notes)
 
 
 def run(
-    data_dir: str | Path | None = None, *, smoke: bool = False, open_file: Path | None = None
+    data_dir: str | Path | None = None,
+    *,
+    smoke: bool = False,
+    open_file: Path | None = None,
+    tray: bool = False,
 ) -> int:
+    """Start Coach: the window, or with ``tray`` only the reminders until asked."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from coach.core.paths import resolve
     from coach.core.settings import load_preferences
     from coach.ui import i18n, theme
-    from coach.ui.main_window import MainWindow
 
     paths = resolve(data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -98,9 +92,20 @@ def run(
     prefs, notes = load_preferences(paths.settings)
     i18n.set_language(prefs.language, paths.assets)
     theme.apply(app, prefs.text_scale, prefs.high_contrast)
-    window = MainWindow(paths, prefs)
+    reminders: list[Any] = []  # [service, presence] once they run
+    windows: list[MainWindow] = []
 
-    def load_content() -> None:
+    def start_reminders() -> None:
+        service, presence, reminder_notes = make_reminders(app, paths, prefs.language)
+        notes.extend(reminder_notes)
+        reminders.extend([service, presence])
+        presence.open_requested.connect(lambda: open_window())
+        presence.start_routine_requested.connect(
+            lambda rid: open_window(then=lambda: windows[0].start_routine(rid))
+        )
+        service.start()
+
+    def load_content(window: MainWindow, then: Callable[[], None] | None) -> None:
         # Validating every routine file takes a noticeable moment; the window
         # is already on screen by then, saying that it is loading.
         from coach.core.library import Library
@@ -108,7 +113,11 @@ def run(
         library = Library.load(paths)
         store, store_problem = open_store(paths)
         if not smoke:
-            notes.extend(start_reminders(app, window, paths, library, store, prefs.language))
+            if not reminders:
+                start_reminders()
+            attach_reminders(window, reminders[0], reminders[1], library, store)
+            # Without a tray, closing the window must still quit the app.
+            app.setQuitOnLastWindowClosed(reminders[1].tray is None)
         window.set_library(library, store)
         problems = notes + [str(p) for p in library.problems]
         if store_problem:
@@ -116,7 +125,9 @@ def run(
         if smoke:
             app.exit(0 if window.isVisible() and library.routines else 1)
             return
-        if open_file is not None:
+        if then is not None:
+            then()
+        elif open_file is not None:
             window.open_file(open_file)
         elif window.flow.profile is None:
             # First run: the health questions come first, so that what is
@@ -127,10 +138,29 @@ def run(
                 window, "Coach", "Some files could not be used:\n\n" + "\n".join(problems[:12])
             )
 
-    window.show()
-    if smoke and os.environ.get("COACH_SMOKE_AT") == "shown":
-        # The benchmark's first figure: time until the window is on screen.
-        QTimer.singleShot(0, lambda: app.exit(0 if window.isVisible() else 1))
+    def open_window(then: Callable[[], None] | None = None) -> None:
+        if windows:
+            window = windows[0]
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+            if then is not None:
+                then()
+            return
+        from coach.ui.main_window import MainWindow
+
+        window = MainWindow(paths, prefs)
+        windows.append(window)
+        window.show()
+        if smoke and os.environ.get("COACH_SMOKE_AT") == "shown":
+            # The benchmark's first figure: time until the window is on screen.
+            QTimer.singleShot(0, lambda: app.exit(0 if window.isVisible() else 1))
+        else:
+            QTimer.singleShot(0, lambda: load_content(window, then))
+
+    if tray and not smoke:
+        app.setQuitOnLastWindowClosed(False)
+        start_reminders()
     else:
-        QTimer.singleShot(0, load_content)
+        open_window()
     return app.exec()

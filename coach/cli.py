@@ -36,6 +36,12 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         help="open a hand-over file (.coach) from your physiotherapist in the app",
     )
     parser.add_argument(
+        "--tray",
+        action="store_true",
+        help="start in the tray only (used at login): reminders run, the window "
+        "opens from the tray or a reminder",
+    )
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="start the app, wait until its window is shown, and exit 0 (for CI)",
@@ -116,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "gui":
         from coach.app import run
 
-        return run(data_dir=args.data_dir, smoke=args.smoke, open_file=args.open)
+        return run(data_dir=args.data_dir, smoke=args.smoke, open_file=args.open, tray=args.tray)
     handler = {
         "validate": _validate,
         "list": _list,

@@ -1424,8 +1424,8 @@ def autostart_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def autostart_command() -> list[str]:
-    """How this Coach is started: the interpreter running it, as a module."""
-    return [sys.executable, "-m", "coach"]
+    """How Coach starts at login: this interpreter, the module, in the tray only."""
+    return [sys.executable, "-m", "coach", "--tray"]
 
 
 def _desktop_quote(arg: str) -> str:

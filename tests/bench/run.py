@@ -97,6 +97,45 @@ def bench_validate(runs: int = 5) -> list[Figure]:
     return [figure("validate_builtin_s", statistics.median(times), "s", 0.5)]
 
 
+BARE_TRAY = """
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+app = QApplication([])
+app.setQuitOnLastWindowClosed(False)
+icon = QSystemTrayIcon(QIcon(QPixmap(32, 32)))
+menu = QMenu()
+menu.addAction("Open")
+menu.addAction("Quit")
+icon.setContextMenu(menu)
+icon.show()
+app.exec()
+"""
+
+
+def _idle_rss_mib(cmd: list[str], settle_s: float = 4.0) -> float:
+    """Resident memory of a process left idle for a few seconds (read from /proc)."""
+    proc = subprocess.Popen(cmd, env=_env(), cwd=REPO, stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(settle_s)
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
+        return kib / 1024
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def bench_tray_memory() -> list[Figure]:
+    """The real app waiting in the tray (``main.py --tray``, as started at login)."""
+    with tempfile.TemporaryDirectory() as data:
+        coach = _idle_rss_mib([sys.executable, str(REPO / "main.py"), "--tray", "--data-dir", data])
+    bare = _idle_rss_mib([sys.executable, "-c", BARE_TRAY])
+    return [
+        figure("tray_mode_rss_ratio", coach / bare, "x", 1.5),
+        figure("tray_mode_rss_mib", coach, "MiB", round(bare * 1.5, 1)),
+    ]
+
+
 def _registry() -> dict[str, Callable[[], list[Figure]]]:
     """Every figure, by name; feature modules in this folder bring their own."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -114,6 +153,7 @@ def _registry() -> dict[str, Callable[[], list[Figure]]]:
         "history_queries": progress_bench.bench_history_queries,
         "history_view": progress_bench.bench_history_view,
         **reminders_bench.BENCHMARKS,
+        "tray_memory": bench_tray_memory,
     }
 
 

@@ -728,3 +728,7 @@ def test_the_plan_is_cached_for_a_start_without_the_library(tmp_path: Path) -> N
     loaded, notes = core.load_settings(path)
     assert loaded.plan == () and "rebuilt" in notes[0]
     assert loaded.prefs.routines == ("twice",)
+
+
+def test_login_start_uses_the_tray_only_mode() -> None:
+    assert core.autostart_command()[-2:] == ["coach", "--tray"]
