@@ -60,8 +60,8 @@ def bench_startup(runs: int = 7) -> list[Figure]:
     """Cold start of the real app against a bare PySide6 window, same interpreter.
 
     ``startup_ratio`` is the time until Coach's window is on screen (the
-    routines load right after the first paint); ``startup_ready_ratio`` runs
-    on until the routines are loaded and shown.
+    routines load right after the first paint); ``startup_ready_s`` runs on
+    until the routines are loaded and shown.
     """
     with tempfile.TemporaryDirectory() as data:
         app_cmd = [sys.executable, str(REPO / "main.py"), "--smoke", "--data-dir", data]
@@ -76,7 +76,8 @@ def bench_startup(runs: int = 7) -> list[Figure]:
     shown_s, ready_s, bare_s = (statistics.median(t) for t in (shown, ready, bare))
     return [
         figure("startup_ratio", shown_s / bare_s, "x", 1.5),
-        figure("startup_ready_ratio", ready_s / bare_s, "x", 3.0),
+        # Routines on screen: an absolute goal for a person waiting, not a ratio.
+        figure("startup_ready_s", ready_s, "s", 1.5),
         figure("startup_shown_s", shown_s, "s", round(bare_s * 1.5, 4)),
         figure("startup_bare_window_s", bare_s, "s", round(bare_s, 4)),
     ]
