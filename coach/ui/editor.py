@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     QSize,
     Qt,
     Signal,
@@ -38,17 +37,11 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QIcon,
-    QImage,
-    QImageReader,
     QKeySequence,
-    QPainter,
-    QPaintEvent,
-    QPen,
     QPixmap,
     QUndoCommand,
     QUndoStack,
 )
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -69,7 +62,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -108,7 +100,7 @@ from coach.core.paths import Paths
 from coach.core.plan import build_plan, format_clock
 from coach.ui.exercise_view import CATEGORY_NAMES
 from coach.ui.i18n import T
-from coach.ui.widgets import button, label
+from coach.ui.widgets import FigureView, button, label, picture_image
 
 
 def editor_style() -> str:
@@ -212,135 +204,14 @@ HOLD_TIP_ITEMS = 6
 # --------------------------------------------------------------------------
 
 
-def _raster(data: bytes | None, path: Path | None) -> QImage | None:
-    from PySide6.QtCore import QBuffer, QIODevice
-
-    if data is not None:
-        buffer = QBuffer()
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-    elif path is not None:
-        reader = QImageReader(str(path))
-    else:
-        return None
-    reader.setAllocationLimit(128)  # MB: pictures were checked, this is a second fence
-    reader.setAutoTransform(True)
-    image = reader.read()
-    return None if image.isNull() else image
-
-
-def picture_image(
-    size: QSize, *, path: Path | None = None, data: bytes | None = None, svg: bool | None = None
-) -> QImage:
-    """The picture fitted into ``size`` on a transparent background."""
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    is_svg = svg if svg is not None else (path is not None and path.suffix.lower() == ".svg")
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-    area = QRectF(0, 0, size.width(), size.height())
-    if is_svg:
-        renderer = QSvgRenderer()
-        ok = renderer.load(QByteArray(data)) if data is not None else renderer.load(str(path))
-        if ok and renderer.isValid():
-            default = renderer.defaultSize()
-            _draw_fitted(painter, area, default.width(), default.height(), renderer.render)
-    else:
-        raster = _raster(data, path)
-        if raster is not None:
-
-            def draw(p: QPainter, target: QRectF) -> None:
-                p.drawImage(target, raster)
-
-            _draw_fitted(painter, area, raster.width(), raster.height(), draw)
-    painter.end()
-    return image
-
-
-def _draw_fitted(
-    painter: QPainter,
-    area: QRectF,
-    width: int,
-    height: int,
-    draw: Callable[[QPainter, QRectF], None],
-) -> None:
-    ratio = width / height if height > 0 and width > 0 else 4 / 3
-    w = min(area.width(), area.height() * ratio)
-    h = w / ratio
-    target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
-    draw(painter, target)
-
-
 def exercise_icon(library: Library, exercise_id: str, size: QSize | None = None) -> QIcon:
     path = library.illustration(exercise_id, "end")
     size = size or QSize(96, 72)
     return QIcon(QPixmap.fromImage(picture_image(size * 2, path=path)))
 
 
-class PictureView(QWidget):
-    """An exercise picture (SVG, PNG or JPEG) drawn to fit, or a quiet placeholder."""
-
-    def __init__(self, parent: QWidget | None = None, *, minimum: QSize | None = None) -> None:
-        super().__init__(parent)
-        self._path: Path | None = None
-        self._data: bytes | None = None
-        self._svg = False
-        self._renderer: QSvgRenderer | None = None
-        self._image: QImage | None = None
-        self.setMinimumSize(minimum or QSize(160, 120))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName(T("Picture of the exercise"))
-
-    @property
-    def valid(self) -> bool:
-        return self._renderer is not None or self._image is not None
-
-    def set_picture(
-        self, *, path: Path | None = None, data: bytes | None = None, svg: bool = False
-    ) -> None:
-        self._renderer = None
-        self._image = None
-        is_svg = svg or (path is not None and path.suffix.lower() == ".svg")
-        if is_svg and (data is not None or (path is not None and path.is_file())):
-            renderer = QSvgRenderer(self)
-            ok = renderer.load(QByteArray(data)) if data is not None else renderer.load(str(path))
-            if ok and renderer.isValid():
-                self._renderer = renderer
-        elif data is not None or (path is not None and path.is_file()):
-            self._image = _raster(data, path)
-        self.update()
-
-    def sizeHint(self) -> QSize:
-        return QSize(240, 180)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return int(width * 0.75)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        area = QRectF(self.rect()).adjusted(2, 2, -2, -2)
-        if self._renderer is not None:
-            size = self._renderer.defaultSize()
-            _draw_fitted(painter, area, size.width(), size.height(), self._renderer.render)
-        elif self._image is not None:
-            image = self._image
-
-            def draw(p: QPainter, target: QRectF) -> None:
-                p.drawImage(target, image)
-
-            _draw_fitted(painter, area, image.width(), image.height(), draw)
-        else:
-            painter.setPen(QPen(QColor("#b5b1a7"), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor("#efece5"))
-            painter.drawRoundedRect(area, 10, 10)
-        painter.end()
+# The editor shows exercise pictures with the app's one picture widget.
+PictureView = FigureView
 
 
 # --------------------------------------------------------------------------

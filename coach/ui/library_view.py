@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,34 +18,15 @@ from coach.core.library import Library
 from coach.core.model import Category, Exercise
 from coach.ui.exercise_view import CATEGORY_NAMES, dose_summary
 from coach.ui.i18n import T
-from coach.ui.widgets import RASTER_SUFFIXES, label, load_picture
+from coach.ui.widgets import label, picture_image
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def thumbnail(library: Library, exercise_id: str, size: QSize) -> QIcon:
-    path = library.illustration(exercise_id, "end")
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    if path is not None and path.suffix.lower() in RASTER_SUFFIXES:
-        picture = load_picture(path)
-        if picture is not None:
-            scaled = picture.scaled(
-                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-            painter = QPainter(image)
-            painter.drawImage(
-                (size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled
-            )
-            painter.end()
-    elif path is not None:
-        renderer = QSvgRenderer(str(path))
-        if renderer.isValid():
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter)
-            painter.end()
-    return QIcon(QPixmap.fromImage(image))
+    return QIcon(
+        QPixmap.fromImage(picture_image(size, path=library.illustration(exercise_id, "end")))
+    )
 
 
 class LibraryView(QWidget):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
@@ -63,14 +64,68 @@ RASTER_SUFFIXES = (".png", ".jpg", ".jpeg")
 MAX_PICTURE_PIXELS = 4096 * 4096
 
 
-def load_picture(path: Path) -> QImage | None:
+def read_picture(path: Path | None = None, data: bytes | None = None) -> QImage | None:
     """A PNG/JPEG picture, refusing absurd sizes before decoding (files come from clinics)."""
-    reader = QImageReader(str(path))
+    if data is not None:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+    elif path is not None:
+        reader = QImageReader(str(path))
+    else:
+        return None
     size = reader.size()
     if not size.isValid() or size.width() * size.height() > MAX_PICTURE_PIXELS:
         return None
+    reader.setAllocationLimit(128)  # MB: a second fence behind the size check
+    reader.setAutoTransform(True)
     image = reader.read()
     return None if image.isNull() else image
+
+
+def draw_fitted(
+    painter: QPainter,
+    area: QRectF,
+    width: int,
+    height: int,
+    draw: Callable[[QPainter, QRectF], None],
+) -> None:
+    """Call ``draw`` with the largest rectangle of the picture's shape inside ``area``."""
+    ratio = width / height if height > 0 and width > 0 else 4 / 3
+    w = min(area.width(), area.height() * ratio)
+    h = w / ratio
+    target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+    draw(painter, target)
+
+
+def picture_image(
+    size: QSize, *, path: Path | None = None, data: bytes | None = None, svg: bool | None = None
+) -> QImage:
+    """The picture (SVG, PNG or JPEG) fitted into ``size`` on a transparent background."""
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    is_svg = svg if svg is not None else (path is not None and path.suffix.lower() == ".svg")
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    area = QRectF(0, 0, size.width(), size.height())
+    if is_svg:
+        renderer = QSvgRenderer()
+        ok = renderer.load(QByteArray(data)) if data is not None else renderer.load(str(path))
+        if ok and renderer.isValid():
+            default = renderer.defaultSize()
+            draw_fitted(painter, area, default.width(), default.height(), renderer.render)
+    else:
+        raster = read_picture(path, data)
+        if raster is not None:
+
+            def draw(p: QPainter, target: QRectF) -> None:
+                p.drawImage(target, raster)
+
+            draw_fitted(painter, area, raster.width(), raster.height(), draw)
+    painter.end()
+    return image
 
 
 class FigureView(QWidget):
@@ -99,10 +154,25 @@ class FigureView(QWidget):
         if path is None or not path.is_file():
             self._valid = False
         elif path.suffix.lower() in RASTER_SUFFIXES:
-            self._image = load_picture(path)
+            self._image = read_picture(path)
             self._valid = self._image is not None
         else:
             self._valid = self._renderer.load(str(path)) and self._renderer.isValid()
+        self.update()
+
+    def set_picture(
+        self, *, path: Path | None = None, data: bytes | None = None, svg: bool = False
+    ) -> None:
+        """A picture from a file or from bytes (a clinic's picture not yet saved)."""
+        if data is None:
+            self.set_file(path)
+            return
+        self._image = None
+        if svg or (path is not None and path.suffix.lower() == ".svg"):
+            self._valid = self._renderer.load(QByteArray(data)) and self._renderer.isValid()
+        else:
+            self._image = read_picture(data=data)
+            self._valid = self._image is not None
         self.update()
 
     def set_svg(self, svg: str | bytes) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage
 
-from coach.ui.widgets import FigureView, load_picture
+from coach.ui.widgets import FigureView, read_picture
 
 
 def _png(path: Path, width: int, height: int) -> Path:
@@ -41,7 +41,7 @@ def test_broken_or_huge_pictures_become_the_placeholder(qtbot, tmp_path: Path) -
         + chunk
         + struct.pack(">I", zlib.crc32(chunk))
     )
-    assert load_picture(huge) is None
+    assert read_picture(huge) is None
     view = FigureView()
     qtbot.addWidget(view)
     for path in (broken, huge, tmp_path / "missing.svg"):
