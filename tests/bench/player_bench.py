@@ -260,7 +260,8 @@ def child_playing() -> dict[str, Any]:
         library.exercises,
         first_get_ready_s=1,
     )
-    player = PlayerView(plan, library, sound=False, voice=False)
+    # The person's defaults: beeps and voice on (QtMultimedia's libraries count).
+    player = PlayerView(plan, library, sound=True, voice=True)
     player.resize(1280, 800)
     player.show()
     app.processEvents()
