@@ -140,40 +140,63 @@ def _pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
-def choose_save_path(parent: QWidget, suggested: Path, done: Callable[[Path], None]) -> None:
-    dialog = QFileDialog(parent, T("Save the hand-over file"), str(suggested))
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilter(T("Coach plan (*.coach)"))
-    dialog.setDefaultSuffix("coach")
-    dialog.selectFile(str(suggested))
+def _file_dialog(
+    parent: QWidget,
+    title: str,
+    name_filter: str,
+    done: Callable[[Path], None],
+    *,
+    save_as: Path | None = None,
+    suffix: str = "",
+) -> None:
+    """A non-blocking file dialog; ``save_as`` makes it a save dialog with that suggestion."""
+    dialog = QFileDialog(parent, title)
+    dialog.setNameFilter(name_filter)
+    if save_as is None:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    else:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        dialog.selectFile(str(save_as))
     dialog.fileSelected.connect(lambda name: done(Path(name)))
     dialog.open()
+
+
+def choose_save_path(parent: QWidget, suggested: Path, done: Callable[[Path], None]) -> None:
+    _file_dialog(
+        parent,
+        T("Save the hand-over file"),
+        T("Coach plan (*.coach)"),
+        done,
+        save_as=suggested,
+        suffix="coach",
+    )
 
 
 def choose_report_save_path(parent: QWidget, suggested: Path, done: Callable[[Path], None]) -> None:
-    dialog = QFileDialog(parent, T("Save the report for your physiotherapist"), str(suggested))
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilter(T("Coach report (*.coachreport)"))
-    dialog.setDefaultSuffix("coachreport")
-    dialog.selectFile(str(suggested))
-    dialog.fileSelected.connect(lambda name: done(Path(name)))
-    dialog.open()
+    _file_dialog(
+        parent,
+        T("Save the report for your physiotherapist"),
+        T("Coach report (*.coachreport)"),
+        done,
+        save_as=suggested,
+        suffix="coachreport",
+    )
 
 
 def choose_open_path(parent: QWidget, done: Callable[[Path], None]) -> None:
-    dialog = QFileDialog(parent, T("Open a file from your physiotherapist"))
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-    dialog.setNameFilter(T("Coach files (*.coach *.coachreport)"))
-    dialog.fileSelected.connect(lambda name: done(Path(name)))
-    dialog.open()
+    _file_dialog(
+        parent,
+        T("Open a file from your physiotherapist"),
+        T("Coach files (*.coach *.coachreport)"),
+        done,
+    )
 
 
 def choose_report_path(parent: QWidget, done: Callable[[Path], None]) -> None:
-    dialog = QFileDialog(parent, T("Import a patient's report"))
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-    dialog.setNameFilter(T("Coach report (*.coachreport *.json)"))
-    dialog.fileSelected.connect(lambda name: done(Path(name)))
-    dialog.open()
+    _file_dialog(
+        parent, T("Import a patient's report"), T("Coach report (*.coachreport *.json)"), done
+    )
 
 
 def _scroll(inner: QWidget) -> QScrollArea:

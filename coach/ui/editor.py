@@ -1392,26 +1392,38 @@ class RoutineEditor(QWidget):
         self.f_side.setMinimumContentsLength(8)
         self.f_side.activated.connect(lambda _i: self._edit_item("side", self.f_side.currentData()))
         add("side", T("Side"), self.f_side)
-        self.f_sets = spin(1, MAX_SETS, "", T("Sets"))
-        self.f_sets.setObjectName("item-sets")
-        self.f_sets.valueChanged.connect(lambda v: self._edit_item("sets", v))
-        add("sets", T("Sets"), stepper(self.f_sets, T("Sets")))
-        self.f_reps = spin(1, MAX_REPS, "", T("Repetitions"))
-        self.f_reps.setObjectName("item-reps")
-        self.f_reps.valueChanged.connect(lambda v: self._edit_item("reps", v))
-        add("reps", T("Repetitions"), stepper(self.f_reps, T("Repetitions")))
-        self.f_hold = spin(0, MAX_HOLD_S, " s", T("Hold in seconds"))
-        self.f_hold.setObjectName("item-hold")
-        self.f_hold.valueChanged.connect(lambda v: self._edit_item("hold_s", v))
-        add("hold_s", T("Hold"), stepper(self.f_hold, T("Hold")))
-        self.f_relax = spin(0, MAX_REST_S, " s", T("Relax between repetitions in seconds"))
-        self.f_relax.setObjectName("item-relax")
-        self.f_relax.valueChanged.connect(lambda v: self._edit_item("relax_s", v))
-        add("relax_s", T("Between reps"), stepper(self.f_relax, T("Between reps")))
-        self.f_rest = spin(0, MAX_REST_S, " s", T("Rest between sets in seconds"))
-        self.f_rest.setObjectName("item-rest")
-        self.f_rest.valueChanged.connect(lambda v: self._edit_item("rest_s", v))
-        add("rest_s", T("Between sets"), stepper(self.f_rest, T("Between sets")))
+        # (name, dose field, lowest, highest, unit, caption, accessible name)
+        counted = (
+            ("f_sets", "sets", 1, MAX_SETS, "", T("Sets"), T("Sets")),
+            ("f_reps", "reps", 1, MAX_REPS, "", T("Repetitions"), T("Repetitions")),
+            ("f_hold", "hold_s", 0, MAX_HOLD_S, " s", T("Hold"), T("Hold in seconds")),
+            (
+                "f_relax",
+                "relax_s",
+                0,
+                MAX_REST_S,
+                " s",
+                T("Between reps"),
+                T("Relax between repetitions in seconds"),
+            ),
+            (
+                "f_rest",
+                "rest_s",
+                0,
+                MAX_REST_S,
+                " s",
+                T("Between sets"),
+                T("Rest between sets in seconds"),
+            ),
+        )
+        boxes = []
+        for attr, key, low, high, unit, caption, accessible in counted:
+            box = spin(low, high, unit, accessible)
+            box.setObjectName("item-" + attr.removeprefix("f_"))
+            box.valueChanged.connect(lambda v, k=key: self._edit_item(k, v))
+            boxes.append(box)
+            add(key, caption, stepper(box, caption))
+        self.f_sets, self.f_reps, self.f_hold, self.f_relax, self.f_rest = boxes
         self.f_load = QLineEdit()
         self.f_load.setObjectName("item-load")
         self.f_load.setMaxLength(80)
