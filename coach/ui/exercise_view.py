@@ -140,10 +140,13 @@ class ExerciseView(QWidget):
                 layout.addWidget(label(variant.text.get(lang)))
             other = self._library.exercises.get(variant.exercise or "")
             if other is not None:
-                link = button(T("See: {title}").format(title=other.title.get(lang)))
+                # The title goes in a label that wraps: a long title on the button
+                # itself would make the page wider than the window at large text.
+                see = T("See: {title}").format(title=other.title.get(lang))
+                link = button(T("Show"), accessible=see)
                 link.clicked.connect(lambda _=False, i=other.id: self.exercise_requested.emit(i))
                 row = QHBoxLayout()
+                row.addWidget(label(see), 1)
                 row.addWidget(link)
-                row.addStretch(1)
                 layout.addLayout(row)
         layout.addStretch(1)
