@@ -55,6 +55,9 @@ def clear_layout(layout: QVBoxLayout | QHBoxLayout | QGridLayout) -> None:
         widget = item.widget()
         inner = item.layout()
         if widget is not None:
+            # Hidden now: deleteLater only acts when the event loop comes round,
+            # and until then the old page would show through the new one.
+            widget.hide()
             widget.deleteLater()
         elif isinstance(inner, QVBoxLayout | QHBoxLayout | QGridLayout):
             clear_layout(inner)
