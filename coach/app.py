@@ -7,6 +7,7 @@ built then, so Coach waits in the tray with little memory.
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 from collections.abc import Callable
@@ -20,6 +21,22 @@ if TYPE_CHECKING:
     from coach.core.paths import Paths
     from coach.core.store import Store
     from coach.ui.main_window import MainWindow
+
+
+def load_library(paths: Paths) -> Library:
+    """The library for the window, without the source text that loading leaves behind.
+
+    PySide6 reads the source of every module imported after it (to look for
+    ``from __feature__ import``) and Python's linecache keeps each file it
+    read. Loading the library is when pydantic and the model are imported: that
+    leaves ~8 MiB of source lines that nothing shows, a tenth of a session's
+    memory. Tracebacks read the files again when they need them.
+    """
+    from coach.core.library import Library
+
+    library = Library.load(paths)
+    linecache.clearcache()
+    return library
 
 
 def open_store(paths: Paths) -> tuple[Store | None, str | None]:
@@ -108,9 +125,7 @@ def run(
     def load_content(window: MainWindow, then: Callable[[], None] | None) -> None:
         # Validating every routine file takes a noticeable moment; the window
         # is already on screen by then, saying that it is loading.
-        from coach.core.library import Library
-
-        library = Library.load(paths)
+        library = load_library(paths)
         store, store_problem = open_store(paths)
         if not smoke:
             if not reminders:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from coach.core.plan import Phase, Step
 from coach.ui.i18n import T
 
 if TYPE_CHECKING:
-    from PySide6.QtMultimedia import QSoundEffect
+    from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
     from PySide6.QtTextToSpeech import QTextToSpeech
 
 SOUND_NAMES = ("tick", "step", "done")
@@ -59,6 +60,42 @@ def _engines() -> list[str]:
     ordered = [e for e in _PREFERRED_ENGINES if e in available]
     ordered += [e for e in available if e not in ordered]
     return [e for e in ordered if e != "speechd" or _speechd_reachable()]
+
+
+_media_started = False
+
+
+def audio_outputs_without_media_plugins() -> list[QAudioDevice]:
+    """The sound outputs, with Qt Multimedia started on its own audio code only.
+
+    The first multimedia call of a process also loads a media back-end
+    plug-in. PySide6 ships FFmpeg's, which brings FFmpeg, Qt Quick and QML
+    into memory (about 12 MiB, an eighth of the player) for video and media
+    files that Coach never plays; beeps are a QSoundEffect, which Qt plays
+    through its own PulseAudio/PipeWire/ALSA code with or without a plug-in
+    (Qt says so in its "No QtMultimedia backends found" message). So on Linux
+    the plug-in folders are hidden while that first call runs and put back at
+    once; image, icon and speech plug-ins are still found afterwards. Someone
+    who chose a back-end with QT_MEDIA_BACKEND keeps it.
+    """
+    global _media_started
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtMultimedia import QMediaDevices
+
+    hide = (
+        not _media_started
+        and sys.platform.startswith("linux")
+        and not os.environ.get("QT_MEDIA_BACKEND")
+    )
+    _media_started = True
+    if not hide:
+        return list(QMediaDevices.audioOutputs())
+    folders = QCoreApplication.libraryPaths()
+    QCoreApplication.setLibraryPaths([])
+    try:
+        return list(QMediaDevices.audioOutputs())
+    finally:
+        QCoreApplication.setLibraryPaths(folders)
 
 
 class Cues(QObject):
@@ -129,9 +166,9 @@ class Cues(QObject):
 
     def _load_sounds(self) -> None:
         try:
-            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+            from PySide6.QtMultimedia import QSoundEffect
 
-            if not QMediaDevices.audioOutputs():
+            if not audio_outputs_without_media_plugins():
                 return  # no sound card: beeps would only produce warnings
             for name in SOUND_NAMES:
                 path = self._sounds_dir / f"{name}.wav"
@@ -148,6 +185,8 @@ class Cues(QObject):
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
 
+            # Some engines speak through Qt Multimedia: start it lean first.
+            audio_outputs_without_media_plugins()
             for engine in _engines():
                 speech = QTextToSpeech(engine, self)
                 if speech.state() == QTextToSpeech.State.Error or not self._choose_voice(speech):

@@ -129,10 +129,10 @@ def _busy() -> None:
 def _library() -> Any:
     import tempfile
 
-    from coach.core.library import Library
+    from coach.app import load_library  # as the app loads it
     from coach.core.paths import resolve
 
-    return Library.load(resolve(tempfile.mkdtemp(prefix="coach-bench-")), include_user=False)
+    return load_library(resolve(tempfile.mkdtemp(prefix="coach-bench-")))
 
 
 def _routine(items: list[dict[str, Any]]) -> Any:
