@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+# Measure what people run: Python caches compiled modules after the first start.
+# A shell with PYTHONDONTWRITEBYTECODE=1 would make every run compile Coach anew.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
