@@ -1,8 +1,6 @@
 """Launch the Coach app: ``python main.py [--data-dir DIR] [--smoke]``."""
 
-import sys
-
-from coach.cli import main
+from coach.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

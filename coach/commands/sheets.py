@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
         help="two-letter country code for the emergency number (default: from the "
         "health answers, else 112)",
     )
-    parser.set_defaults(handler=print_sheet)
+    parser.set_defaults(handler=print_sheet, quick_exit=True)
 
     report = sub.add_parser(
         "report",
@@ -75,7 +75,7 @@ def register(sub: Any) -> None:
     )
     report.add_argument("--patient", default="", metavar="NAME")
     report.add_argument("--clinician", default="", metavar="NAME")
-    report.set_defaults(handler=print_report)
+    report.set_defaults(handler=print_report, quick_exit=True)
 
 
 def _date(text: str) -> dt.date:

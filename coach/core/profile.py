@@ -82,8 +82,13 @@ class Approach(StrEnum):
     UNKNOWN = "unknown"
 
 
+# The answers are validated only where someone has given them; at a clinic
+# printing sheets there are none, so the validators are built on first use.
+_PROFILE_CONFIG = ConfigDict(extra="forbid", defer_build=True)
+
+
 class JointReplacement(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _PROFILE_CONFIG
 
     joint: Joint
     side: BodySide
@@ -100,7 +105,7 @@ class UsualSymptoms(BaseModel):
     """The person's usual symptoms, recorded once so the daily check asks about
     what is *new or worse* and does not raise false alarms every day."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = _PROFILE_CONFIG
 
     text: str = Field("", max_length=2000, description="In the person's own words.")
     numbness_one_foot: bool = False
@@ -111,7 +116,7 @@ class UsualSymptoms(BaseModel):
 
 
 class HealthProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = _PROFILE_CONFIG
 
     version: int = PROFILE_VERSION
 
