@@ -65,6 +65,8 @@ class Library:
                     user.extend(yaml_files(folder))
             lib.add_files(user, "user")
         lib.problems.extend(lib.check())
+        for loaded in lib.sources.values():
+            loaded.release()
         return lib
 
     def add_files(self, files: Iterable[Path], origin: Origin) -> list[Loaded]:

@@ -49,3 +49,18 @@ def test_recursive_alias_does_not_hang(tmp_path: Path) -> None:
     path.write_text("a: &a [*a]\n", encoding="utf-8")
     with pytest.raises(FileProblems):
         load_document(path)
+
+
+def test_a_loaded_library_still_points_at_lines_after_dropping_its_trees(
+    tmp_path: Path, repo: Path
+) -> None:
+    from coach.core.library import Library
+    from coach.core.paths import resolve
+
+    lib = Library.load(resolve(tmp_path / "data"))
+    loaded = lib.sources[("routine", "daily-relief")]
+    assert loaded.root is None  # the parse trees are not kept in memory
+    fresh = load_document(repo / "routines" / "daily-relief.yaml")
+    where = ("items", 2, "exercise")
+    assert fresh.locate(*where)[0] > 10
+    assert loaded.problem(where, "x").line == fresh.locate(*where)[0]
