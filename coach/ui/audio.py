@@ -9,6 +9,7 @@ milliseconds to load, and a person who turned sound off never pays for them.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QUrl
+from PySide6.QtCore import QLocale, QObject, Qt, QThread, QUrl, Signal, Slot
 
 from coach.core.plan import Phase, Step
 from coach.ui.i18n import T
@@ -98,6 +99,100 @@ def audio_outputs_without_media_plugins() -> list[QAudioDevice]:
         QCoreApplication.setLibraryPaths(folders)
 
 
+class _Beeper(QObject):
+    """The beeps, played on a thread of their own.
+
+    Qt Multimedia's PulseAudio code can leave a socket notifier behind on the
+    thread its sounds live on and then spin on it for ever ("QSocketNotifier:
+    Invalid socket"), mostly in the first minutes after the sound server
+    started. On the GUI thread that froze the player mid-session; here only
+    the beeps stop, and the countdown, the buttons and the recording go on.
+    """
+
+    load_requested = Signal(str)
+    play_requested = Signal(str)
+    stop_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder: str | None = None
+        self.names: frozenset[str] = frozenset()
+        self._effects: dict[str, QSoundEffect] = {}
+        self._thread = QThread()
+        self._thread.setObjectName("coach-beeps")
+        self.moveToThread(self._thread)
+        # Loading waits for the thread: the player starts once the beeps are ready.
+        self.load_requested.connect(self._load, Qt.ConnectionType.BlockingQueuedConnection)
+        self.play_requested.connect(self._play)
+        self.stop_requested.connect(self._stop)
+        self._thread.start()
+
+    def load(self, folder: Path) -> None:
+        if self.folder != str(folder):
+            self.load_requested.emit(str(folder))
+
+    @Slot(str)
+    def _load(self, folder: str) -> None:
+        from PySide6.QtMultimedia import QSoundEffect
+
+        self.folder = folder
+        for effect in self._effects.values():
+            effect.deleteLater()
+        self._effects = {}
+        try:
+            if not audio_outputs_without_media_plugins():
+                return  # no sound card: beeps would only produce warnings
+            for name in SOUND_NAMES:
+                path = Path(folder) / f"{name}.wav"
+                if not path.is_file():
+                    continue
+                effect = QSoundEffect(self)
+                effect.setSource(QUrl.fromLocalFile(str(path)))
+                effect.setVolume(VOLUME)
+                self._effects[name] = effect
+        except Exception:  # a broken multimedia back-end means silence, never a crash
+            self._effects = {}
+        finally:
+            self.names = frozenset(self._effects)
+
+    @Slot(str)
+    def _play(self, name: str) -> None:
+        effect = self._effects.get(name)
+        if effect is not None:
+            try:
+                effect.play()
+            except Exception:
+                self._effects.pop(name, None)
+
+    @Slot()
+    def _stop(self) -> None:
+        for effect in self._effects.values():
+            with contextlib.suppress(Exception):
+                effect.stop()
+
+    def effects(self) -> dict[str, QSoundEffect]:
+        return dict(self._effects)
+
+    def shut_down(self) -> None:
+        self._thread.quit()
+        if not self._thread.wait(2000):
+            # Only when Qt's bug has it spinning; the process is ending anyway.
+            self._thread.terminate()
+            self._thread.wait(2000)
+
+
+_beeper: _Beeper | None = None
+
+
+def beeper() -> _Beeper:
+    """The process's one beep thread, started on first use and stopped at exit."""
+    global _beeper
+    if _beeper is None:
+        _beeper = _Beeper()
+        atexit.register(_beeper.shut_down)
+    return _beeper
+
+
 class Cues(QObject):
     """Beeps and speech for the player; every method is safe to call at any time.
 
@@ -119,7 +214,7 @@ class Cues(QObject):
         self._lang = lang
         self._sound = sound
         self._voice = voice
-        self._effects: dict[str, QSoundEffect] = {}
+        self._beeps: _Beeper | None = None
         self._speech: QTextToSpeech | None = None
         self._sound_ready = False
         self._speech_ready = False
@@ -152,7 +247,8 @@ class Cues(QObject):
 
     @property
     def effects(self) -> dict[str, QSoundEffect]:
-        return dict(self._effects)
+        """The loaded beeps (they live on the beep thread: look, do not touch)."""
+        return self._beeps.effects() if self._beeps is not None else {}
 
     # -- set-up ------------------------------------------------------------------
     def prepare(self) -> None:
@@ -165,21 +261,8 @@ class Cues(QObject):
             self._speech = self._open_speech()
 
     def _load_sounds(self) -> None:
-        try:
-            from PySide6.QtMultimedia import QSoundEffect
-
-            if not audio_outputs_without_media_plugins():
-                return  # no sound card: beeps would only produce warnings
-            for name in SOUND_NAMES:
-                path = self._sounds_dir / f"{name}.wav"
-                if not path.is_file():
-                    continue
-                effect = QSoundEffect(self)
-                effect.setSource(QUrl.fromLocalFile(str(path)))
-                effect.setVolume(VOLUME)
-                self._effects[name] = effect
-        except Exception:  # a broken multimedia back-end means silence, never a crash
-            self._effects.clear()
+        self._beeps = beeper()
+        self._beeps.load(self._sounds_dir)
 
     def _open_speech(self) -> QTextToSpeech | None:
         try:
@@ -223,13 +306,8 @@ class Cues(QObject):
     def _play(self, name: str) -> None:
         if not self._sound:
             return
-        effect = self._effects.get(name)
-        if effect is None:
-            return
-        try:
-            effect.play()
-        except Exception:
-            self._effects.pop(name, None)
+        if self._beeps is not None and name in self._beeps.names:
+            self._beeps.play_requested.emit(name)
 
     def say(self, text: str) -> None:
         """Speak now, cutting off whatever was being said (cues must stay on time)."""
@@ -306,6 +384,5 @@ class Cues(QObject):
 
     def close(self) -> None:
         self.silence()
-        for effect in self._effects.values():
-            with contextlib.suppress(Exception):
-                effect.stop()
+        if self._beeps is not None:
+            self._beeps.stop_requested.emit()

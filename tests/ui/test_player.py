@@ -597,6 +597,20 @@ def test_audio_is_lazy_and_never_fails(make_player, small_library: Library) -> N
     assert player.runner.state is State.FINISHED
 
 
+def test_beeps_have_a_thread_of_their_own(make_player, small_library: Library) -> None:
+    """Qt's PulseAudio code can spin on the thread its sounds live on: never the GUI's."""
+    from PySide6.QtCore import QThread
+
+    clock = FakeClock()
+    plan = make_plan(small_library, [{"exercise": "X2"}])
+    player = make_player(plan, small_library, clock=clock, sound=True, voice=False)
+    player.start()
+    beeps = player.cues._beeps
+    assert beeps is not None and beeps.folder == str(small_library.assets / "sounds")
+    assert beeps.thread() is not QThread.currentThread() and beeps.thread().isRunning()
+    assert all(e.thread() is beeps.thread() for e in player.cues.effects.values())
+
+
 def test_sounds_are_generated_small_and_valid(paths) -> None:  # type: ignore[no-untyped-def]
     import wave
 
