@@ -19,6 +19,7 @@ figure dicts ``{"name", "value", "unit", "target", "ok"}``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import sys
@@ -120,7 +121,7 @@ def player_peak_rss_mib() -> list[Figure]:
         # cache (how much of the Qt libraries a process maps resident depends on
         # it by several MiB): a bare PySide6 window of the same size, and the
         # player's memory above it.
-        figure("bare_window_peak_rss_mib", bare, "MiB", round(bare, 1)),
+        figure("bare_window_peak_rss_mib", bare, "MiB", math.ceil(bare * 10) / 10),
         figure("player_rss_above_bare_window_mib", r["peak_rss_mib"] - bare, "MiB", 34.0),
     ]
 

@@ -7,6 +7,7 @@ Speed is measured here, never in the timed test suite.
 from __future__ import annotations
 
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -82,7 +83,8 @@ def bench_startup(runs: int = 7) -> list[Figure]:
         # Routines on screen: an absolute goal for a person waiting, not a ratio.
         figure("startup_ready_s", ready_s, "s", 1.5),
         figure("startup_shown_s", shown_s, "s", round(bare_s * 1.5, 4)),
-        figure("startup_bare_window_s", bare_s, "s", round(bare_s, 4)),
+        # For information: the baseline (its "target" is itself, rounded up).
+        figure("startup_bare_window_s", bare_s, "s", math.ceil(bare_s * 10_000) / 10_000),
     ]
 
 
