@@ -127,8 +127,6 @@ COMMAND_OWNERS: dict[str, str] = {
 }
 """Which module registers each feature command (a test keeps it complete)."""
 
-_quick_exit = False
-
 
 def _owner(words: Sequence[str]) -> str | None:
     """The module of the command in ``words``, or None (help, or not a feature command)."""
@@ -139,24 +137,49 @@ def _owner(words: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _main(argv)[0]
+
+
+def run() -> NoReturn:
+    """The ``coach`` program: :func:`main`, then exit.
+
+    Commands that only write a file with Qt (``coach print``, ``coach report``)
+    end with ``os._exit`` once the file is written and the output flushed:
+    tearing down Qt and some 300 imported modules takes ~60 ms, a tenth of
+    the whole command, and saves nothing. Everything else exits normally.
+    """
+    code, quick_exit = _main(None)
+    if quick_exit:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """The exit code, and whether the command asked to skip the teardown."""
     # Starting the app is the common case: skip building every sub-command's
     # parser (and importing the feature modules) when no command is given.
-    global _quick_exit
     args, rest = _gui_parser().parse_known_args(argv)
     if rest:
         args = _parser(only=_owner(rest)).parse_args(argv)
+    return _dispatch(args), bool(getattr(args, "quick_exit", False))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     command = getattr(args, "command", None) or "gui"
     handler_fn = getattr(args, "handler", None)
     if handler_fn is not None:
-        _quick_exit = bool(getattr(args, "quick_exit", False))
         try:
             return int(handler_fn(args))
         except BrokenPipeError:
             return 0
     if command == "gui":
-        from coach.app import run
+        from coach.app import run as run_app
 
-        return run(data_dir=args.data_dir, smoke=args.smoke, open_file=args.open, tray=args.tray)
+        return run_app(
+            data_dir=args.data_dir, smoke=args.smoke, open_file=args.open, tray=args.tray
+        )
     handler = {
         "validate": _validate,
         "list": _list,
@@ -299,20 +322,4 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
-def run() -> NoReturn:
-    """The ``coach`` program: :func:`main`, then exit.
-
-    Commands that only write a file with Qt (``coach print``, ``coach report``)
-    end with ``os._exit`` once the file is written and the output flushed:
-    tearing down Qt and some 300 imported modules takes ~60 ms, a tenth of
-    the whole command, and saves nothing. Everything else exits normally.
-    """
-    code = main()
-    if _quick_exit:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    sys.exit(code)
+    run()

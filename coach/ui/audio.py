@@ -116,7 +116,6 @@ class _Beeper(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.folder: str | None = None
-        self.names: frozenset[str] = frozenset()
         self._effects: dict[str, QSoundEffect] = {}
         self._thread = QThread()
         self._thread.setObjectName("coach-beeps")
@@ -152,8 +151,6 @@ class _Beeper(QObject):
                 self._effects[name] = effect
         except Exception:  # a broken multimedia back-end means silence, never a crash
             self._effects = {}
-        finally:
-            self.names = frozenset(self._effects)
 
     @Slot(str)
     def _play(self, name: str) -> None:
@@ -306,7 +303,7 @@ class Cues(QObject):
     def _play(self, name: str) -> None:
         if not self._sound:
             return
-        if self._beeps is not None and name in self._beeps.names:
+        if self._beeps is not None:  # a sound that did not load is skipped there
             self._beeps.play_requested.emit(name)
 
     def say(self, text: str) -> None:
