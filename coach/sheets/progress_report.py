@@ -51,6 +51,7 @@ from coach.sheets.routine_sheet import (
     _Page,
     _Sheet,
     ensure_fonts,
+    footer_parts,
 )
 
 MAX_WEEKS = 26
@@ -762,32 +763,9 @@ class _Report(_Sheet):
             blocks.extend(part)
         return self.paginate(blocks)
 
-    def draw_footer(self, painter: QPainter, page: int, total: int) -> None:
+    def footer_parts(self) -> list[str]:
         report = self.report
-        parts = [self.text("title")]
-        if report.patient.strip():
-            parts.append(f"\u2068{report.patient.strip()}\u2069")
-        parts.append(self.date(report.created))
-        font = self.font(BODY_PT, text=" ".join(parts))
-        fm = self.metrics(font)
-        y = self.height - fm.height()
-        painter.save()
-        painter.setPen(QPen(LIGHT, self.mm(0.3)))
-        painter.drawLine(QPointF(0, y - self.mm(2)), QPointF(self.width, y - self.mm(2)))
-        painter.setFont(font)
-        painter.setPen(QPen(MUTED))
-        rect = QRectF(0, y, self.width, fm.height())
-        left = fm.elidedText(" · ".join(parts), Qt.TextElideMode.ElideRight, self.width * 0.72)
-        painter.drawText(
-            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left
-        )
-        painter.setPen(QPen(INK))
-        painter.drawText(
-            rect,
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            self.text("page", n=page, total=total),
-        )
-        painter.restore()
+        return footer_parts(self.text("title"), report.patient, self.date(report.created))
 
 
 def draw_progress_report(device: QPagedPaintDevice, report: ReportData) -> int:

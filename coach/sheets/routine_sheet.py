@@ -321,6 +321,14 @@ def ensure_fonts(assets: Path | None = None) -> None:
 # --------------------------------------------------------------------------
 
 
+def footer_parts(title: str, patient: str, date: str) -> list[str]:
+    parts = [title]
+    if patient.strip():
+        # Isolated, so a right-to-left name does not pull the date into its run.
+        parts.append(f"\u2068{patient.strip()}\u2069")
+    return [*parts, date]
+
+
 @dataclass
 class _Block:
     height: float
@@ -1285,12 +1293,16 @@ class _Sheet:
     def footer_height(self) -> float:
         return self.metrics(self.font(BODY_PT)).height() + self.mm(4)
 
+    def footer_parts(self) -> list[str]:
+        """What the footer says on the left: the title, the patient, the date."""
+        return footer_parts(
+            self.sheet.routine.title.get(self.lang),
+            self.sheet.patient,
+            date_text(self.sheet.date, self.lang),
+        )
+
     def draw_footer(self, painter: QPainter, page: int, total: int) -> None:
-        parts = [self.sheet.routine.title.get(self.lang)]
-        if self.sheet.patient.strip():
-            # Isolated, so a right-to-left name does not pull the date into its run.
-            parts.append(f"\u2068{self.sheet.patient.strip()}\u2069")
-        parts.append(date_text(self.sheet.date, self.lang))
+        parts = self.footer_parts()
         font = self.font(BODY_PT, text=" ".join(parts))
         fm = self.metrics(font)
         y = self.height - fm.height()
