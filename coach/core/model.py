@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from coach.core.days import WEEK, Day
+
 FORMAT_VERSION = 1
 """The newest file format this Coach reads and writes."""
 
@@ -260,10 +262,6 @@ class Exercise(BaseModel):
         if self.lumbar_extension != (Tag.LUMBAR_EXTENSION in self.tags):
             raise ValueError("lumbar_extension: true and the 'lumbar_extension' tag go together")
         return self
-
-
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEK: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Schedule(BaseModel):

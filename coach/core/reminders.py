@@ -35,8 +35,8 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.core.atomic import write_text_atomic
+from coach.core.days import DAY_NAMES, WEEK
 
-WEEK: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FILE_NAME = "reminders.json"
 FILE_VERSION = 1
 
@@ -134,7 +134,7 @@ _DAY_WORDS = {
     "weekend": WEEK[5:],
     "weekends": WEEK[5:],
 }
-_DAY_ALIASES = {
+_DAY_ALIASES: dict[str, str] = {
     # English and German names and abbreviations.
     **{d: d for d in WEEK},
     "monday": "mon",
@@ -577,12 +577,6 @@ def minutes_phrase(seconds: float | None, lang: str) -> str:
     return f"about {n} minute" if n == 1 else f"about {n} minutes"
 
 
-_DAY_NAMES = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-}
-
-
 @dataclass(frozen=True)
 class Reminder:
     kind: Kind
@@ -662,8 +656,10 @@ class Reminder:
     def line(self, lang: str = "en") -> str:
         """One line for ``coach reminders``: day, date, time, kind, text."""
         local = self.due
-        names = _DAY_NAMES.get(lang, _DAY_NAMES["en"])
-        when = f"{names[local.weekday()]} {local.date().isoformat()} {format_time(local.time())}"
+        names = DAY_NAMES.get(lang, DAY_NAMES["en"])
+        when = (
+            f"{names[WEEK[local.weekday()]]} {local.date().isoformat()} {format_time(local.time())}"
+        )
         text = self.message(lang)
         if self.kind is Kind.ROUTINE and self.reason is Reason.PLANNED:
             text = f"{self.title(lang)}: {text}"

@@ -46,8 +46,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coach.core.days import WEEK
 from coach.core.history import History, PainPoint, SessionBrief, WalkingTest, iso
-from coach.core.model import WEEK, Category, Exercise, Routine, RoutineItem, Text
+from coach.core.model import Category, Exercise, Routine, RoutineItem, Text
 from coach.core.safety import StopReason
 from coach.core.store import MeasureKind, Store
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from coach.core.days import DAY_NAMES
 from coach.core.model import Dosage, Schedule, Side
+
+__all__ = ["DAY_NAMES"]  # the sheets take the day names from here
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -39,27 +42,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "right": "nur rechts",
         "every_day": "jeden Tag",
         "times_a_day": "{n}-mal am Tag",
-    },
-}
-
-DAY_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "mon": "Mon",
-        "tue": "Tue",
-        "wed": "Wed",
-        "thu": "Thu",
-        "fri": "Fri",
-        "sat": "Sat",
-        "sun": "Sun",
-    },
-    "de": {
-        "mon": "Mo",
-        "tue": "Di",
-        "wed": "Mi",
-        "thu": "Do",
-        "fri": "Fr",
-        "sat": "Sa",
-        "sun": "So",
     },
 }
 

@@ -79,6 +79,7 @@ from coach.core.custom_exercise import (
     slug,
     unique_id,
 )
+from coach.core.days import DAY_NAMES_LONG_EN, WEEK
 from coach.core.files import FileProblems, load_document
 from coach.core.library import Library
 from coach.core.model import (
@@ -87,7 +88,6 @@ from coach.core.model import (
     MAX_REPS,
     MAX_REST_S,
     MAX_SETS,
-    WEEK,
     Category,
     Dosage,
     Exercise,
@@ -164,15 +164,6 @@ DAY_LABELS = {
     "fri": "Fr",
     "sat": "Sa",
     "sun": "Su",
-}
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
 }
 SIDE_LABELS = {
     Side.NONE: "No sides",
@@ -1271,7 +1262,7 @@ class RoutineEditor(QWidget):
             b.setCheckable(True)
             b.setProperty("role", "day")
             b.setObjectName(f"day-{day}")
-            b.setAccessibleName(T("Exercise on {day}").format(day=T(DAY_NAMES[day])))
+            b.setAccessibleName(T("Exercise on {day}").format(day=T(DAY_NAMES_LONG_EN[day])))
             b.toggled.connect(lambda on, d=day, b=b: self._on_day_toggled(d, on, b))
             self.day_buttons[day] = b
         self._place_days(7)

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core import stats
+from coach.core.days import DAY_NAMES, DAY_NAMES_LONG_EN, WEEK
 from coach.core.history import History
 from coach.core.store import StoreError
 from coach.ui.i18n import T
@@ -57,8 +58,6 @@ GRID = QColor("#c9c5bb")
 BACK_COLOR = QColor("#0b6e5f")  # dark teal: solid line, round markers
 LEG_COLOR = QColor("#8a3b00")  # dark brown-orange: dashed line, square markers
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTHS_DE = (
     "Jan.",
@@ -318,7 +317,9 @@ class DayCell(QWidget):
         elif done > 1:
             words += ", " + T("{done} sessions").format(done=done)
         self.meaning = T("{day} {date}: {meaning}").format(
-            day=T(DAY_LONG[status.day.weekday()]), date=short_date(status.day, lang), meaning=words
+            day=T(DAY_NAMES_LONG_EN[WEEK[status.day.weekday()]]),
+            date=short_date(status.day, lang),
+            meaning=words,
         )
         self.setAccessibleName(self.meaning)
         self.setToolTip(self.meaning)
@@ -648,7 +649,7 @@ class HistoryView(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(6)
-        for col, name in enumerate(DAY_NAMES):
+        for col, name in enumerate(DAY_NAMES["en"].values()):
             head = _bold(label(T(name), None, wrap=False))
             head.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             grid.addWidget(head, 0, col)

@@ -53,8 +53,8 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core import reminders as core
+from coach.core.days import DAY_NAMES, DAY_NAMES_LONG_EN, WEEK
 from coach.core.reminders import (
-    WEEK,
     Kind,
     PlanEntry,
     PrefsError,
@@ -700,7 +700,7 @@ class TrayPresence(QObject):
             return T("Coach: no reminder planned")
         when = core.format_time(nxt.due.astimezone(self.service.now().tzinfo).time())
         if nxt.due.date() != self.service.now().date():
-            when = f"{T(_DAY_LABELS[WEEK[nxt.due.weekday()]])} {when}"
+            when = f"{T(DAY_NAMES['en'][WEEK[nxt.due.weekday()]])} {when}"
         return T("Coach: next reminder {when}").format(when=when)
 
     # -- showing -------------------------------------------------------------------
@@ -835,25 +835,6 @@ class TrayPresence(QObject):
 # --------------------------------------------------------------------------
 # The settings widget
 # --------------------------------------------------------------------------
-
-_DAY_LABELS = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
-_DAY_NAMES_LONG = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
 
 
 def _subheading(text: str) -> QLabel:
@@ -1024,11 +1005,11 @@ class ReminderSettingsView(QWidget):
     ) -> dict[str, QCheckBox]:
         row = QHBoxLayout()
         row.setSpacing(4)
-        boxes = {}
+        boxes: dict[str, QCheckBox] = {}
         for day in WEEK:
-            box = QCheckBox(T(_DAY_LABELS[day]))
+            box = QCheckBox(T(DAY_NAMES["en"][day]))
             box.setObjectName(f"{prefix}-{day}")
-            box.setAccessibleName(T(_DAY_NAMES_LONG[day]))
+            box.setAccessibleName(T(DAY_NAMES_LONG_EN[day]))
             box.setChecked(day in chosen)
             boxes[day] = box
             row.addWidget(box)
@@ -1133,7 +1114,7 @@ class ReminderSettingsView(QWidget):
             return T("Saved.")
         nxt = self.service.next
         when = core.format_time(nxt.due.time())
-        day = T(_DAY_LABELS[WEEK[nxt.due.weekday()]])
+        day = T(DAY_NAMES["en"][WEEK[nxt.due.weekday()]])
         return T("Saved. Next reminder: {day} {when}.").format(day=day, when=when)
 
 

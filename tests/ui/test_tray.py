@@ -391,7 +391,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-from coach.core.reminders import PlanEntry, ReminderPrefs, ReminderSettings, ReminderState, WEEK
+from coach.core.days import WEEK
+from coach.core.reminders import PlanEntry, ReminderPrefs, ReminderSettings, ReminderState
 from coach.ui.tray import ReminderService, TrayPresence
 app = QApplication([])
 now = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
