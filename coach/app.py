@@ -75,11 +75,12 @@ def attach_reminders(
     window: MainWindow, service: Any, presence: Any, library: Library, store: Store | None
 ) -> None:
     """Once the window and the library exist, reminders follow the real plan."""
-    from coach.ui.tray import plan_from_library, routine_picture_from, store_done_today
+    from coach.core.reminders import plan_entries
+    from coach.ui.tray import routine_picture_from, store_done_today
 
     presence.routine_picture = routine_picture_from(library)
     window.reminders, window.tray = service, presence
-    service.set_plan(plan_from_library(library))
+    service.set_plan(plan_entries(library))
     if store is not None:
         service.set_done_today(store_done_today(store))
 

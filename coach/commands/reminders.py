@@ -245,22 +245,13 @@ def _start(args: argparse.Namespace, zone: tzinfo) -> datetime:
 
 def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
     from coach.core import reminders as core
-    from coach.core.plan import build_plan
 
-    entries = []
     for routine_id in prefs.routines:
-        routine = library.routines.get(routine_id)
-        if routine is None:
+        if routine_id not in library.routines:
             print(
                 f"warning: routine '{routine_id}' is not in the library; left out", file=sys.stderr
             )
-            continue
-        try:
-            seconds: float | None = build_plan(routine, library.exercises).total_seconds
-        except (KeyError, ValueError):
-            seconds = None
-        entries.append(core.plan_entry(routine, seconds))
-    return entries
+    return core.plan_entries(library, prefs.routines)
 
 
 def _done_today(paths: Paths, now: datetime) -> dict[str, int]:

@@ -31,11 +31,14 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.core.atomic import write_text_atomic
 from coach.core.days import DAY_NAMES, WEEK
+
+if TYPE_CHECKING:
+    from coach.core.library import Library
 
 FILE_NAME = "reminders.json"
 FILE_VERSION = 1
@@ -462,6 +465,26 @@ def plan_entry(routine: RoutineLike, seconds: float | None = None) -> PlanEntry:
         times_per_day=int(schedule.times_per_day),
         days=tuple(d for d in WEEK if d in set(schedule.days)),
     )
+
+
+def plan_entries(library: Library, routine_ids: Iterable[str] | None = None) -> list[PlanEntry]:
+    """Plan entries (schedule and length) of the given routines, or of all of them.
+
+    Ids the library does not have are left out (the caller can name them).
+    """
+    from coach.core.plan import build_plan  # here: the tray process runs without the model
+
+    entries = []
+    for routine_id in library.routines if routine_ids is None else routine_ids:
+        routine = library.routines.get(routine_id)
+        if routine is None:
+            continue
+        try:
+            seconds: float | None = build_plan(routine, library.exercises).total_seconds
+        except (KeyError, ValueError):
+            seconds = None
+        entries.append(plan_entry(routine, seconds))
+    return entries
 
 
 # --------------------------------------------------------------------------

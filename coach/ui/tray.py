@@ -114,25 +114,6 @@ def store_done_today(store: Any | None) -> DoneToday:
     return done
 
 
-def plan_from_library(
-    library: Library, routine_ids: Sequence[str] | None = None
-) -> list[PlanEntry]:
-    """Plan entries (schedule and length) of the given routines, or of all of them."""
-    from coach.core.plan import build_plan
-
-    entries = []
-    for routine_id in library.routines if routine_ids is None else routine_ids:
-        routine = library.routines.get(routine_id)
-        if routine is None:
-            continue
-        try:
-            seconds: float | None = build_plan(routine, library.exercises).total_seconds
-        except (KeyError, ValueError):
-            seconds = None
-        entries.append(core.plan_entry(routine, seconds))
-    return entries
-
-
 def routine_picture_from(library: Library) -> Callable[[str], Path | None]:
     """A routine's picture for its reminder: the end pose of its first exercise."""
 
@@ -202,7 +183,7 @@ class ReminderService(QObject):
     """Shows each reminder when it is due; sleeps in between.
 
     ``plan``: entries for every routine that may be chosen (see
-    :func:`plan_from_library`); the reminders use those the preferences name.
+    :func:`coach.core.reminders.plan_entries`); the reminders use those the preferences name.
     Without one, the plan cached in the settings file is used, so Coach can
     remind from the tray at login before (or without) loading the library.
     The clock returns the aware wall-clock time in the person's zone; tests

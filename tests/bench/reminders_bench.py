@@ -213,9 +213,9 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
     if with_library:
         from coach.core.library import Library
         from coach.core.paths import resolve
-        from coach.ui.tray import plan_from_library
+        from coach.core.reminders import plan_entries
 
-        plan = plan_from_library(Library.load(resolve(data), include_user=False))
+        plan = plan_entries(Library.load(resolve(data), include_user=False))
         prefs = core.ReminderPrefs(
             routines=("daily-relief", "strength", "posture-daily"),
             posture_prompts=True,
