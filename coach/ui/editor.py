@@ -1445,26 +1445,12 @@ class RoutineEditor(QWidget):
         self.f_self_paced.setObjectName("item-self-paced")
         self.f_self_paced.toggled.connect(self._on_self_paced_toggled)
         add("self_paced", "", self.f_self_paced)
-        self.f_out = QDoubleSpinBox()
-        self.f_out.setObjectName("item-tempo-out")
-        self.f_out.setRange(0.5, 30)
-        self.f_out.setSingleStep(0.5)
-        self.f_out.setDecimals(1)
-        self.f_out.setKeyboardTracking(False)
-        self.f_out.setAccessibleName(T("Tempo: seconds to move out"))
-        self.f_out.setToolTip(T("Seconds to move out"))
-        self.f_back = QDoubleSpinBox()
-        self.f_back.setObjectName("item-tempo-back")
-        self.f_back.setRange(0.5, 30)
-        self.f_back.setSingleStep(0.5)
-        self.f_back.setDecimals(1)
-        self.f_back.setKeyboardTracking(False)
-        self.f_back.setAccessibleName(T("Tempo: seconds to come back"))
-        self.f_back.setToolTip(T("Seconds to come back"))
-        self.f_out.valueChanged.connect(lambda _v: self._edit_tempo())
-        self.f_back.valueChanged.connect(lambda _v: self._edit_tempo())
-        self.f_out.setSuffix(" s")
-        self.f_back.setSuffix(" s")
+        self.f_out = self._tempo_box(
+            "out", T("Tempo: seconds to move out"), T("Seconds to move out")
+        )
+        self.f_back = self._tempo_box(
+            "back", T("Tempo: seconds to come back"), T("Seconds to come back")
+        )
         add("tempo", T("Move out"), stepper(self.f_out, T("seconds to move out")))
         add("tempo_back", T("Come back"), stepper(self.f_back, T("seconds to come back")))
         self.f_note_en = QLineEdit()
@@ -1494,7 +1480,21 @@ class RoutineEditor(QWidget):
         self.reset_button.setEnabled(False)
         return body
 
+    def _tempo_box(self, part: str, name: str, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setObjectName(f"item-tempo-{part}")
+        box.setRange(0.5, 30)
+        box.setSingleStep(0.5)
+        box.setDecimals(1)
+        box.setKeyboardTracking(False)
+        box.setSuffix(" s")
+        box.setAccessibleName(name)
+        box.setToolTip(tip)
+        box.valueChanged.connect(lambda _v: self._edit_tempo())
+        return box
+
     # -- the library pane -------------------------------------------------------------
+
     def icon(self, exercise_id: str) -> QIcon:
         if exercise_id not in self._icons:
             self._icons[exercise_id] = exercise_icon(self.library, exercise_id, QSize(64, 48))
