@@ -28,9 +28,10 @@ def load_library(paths: Paths) -> Library:
 
     PySide6 reads the source of every module imported after it (to look for
     ``from __feature__ import``) and Python's linecache keeps each file it
-    read. Loading the library is when pydantic and the model are imported: that
-    leaves ~8 MiB of source lines that nothing shows, a tenth of a session's
-    memory. Tracebacks read the files again when they need them.
+    read. Loading the library is when the model and most of ``coach.core`` are
+    imported, and their source lines would stay in memory for nothing (with
+    pydantic, which Coach used before, ~8 MiB). Tracebacks read the files again
+    when they need them.
     """
     from coach.core.library import Library
 

@@ -87,8 +87,6 @@ def register(sub: Any) -> None:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from coach.core.assignment import (
         Contact,
         HandoverError,
@@ -101,6 +99,7 @@ def _assign(args: argparse.Namespace) -> int:
     )
     from coach.core.files import FileProblems
     from coach.core.model import Permissions
+    from coach.core.records import Invalid
 
     paths = paths_of(args)
     library = library_of(args)
@@ -116,14 +115,19 @@ def _assign(args: argparse.Namespace) -> int:
     known = load_clinic_contact(paths)
     if args.clinician:
         try:
-            contact = Contact(
-                name=args.clinician, clinic=args.clinic, phone=args.phone, email=args.email
+            contact = Contact.from_data(
+                {
+                    "name": args.clinician,
+                    "clinic": args.clinic,
+                    "phone": args.phone,
+                    "email": args.email,
+                }
             )
-        except ValidationError as exc:
-            return fail("assign", f"clinician: {exc.errors()[0]['msg']}")
+        except Invalid as exc:
+            return fail("assign", f"clinician: {exc}")
     elif known is not None:
-        contact = known.model_copy(
-            update={
+        contact = known.replace(
+            **{
                 k: v
                 for k, v in (("clinic", args.clinic), ("phone", args.phone), ("email", args.email))
                 if v
@@ -136,16 +140,14 @@ def _assign(args: argparse.Namespace) -> int:
             return fail("assign", f"--allow-extension: unknown exercise '{ident}'")
     if args.allow_extension:
         routines = [
-            r.model_copy(
-                update={
-                    "permissions": Permissions(
-                        allow_extension=sorted(
-                            set(r.permissions.allow_extension)
-                            | (set(args.allow_extension) & set(r.exercise_ids()))
-                        ),
-                        allowed_by=r.permissions.allowed_by or contact.name,
-                    )
-                }
+            r.replace(
+                permissions=Permissions(
+                    allow_extension=sorted(
+                        set(r.permissions.allow_extension)
+                        | (set(args.allow_extension) & set(r.exercise_ids()))
+                    ),
+                    allowed_by=r.permissions.allowed_by or contact.name,
+                )
             )
             for r in routines
         ]

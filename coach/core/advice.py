@@ -3,42 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from coach.core.files import FileProblems, Problem, read_yaml
+from coach.core.files import FileProblems, Problem, _locate, read_yaml
 from coach.core.model import Identifier, Text
+from coach.core.records import Invalid, Meta, Record, field
 
 
-class Picture(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Picture(Record, kw_only=True):
     exercise: Identifier
     frame: Literal["start", "end", "avoid"] = "end"
 
 
-class AdviceSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AdviceSection(Record, kw_only=True):
     id: Identifier
     title: Text
     intro: Text
-    points: list[Text] = Field(min_length=1, max_length=12)
-    pictures: list[Picture] = Field(default_factory=list, max_length=3)
+    points: Annotated[list[Text], Meta(min_length=1, max_length=12)]
+    pictures: Annotated[list[Picture], Meta(max_length=3)] = field(default_factory=list)
 
 
-class Advice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Advice(Record, kw_only=True):
     format_version: Literal[1] = 1
     kind: Literal["advice"] = "advice"
-    sections: list[AdviceSection] = Field(min_length=1)
+    sections: Annotated[list[AdviceSection], Meta(min_length=1)]
 
 
 def load_advice(path: Path) -> Advice:
-    data, _root = read_yaml(path)
+    data, root = read_yaml(path)
     try:
-        return Advice.model_validate(data)
-    except ValueError as exc:
-        raise FileProblems([Problem(path, 1, 1, "", f"advice file is not valid: {exc}")]) from None
+        return Advice.from_data(data)
+    except Invalid as exc:
+        line, column = _locate(root, exc.loc)
+        raise FileProblems(
+            [Problem(path, line, column, "", f"advice file is not valid: {exc}")]
+        ) from None

@@ -42,22 +42,15 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self
 
+import msgspec
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    RootModel,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
 from coach import __version__
 from coach.core.atomic import write_bytes_atomic, write_text_atomic
@@ -75,7 +68,6 @@ from coach.core.files import (
     _expanded_size,
     _field_path,
     _locate,
-    _pydantic_message,
 )
 from coach.core.library import Library, unknown_exercise_message
 from coach.core.model import (
@@ -89,6 +81,7 @@ from coach.core.model import (
 )
 from coach.core.paths import Paths
 from coach.core.plan import build_plan
+from coach.core.records import FieldProblem, Invalid, Meta, Record, field
 
 try:  # the same loader and dumper as coach.core.files
     from yaml import CSafeDumper as _Dumper
@@ -144,50 +137,55 @@ class HandoverError(Exception):
 # --------------------------------------------------------------------------
 
 
-def _clean(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
+MAX_NAME = 120
+# The length is checked in _name, once the blanks around the name are gone.
+Name = Annotated[str, Meta(description=f"Up to {MAX_NAME} characters.")]
 
 
-def _blank_to_none(value: object) -> object:
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+def _name(value: str) -> str:
+    name = value.strip()
+    if not name:
+        raise FieldProblem("name", "must not be empty")
+    if len(name) > MAX_NAME:
+        raise FieldProblem("name", f"must be at most {MAX_NAME} characters long")
+    return name
 
 
-class Contact(BaseModel):
+def _blank_to_none(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+class Contact(Record, kw_only=True):
     """The clinician and how to reach them: printed on the sheet and the summary."""
 
-    model_config = ConfigDict(extra="forbid")
+    name: Name
+    clinic: Annotated[str, Meta(max_length=200)] | None = None
+    phone: Annotated[str, Meta(max_length=60)] | None = None
+    email: Annotated[str, Meta(max_length=200)] | None = None
 
-    name: str = Field(min_length=1, max_length=120)
-    clinic: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=60)
-    email: str | None = Field(None, max_length=200)
-
-    strip_name = field_validator("name", mode="before")(_clean)
-    blank_is_none = field_validator("clinic", "phone", "email", mode="before")(_blank_to_none)
+    def __post_init__(self) -> None:
+        self.name = _name(self.name)
+        self.clinic = _blank_to_none(self.clinic)
+        self.phone = _blank_to_none(self.phone)
+        self.email = _blank_to_none(self.email)
 
     def line(self) -> str:
         return ", ".join(p for p in (self.name, self.clinic, self.phone, self.email) if p)
 
 
-class Patient(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Patient(Record, kw_only=True):
+    name: Name
 
-    name: str = Field(min_length=1, max_length=120)
+    def __post_init__(self) -> None:
+        self.name = _name(self.name)
 
-    strip_name = field_validator("name", mode="before")(_clean)
 
-
-class ProfileHints(BaseModel):
+class ProfileHints(Record, kw_only=True):
     """What the clinician knows about the patient's health that changes the offer.
 
     Only ever switches a health-profile answer on (a plan never tells the app
     to forget an osteoporosis answer the person gave).
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     osteoporosis: bool | None = None
     low_trauma_fracture: bool | None = None
@@ -202,7 +200,7 @@ class ProfileHints(BaseModel):
     dizziness_on_standing: bool | None = None
 
     def active(self) -> list[str]:
-        return [name for name in type(self).model_fields if getattr(self, name)]
+        return [name for name in self.__struct_fields__ if getattr(self, name)]
 
 
 HINT_LABELS: dict[str, str] = {
@@ -220,14 +218,22 @@ HINT_LABELS: dict[str, str] = {
 }
 
 
-class Assignment(BaseModel):
+Progression = Annotated[Text, Meta(description="The progression rule and next step.")]
+
+
+def _default_measures() -> list[MeasureName]:
+    return list(DEFAULT_MEASURES)
+
+
+class Assignment(Record, kw_only=True, dict=True):
     """Everything a physiotherapist hands over for one patient.
 
     The pictures of the clinic's exercises travel with it (``pictures``, keyed
-    by their ``pictures/...`` name) but are not part of the manifest.
+    by their ``pictures/...`` name) but are not part of the manifest. They sit
+    in the instance's ``__dict__`` (``dict=True``), which msgspec leaves out of
+    reading, writing and comparing, so the plan and its pictures stay one
+    object for every caller.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     format_version: int = ASSIGNMENT_FORMAT_VERSION
     kind: Literal["assignment"] = "assignment"
@@ -235,67 +241,60 @@ class Assignment(BaseModel):
     created: datetime
     patient: Patient
     clinician: Contact
-    goals: list[str] = Field(
-        default_factory=list,
-        max_length=5,
-        description="The activities the patient wants back (PSFS), in their words.",
-    )
+    goals: Annotated[
+        list[str],
+        Meta(
+            max_length=5,
+            description="The activities the patient wants back (PSFS), in their words.",
+        ),
+    ] = field(default_factory=list)
     start: date
     review: date | None = None
-    progression: Text | None = Field(None, description="The progression rule and next step.")
-    measures: list[MeasureName] = Field(default_factory=lambda: list(DEFAULT_MEASURES))
-    routines: list[Routine] = Field(min_length=1, max_length=10)
-    exercises: list[Exercise] = Field(default_factory=list, max_length=40)
-    permissions: Permissions = Field(default_factory=Permissions)
+    progression: Progression | None = None
+    measures: list[MeasureName] = field(default_factory=_default_measures)
+    routines: Annotated[list[Routine], Meta(min_length=1, max_length=10)]
+    exercises: Annotated[list[Exercise], Meta(max_length=40)] = field(default_factory=list)
+    permissions: Permissions = field(default_factory=Permissions)
     profile_hints: ProfileHints | None = None
 
-    _pictures: dict[str, bytes] = PrivateAttr(default_factory=dict)
-
-    @field_validator("goals")
-    @classmethod
-    def _goals(cls, goals: list[str]) -> list[str]:
-        cleaned = [g.strip() for g in goals]
-        for goal in cleaned:
+    def __post_init__(self) -> None:
+        if self.created.tzinfo is None or self.created.utcoffset() is None:
+            raise FieldProblem("created", "the creation time needs a time zone (e.g. ending in Z)")
+        self.created = self.created.astimezone(UTC)
+        goals = [g.strip() for g in self.goals]
+        for i, goal in enumerate(goals):
             if not goal:
-                raise ValueError("a goal is empty")
+                raise FieldProblem(("goals", i), "a goal is empty")
             if len(goal) > 200:
-                raise ValueError("a goal is longer than 200 characters")
-        return cleaned
-
-    @field_validator("created")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("the creation time needs a time zone (e.g. ending in Z)")
-        return value.astimezone(UTC)
-
-    @field_validator("measures")
-    @classmethod
-    def _unique_measures(cls, value: list[MeasureName]) -> list[MeasureName]:
-        return list(dict.fromkeys(value))
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Assignment:
+                raise FieldProblem(("goals", i), "a goal is longer than 200 characters")
+        self.goals = goals
+        self.measures = list(dict.fromkeys(self.measures))
         if self.review is not None and self.review < self.start:
-            raise ValueError("the review date is before the start date")
+            raise FieldProblem("review", "the review date is before the start date")
         for name, ids in (
             ("routine", [r.id for r in self.routines]),
             ("exercise", [e.id for e in self.exercises]),
         ):
             seen: set[str] = set()
-            for ident in ids:
+            for i, ident in enumerate(ids):
                 if ident in seen:
-                    raise ValueError(f"the {name} id '{ident}' appears twice")
+                    raise FieldProblem(
+                        (f"{name}s", i, "id"), f"the {name} id '{ident}' appears twice"
+                    )
                 seen.add(ident)
-        return self
 
     @property
     def pictures(self) -> dict[str, bytes]:
-        return self._pictures
+        pictures: dict[str, bytes] = self.__dict__.setdefault("_pictures", {})
+        return pictures
 
-    def with_pictures(self, pictures: Mapping[str, bytes]) -> Assignment:
-        self._pictures = dict(pictures)
+    def with_pictures(self, pictures: Mapping[str, bytes]) -> Self:
+        self.__dict__["_pictures"] = dict(pictures)
         return self
+
+    def replace(self, **changes: Any) -> Self:
+        # msgspec copies the fields only; the pictures belong to the copy too.
+        return super().replace(**changes).with_pictures(self.pictures)
 
     def exercise(self, ident: str) -> Exercise | None:
         return next((e for e in self.exercises if e.id == ident), None)
@@ -304,32 +303,35 @@ class Assignment(BaseModel):
         return set(routine.permissions.allow_extension) | set(self.permissions.allow_extension)
 
 
-def _prune_unset_none(model: BaseModel, data: Any) -> None:
-    """Drop None values the model only has as defaults; keep those set on purpose.
+@cache
+def _none_by_default(kind: type[Record]) -> frozenset[str]:
+    return frozenset(f.name for f in msgspec.structs.fields(kind) if f.default is None)
 
-    ``tempo: null`` written in a file means "self-paced"; dropping it would
-    give the default tempo back on reading.
+
+def _drop_default_none(record: Record, data: dict[str, Any]) -> None:
+    """Drop the None values a record has by default; keep those that mean something.
+
+    ``tempo: null`` in a routine item means "self-paced" (left out, the item
+    keeps the exercise's tempo), so it must survive writing and reading back.
     """
-    if isinstance(model, RootModel) or not isinstance(data, dict):
-        return
-    for name in list(data):
-        value = getattr(model, name, None)
-        if data[name] is None:
-            if name not in model.model_fields_set:
-                del data[name]
-        elif isinstance(value, BaseModel):
-            _prune_unset_none(value, data[name])
+    optional = _none_by_default(type(record))
+    for name in record.__struct_fields__:
+        value = getattr(record, name)
+        if value is None:
+            if name in optional:
+                data.pop(name, None)
+        elif isinstance(value, Record):
+            _drop_default_none(value, data[name])
         elif isinstance(value, list):
             for item, item_data in zip(value, data[name], strict=False):
-                if isinstance(item, BaseModel):
-                    _prune_unset_none(item, item_data)
+                if isinstance(item, Record):
+                    _drop_default_none(item, item_data)
 
 
-def plain_data(model: BaseModel) -> dict[str, Any]:
-    """JSON-ready data of a model, faithful on reading back (see _prune_unset_none)."""
-    data = model.model_dump(mode="json")
-    _prune_unset_none(model, data)
-    assert isinstance(data, dict)
+def plain_data(record: Record) -> dict[str, Any]:
+    """JSON-ready data of a record, faithful on reading back (see _drop_default_none)."""
+    data = record.to_data()
+    _drop_default_none(record, data)
     return data
 
 
@@ -341,9 +343,9 @@ def _readable_order(item: dict[str, Any]) -> dict[str, Any]:
     return head | out | tail
 
 
-def yaml_text(model: BaseModel) -> str:
+def yaml_text(record: Record) -> str:
     """Readable YAML for a document; explicit nulls (``tempo: null``) are kept."""
-    data = plain_data(model)
+    data = plain_data(record)
     if "items" in data:
         data["items"] = [_readable_order(item) for item in data["items"]]
     if "routines" in data:
@@ -460,9 +462,8 @@ def check_assignment(assignment: Assignment, library: Library) -> list[tuple[Loc
                 )
             try:
                 item.apply_to(used.dosage)
-            except ValidationError as exc:
-                why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-                problems.append(((*loc, "items", i), f"dosage does not fit: {why}"))
+            except Invalid as exc:
+                problems.append(((*loc, "items", i), f"dosage does not fit: {exc}"))
                 ok = False
         if ok:
             try:
@@ -550,8 +551,7 @@ def build_assignment(
             pictures[name] = data
             names[path] = name
             refs[frame] = name
-        illustrations = ex.illustrations.model_copy(update=refs)
-        exercises.append(ex.model_copy(update={"illustrations": illustrations}))
+        exercises.append(ex.replace(illustrations=ex.illustrations.replace(**refs)))
     allow: list[str] = []
     allowed_by = None
     for routine in routines:
@@ -559,29 +559,28 @@ def build_assignment(
         allowed_by = allowed_by or routine.permissions.allowed_by
     if allow and not allowed_by:
         allowed_by = clinician.name
+    # Read from plain data, so that what the clinic typed or built in code
+    # (contact, routines) is checked as the patient's Coach will check it.
     try:
-        assignment = Assignment(
-            id=assignment_id or new_assignment_id(created),
-            created=created,
-            patient=Patient(name=patient),
-            clinician=clinician,
-            goals=list(goals),
-            start=start or created.astimezone().date(),
-            review=review,
-            progression=progression,
-            measures=list(measures),
-            routines=list(routines),
-            exercises=exercises,
-            permissions=Permissions(allow_extension=allow, allowed_by=allowed_by),
-            profile_hints=profile_hints,
+        assignment = Assignment.from_data(
+            {
+                "id": assignment_id or new_assignment_id(created),
+                "created": created,
+                "patient": {"name": patient},
+                "clinician": clinician.to_data(),
+                "goals": list(goals),
+                "start": start or created.astimezone().date(),
+                "review": review,
+                "progression": progression.to_data() if progression else None,
+                "measures": list(measures),
+                "routines": [r.to_data() for r in routines],
+                "exercises": [e.to_data() for e in exercises],
+                "permissions": {"allow_extension": allow, "allowed_by": allowed_by},
+                "profile_hints": profile_hints.to_data() if profile_hints else None,
+            }
         )
-    except ValidationError as exc:
-        details = [
-            f"{_field_path(tuple(p for p in e['loc'] if isinstance(p, str | int)))}: "
-            f"{_pydantic_message(e)}"
-            for e in exc.errors()
-        ]
-        raise HandoverError(f"The plan cannot be handed over: {details[0]}", details) from None
+    except Invalid as exc:
+        raise HandoverError(f"The plan cannot be handed over: {exc}", [str(exc)]) from None
     assignment.with_pictures(pictures)
     problems = check_assignment(assignment, library)
     if problems:
@@ -633,13 +632,13 @@ def clinic_contact_file(paths: Paths) -> Path:
 def load_clinic_contact(paths: Paths) -> Contact | None:
     """The clinician's own contact as last used on this computer (for the next hand-over)."""
     try:
-        return Contact.model_validate_json(clinic_contact_file(paths).read_bytes())
+        return Contact.from_json(clinic_contact_file(paths).read_bytes())
     except (OSError, ValueError):
         return None
 
 
 def save_clinic_contact(paths: Paths, contact: Contact) -> None:
-    write_text_atomic(clinic_contact_file(paths), contact.model_dump_json(indent=2) + "\n")
+    write_text_atomic(clinic_contact_file(paths), contact.to_json() + "\n")
 
 
 def dose_text(item: RoutineItem, exercise: Exercise) -> str:
@@ -885,14 +884,9 @@ def read_assignment_bytes(raw: bytes, library: Library, name: str = "plan.coach"
     if version > ASSIGNMENT_FORMAT_VERSION:
         raise HandoverError(f"{path.name}: refused, {_newer(version)}")
     try:
-        assignment = Assignment.model_validate(data)
-    except ValidationError as exc:
-        details = []
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-            details.append(_located(label, root, loc, _pydantic_message(error)))
-        more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
-        raise HandoverError(f"{details[0]}{more}", details) from None
+        assignment = Assignment.from_data(data)
+    except Invalid as exc:
+        raise HandoverError(_located(label, root, exc.loc, exc.message)) from None
     for member, blob in members.items():
         try:
             check_picture(blob, member)
@@ -1022,7 +1016,7 @@ class InstalledAssignment:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any], data: Path) -> InstalledAssignment:
-        assignment = Assignment.model_validate(record["manifest"])
+        assignment = Assignment.from_data(record["manifest"])
         archive = record.get("archive")
         return cls(
             slot=str(record["slot"]),
@@ -1046,13 +1040,13 @@ def _relative(path: Path, root: Path) -> str:
 class InstallResult:
     installed: InstalledAssignment
     replaced: InstalledAssignment | None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclass_field(default_factory=list)
 
 
 def _map_variant(value: Any, ids: Mapping[str, str]) -> Any:
     if value is None or value.exercise is None or value.exercise not in ids:
         return value
-    return value.model_copy(update={"exercise": ids[value.exercise]})
+    return value.replace(exercise=ids[value.exercise])
 
 
 def installed_documents(
@@ -1071,11 +1065,9 @@ def installed_documents(
         for name in ("easier", "harder", "bone_safe"):
             update[name] = _map_variant(getattr(ex, name), ex_ids)
         if ex.dosage.walk and ex.dosage.walk.break_exercise in ex_ids:
-            walk = ex.dosage.walk.model_copy(
-                update={"break_exercise": ex_ids[ex.dosage.walk.break_exercise]}
-            )
-            update["dosage"] = ex.dosage.model_copy(update={"walk": walk})
-        exercises.append(ex.model_copy(update=update))
+            walk = ex.dosage.walk.replace(break_exercise=ex_ids[ex.dosage.walk.break_exercise])
+            update["dosage"] = ex.dosage.replace(walk=walk)
+        exercises.append(ex.replace(**update))
     routines: list[Routine] = []
     for routine in assignment.routines:
         used = set(routine.exercise_ids())
@@ -1089,14 +1081,10 @@ def installed_documents(
             ),
         )
         items = [
-            item.model_copy(update={"exercise": ex_ids.get(item.exercise, item.exercise)})
+            item.replace(exercise=ex_ids.get(item.exercise, item.exercise))
             for item in routine.items
         ]
-        routines.append(
-            routine.model_copy(
-                update={"id": r_ids[routine.id], "items": items, "permissions": permissions}
-            )
-        )
+        routines.append(routine.replace(id=r_ids[routine.id], items=items, permissions=permissions))
     return routines, exercises, r_ids, ex_ids
 
 
@@ -1177,7 +1165,7 @@ def _apply_profile_hints(paths: Paths, hints: ProfileHints) -> str | None:
     changes = {name: True for name in wanted if not getattr(base, name, False)}
     if not changes:
         return None
-    save_profile(target, base.model_copy(update=changes))
+    save_profile(target, base.replace(**changes))
     return "Your health answers were updated from your physiotherapist's notes: " + ", ".join(
         HINT_LABELS.get(n, n) for n in changes
     )
@@ -1254,7 +1242,7 @@ def install_assignment(
 
     installed = InstalledAssignment(
         slot=slot,
-        assignment=assignment.model_copy(),
+        assignment=assignment.replace(),
         routine_ids=r_ids,
         exercise_ids=ex_ids,
         installed_utc=now.astimezone(UTC),
@@ -1591,8 +1579,8 @@ def export_report_data(
                     if ident not in titles and ex is not None:
                         titles[ident] = dict(ex.title.root)
         report |= {
-            "patient": a.patient.model_dump(mode="json"),
-            "clinician": a.clinician.model_dump(mode="json"),
+            "patient": a.patient.to_data(),
+            "clinician": a.clinician.to_data(),
             "assignment_id": a.id,
             "assignment_created": a.created.isoformat(),
             "review": a.review.isoformat() if a.review else None,
@@ -1665,7 +1653,10 @@ def write_report_file(path: Path, report: Mapping[str, Any]) -> Path:
     path = Path(path)
     if path.suffix.lower() != REPORT_SUFFIX:
         path = path.with_name(path.name + REPORT_SUFFIX)
-    Report.model_validate(report)  # never hand out a file the clinic would refuse
+    try:
+        Report.from_data(report)  # never hand out a file the clinic would refuse
+    except Invalid as exc:
+        raise HandoverError(f"The report could not be written: {exc}") from None
     text = json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     write_text_atomic(path, text)
     return path
@@ -1674,107 +1665,98 @@ def write_report_file(path: Path, report: Mapping[str, Any]) -> Path:
 # -- reading a report (the clinic's side) ---------------------------------------
 
 
-class ReportPeriod(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReportPeriod(Record, kw_only=True):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _order(self) -> ReportPeriod:
+    def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError("the period ends before it starts")
-        return self
+            raise FieldProblem("end", "the period ends before it starts")
 
 
-Pain = int | None
+Pain = Annotated[int, Meta(ge=0, le=10)]
+Seconds = Annotated[float, Meta(ge=0)]
+Count = Annotated[int, Meta(ge=0)]
+Reason = Annotated[str, Meta(max_length=200)]
+Note = Annotated[str, Meta(max_length=4000)]
+Average = Annotated[float, Meta(ge=0, le=10)]
+Change = Annotated[float, Meta(ge=-10, le=10)]
 
 
-class ReportSession(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+# A report holds more than the clinic's list reads (start times, the other
+# measures), so these parts pass over fields they do not name.
 
+
+class ReportSession(Record, kw_only=True, forbid_unknown_fields=False):
     date: date
-    routine_id: str = Field(max_length=200)
-    routine_title: dict[str, str] = Field(default_factory=dict)
+    routine_id: Annotated[str, Meta(max_length=200)]
+    routine_title: dict[str, str] = field(default_factory=dict)
     outcome: Literal["in_progress", "completed", "stopped", "abandoned"]
-    planned_s: float | None = Field(None, ge=0)
-    steps_done: int = Field(0, ge=0)
-    steps_skipped: int = Field(0, ge=0)
-    pain_before_back: Pain = Field(None, ge=0, le=10)
-    pain_before_leg: Pain = Field(None, ge=0, le=10)
-    pain_after_back: Pain = Field(None, ge=0, le=10)
-    pain_after_leg: Pain = Field(None, ge=0, le=10)
-    stop_reason: str | None = Field(None, max_length=200)
-    stop_note: str | None = Field(None, max_length=4000)
+    planned_s: Seconds | None = None
+    steps_done: Count = 0
+    steps_skipped: Count = 0
+    pain_before_back: Pain | None = None
+    pain_before_leg: Pain | None = None
+    pain_after_back: Pain | None = None
+    pain_after_leg: Pain | None = None
+    stop_reason: Reason | None = None
+    stop_note: Note | None = None
 
 
-class ReportStop(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ReportStop(Record, kw_only=True, forbid_unknown_fields=False):
     date: date
-    routine_title: dict[str, str] = Field(default_factory=dict)
-    reason: str | None = Field(None, max_length=200)
-    reason_text: dict[str, str] = Field(default_factory=dict)
-    note: str | None = Field(None, max_length=4000)
+    routine_title: dict[str, str] = field(default_factory=dict)
+    reason: Reason | None = None
+    reason_text: dict[str, str] = field(default_factory=dict)
+    note: Note | None = None
 
 
-class ReportWalk(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ReportWalk(Record, kw_only=True, forbid_unknown_fields=False):
     date: date
-    first_symptoms_s: float | None = Field(None, ge=0)
-    total_s: float | None = Field(None, ge=0)
-    distance_m: float | None = Field(None, ge=0)
+    first_symptoms_s: Seconds | None = None
+    total_s: Seconds | None = None
+    distance_m: Annotated[float, Meta(ge=0)] | None = None
 
 
-class ReportWeek(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ReportWeek(Record, kw_only=True, forbid_unknown_fields=False):
     start: date
-    prescribed: int = Field(ge=0)
-    done: int = Field(ge=0)
+    prescribed: Count
+    done: Count
 
 
-class ReportAdherence(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    prescribed: int = Field(ge=0)
-    done: int = Field(ge=0)
-    completed: int = Field(0, ge=0)
-    stopped: int = Field(0, ge=0)
-    ratio: float | None = Field(None, ge=0, le=1)
-    weeks: list[ReportWeek] = Field(default_factory=list, max_length=600)
+class ReportAdherence(Record, kw_only=True, forbid_unknown_fields=False):
+    prescribed: Count
+    done: Count
+    completed: Count = 0
+    stopped: Count = 0
+    ratio: Annotated[float, Meta(ge=0, le=1)] | None = None
+    weeks: Annotated[list[ReportWeek], Meta(max_length=600)] = field(default_factory=list)
 
 
-class ReportPain(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    first_week_before_back: float | None = Field(None, ge=0, le=10)
-    first_week_before_leg: float | None = Field(None, ge=0, le=10)
-    last_week_before_back: float | None = Field(None, ge=0, le=10)
-    last_week_before_leg: float | None = Field(None, ge=0, le=10)
-    mean_change_back: float | None = Field(None, ge=-10, le=10)
-    mean_change_leg: float | None = Field(None, ge=-10, le=10)
+class ReportPain(Record, kw_only=True, forbid_unknown_fields=False):
+    first_week_before_back: Average | None = None
+    first_week_before_leg: Average | None = None
+    last_week_before_back: Average | None = None
+    last_week_before_leg: Average | None = None
+    mean_change_back: Change | None = None
+    mean_change_leg: Change | None = None
 
 
-class ReportPlan(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class ReportPlan(Record, kw_only=True, forbid_unknown_fields=False):
     start: date
-    goals: list[str] = Field(default_factory=list, max_length=5)
-    measures: list[str] = Field(default_factory=list, max_length=10)
-    routines: list[Routine] = Field(default_factory=list, max_length=10)
-    exercise_titles: dict[str, Text] = Field(default_factory=dict)
+    goals: Annotated[list[str], Meta(max_length=5)] = field(default_factory=list)
+    measures: Annotated[list[str], Meta(max_length=10)] = field(default_factory=list)
+    routines: Annotated[list[Routine], Meta(max_length=10)] = field(default_factory=list)
+    exercise_titles: dict[str, Text] = field(default_factory=dict)
 
 
-class Report(BaseModel):
+class Report(Record, kw_only=True, forbid_unknown_fields=False):
     """A patient's report as the clinic reads it back (checked like any outside file)."""
-
-    model_config = ConfigDict(extra="ignore")
 
     format_version: int
     kind: Literal["coach-report"]
     created: datetime
-    app_version: str | None = Field(None, max_length=40)
+    app_version: Annotated[str, Meta(max_length=40)] | None = None
     period: ReportPeriod
     patient: Patient | None = None
     clinician: Contact | None = None
@@ -1783,10 +1765,10 @@ class Report(BaseModel):
     review: date | None = None
     plan: ReportPlan | None = None
     adherence: ReportAdherence | None = None
-    pain: ReportPain = Field(default_factory=ReportPain)
-    walking_tests: list[ReportWalk] = Field(default_factory=list, max_length=2000)
-    stops: list[ReportStop] = Field(default_factory=list, max_length=5000)
-    sessions: list[ReportSession] = Field(default_factory=list, max_length=10000)
+    pain: ReportPain = field(default_factory=ReportPain)
+    walking_tests: Annotated[list[ReportWalk], Meta(max_length=2000)] = field(default_factory=list)
+    stops: Annotated[list[ReportStop], Meta(max_length=5000)] = field(default_factory=list)
+    sessions: Annotated[list[ReportSession], Meta(max_length=10000)] = field(default_factory=list)
 
     @property
     def patient_name(self) -> str:
@@ -1820,14 +1802,9 @@ def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:
             f"this Coach reads up to format {REPORT_FORMAT_VERSION}. Please update Coach."
         )
     try:
-        return Report.model_validate(data)
-    except ValidationError as exc:
-        details = [
-            f"{_field_path(tuple(p for p in e['loc'] if isinstance(p, str | int)))}: "
-            f"{_pydantic_message(e)}"
-            for e in exc.errors()
-        ]
-        raise HandoverError(f"{name}: refused, {details[0]}", details) from None
+        return Report.from_data(data)
+    except Invalid as exc:
+        raise HandoverError(f"{name}: refused, {exc}") from None
 
 
 def _no_constant(value: str) -> Any:

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from coach.core.atomic import write_bytes_atomic
 from coach.core.files import save_document
 from coach.core.model import (
@@ -41,6 +39,7 @@ from coach.core.model import (
     Tag,
 )
 from coach.core.paths import Paths
+from coach.core.records import Invalid
 
 MAX_PICTURE_BYTES = 4 * 1024 * 1024
 """A photo or drawing of an exercise; a larger file is a mistake (or an attack)."""
@@ -445,7 +444,7 @@ def build_exercise(
     breathing = _text(draft.breathing)
     if breathing:
         data["breathing"] = breathing
-    return Exercise.model_validate(data)
+    return Exercise.from_data(data)
 
 
 def save_clinic_exercise(
@@ -471,10 +470,8 @@ def save_clinic_exercise(
         refs[frame] = name
     try:
         exercise = build_exercise(draft, ident, refs)
-    except ValidationError as exc:
-        raise ValueError(
-            "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        ) from None
+    except Invalid as exc:
+        raise ValueError(str(exc)) from None
     for name, (data, _) in pictures.items():
         write_bytes_atomic(folder / name, data)
     target = folder / f"{ident}.yaml"

@@ -2,9 +2,10 @@
 
 Routine and exercise files arrive from clinics by mail or USB stick, so the
 reader refuses anything that could hang or mislead the app (huge files, alias
-bombs, duplicate keys, files for a newer Coach) and reports every problem with
+bombs, duplicate keys, files for a newer Coach) and reports what is wrong as
 ``file:line:column: field.path: message`` so a physiotherapist can fix it in
-any text editor.
+any text editor. Every duplicate key is listed; the content check stops at
+the first problem in a file.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
 from coach.core.atomic import write_text_atomic
 from coach.core.model import FORMAT_VERSION, Exercise, Routine
+from coach.core.records import Invalid
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeDumper as _Dumper
@@ -241,16 +242,6 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
     return data, root
 
 
-def _pydantic_message(error: Any) -> str:
-    kind = error.get("type", "")
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling)"
-    if kind == "missing":
-        return "required field is missing"
-    msg = str(error.get("msg", "invalid value"))
-    return msg.removeprefix("Value error, ")
-
-
 def _check_version(path: Path, data: dict[str, Any], root: yaml.Node) -> dict[str, Any]:
     version = data.get("format_version")
     line, column = _locate(root, ("format_version",))
@@ -291,7 +282,7 @@ def load_document(path: Path) -> Loaded:
         )
     data = _check_version(path, data, root)
     kind = data.get("kind")
-    model: type[BaseModel]
+    model: type[Exercise] | type[Routine]
     if kind == "exercise":
         model = Exercise
     elif kind == "routine":
@@ -300,21 +291,18 @@ def load_document(path: Path) -> Loaded:
         line, column = _locate(root, ("kind",))
         raise FileProblems([Problem(path, line, column, "kind", "must be 'exercise' or 'routine'")])
     try:
-        document = model.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-            line, column = _locate(root, loc)
-            problems.append(Problem(path, line, column, _field_path(loc), _pydantic_message(error)))
-        raise FileProblems(problems) from None
-    assert isinstance(document, Exercise | Routine)
+        document = model.from_data(data)
+    except Invalid as exc:
+        line, column = _locate(root, exc.loc)
+        raise FileProblems(
+            [Problem(path, line, column, _field_path(exc.loc), exc.message)]
+        ) from None
     return Loaded(document, path, root)
 
 
 def dump_document(document: Document) -> str:
     """YAML text for a document: readable, stable key order, no defaults left out."""
-    data = document.model_dump(mode="json", exclude_none=True)
+    data = document.to_data(drop_none=True)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
 
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
-
 from coach.core.files import FileProblems, Loaded, Problem, load_document, yaml_files
 from coach.core.model import Category, Exercise, Routine
 from coach.core.paths import Paths
+from coach.core.records import Invalid
 
 Origin = Literal["builtin", "user"]
 
@@ -175,9 +174,8 @@ class Library:
                 )
             try:
                 item.apply_to(ex.dosage)
-            except ValidationError as exc:
-                why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-                problems.append(loaded.problem(("items", i), f"dosage does not fit: {why}"))
+            except Invalid as exc:
+                problems.append(loaded.problem(("items", i), f"dosage does not fit: {exc}"))
         return problems
 
     def _illustration_problem(self, source: Path, ref: str) -> str | None:

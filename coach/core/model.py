@@ -8,19 +8,21 @@ other language falls back to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    RootModel,
-    field_validator,
-    model_validator,
-)
+from typing import Annotated, Any, ClassVar, Literal
 
 from coach.core.days import WEEK, Day
+from coach.core.records import (
+    UNSET,
+    Custom,
+    FieldProblem,
+    Meta,
+    Record,
+    UnsetType,
+    field,
+    pattern,
+)
 
 FORMAT_VERSION = 1
 """The newest file format this Coach reads and writes."""
@@ -37,27 +39,60 @@ MAX_SETS = 10
 
 Identifier = Annotated[
     str,
-    Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
-        description="Letters, digits, '-', '_' or '.', up to 64 characters.",
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        "use letters, digits, '-', '_' or '.' (up to 64 characters, starting with a "
+        "letter or digit)",
     ),
 ]
 
 
-class Text(RootModel[dict[str, str]]):
+class Text(Custom):
     """A text in several languages: ``{en: ..., de: ...}``; English is required."""
 
-    @field_validator("root")
-    @classmethod
-    def _english_required(cls, value: dict[str, str]) -> dict[str, str]:
-        if not value.get("en", "").strip():
+    __slots__ = ("root",)
+
+    json_schema: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "description": "A text per language; English ('en') is required.",
+        "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGUAGES},
+        "required": ["en"],
+        "additionalProperties": False,
+    }
+
+    def __init__(self, root: Mapping[str, str]) -> None:
+        if not isinstance(root, Mapping):
+            raise TypeError("must be a block of texts per language, such as 'en: ...'")
+        if not isinstance(root.get("en"), str) or not root["en"].strip():
             raise ValueError("an English text ('en') is required")
-        for lang, text in value.items():
+        for lang, text in root.items():
             if lang not in LANGUAGES:
                 raise ValueError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(f"the '{lang}' text is empty")
-        return value
+        self.root: dict[str, str] = dict(root)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Text:
+        return cls(data)
+
+    @classmethod
+    def trusted(cls, root: Mapping[str, str]) -> Text:
+        """A text Coach stored itself, not checked again (an old title stays readable)."""
+        text = cls.__new__(cls)
+        text.root = dict(root)
+        return text
+
+    def to_data(self) -> dict[str, str]:
+        return dict(self.root)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and other.root == self.root
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Text({self.root!r})"
 
     def get(self, lang: str = "en") -> str:
         return self.root.get(lang) or self.root["en"]
@@ -106,115 +141,137 @@ class Side(StrEnum):
     RIGHT = "right"
 
 
-class Tempo(BaseModel):
+Sets = Annotated[int, Meta(ge=1, le=MAX_SETS)]
+Reps = Annotated[int, Meta(ge=1, le=MAX_REPS)]
+HoldS = Annotated[float, Meta(ge=0, le=MAX_HOLD_S, description="Hold at the end position.")]
+RelaxS = Annotated[float, Meta(ge=0, le=MAX_REST_S, description="Relax between two reps.")]
+RestS = Annotated[float, Meta(ge=0, le=MAX_REST_S, description="Rest between sets.")]
+DurationS = Annotated[
+    float, Meta(gt=0, le=MAX_DURATION_S, description="For timed items (cycling, breathing).")
+]
+Load = Annotated[str, Meta(max_length=80, description="kg, band colour or effort.")]
+
+
+class Tempo(Record, kw_only=True):
     """Counted rep timing: move out, hold at the end, come back."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    out_s: float = Field(2, gt=0, le=30)
-    back_s: float = Field(3, gt=0, le=30)
+    out_s: Annotated[float, Meta(gt=0, le=30)] = 2
+    back_s: Annotated[float, Meta(gt=0, le=30)] = 3
 
 
-class Walk(BaseModel):
+class Walk(Record, kw_only=True):
     """Interval walking: bouts of walking with a flexion break in between."""
 
-    model_config = ConfigDict(extra="forbid")
+    bouts: Annotated[int, Meta(ge=1, le=10)] = 3
+    bout_s: Annotated[float, Meta(gt=0, le=MAX_DURATION_S)] = 300
+    break_s: Annotated[float, Meta(gt=0, le=MAX_REST_S)] = 90
+    from_walking_test: (
+        Annotated[
+            float,
+            Meta(
+                gt=0,
+                le=1.5,
+                description="When set, a bout lasts this share of the person's own time to "
+                "first symptoms from their walking test (0.8 = 80 %).",
+            ),
+        ]
+        | None
+    ) = 0.8
+    break_exercise: (
+        Annotated[Identifier, Meta(description="The exercise shown during the break.")] | None
+    ) = "S9"
 
-    bouts: int = Field(3, ge=1, le=10)
-    bout_s: float = Field(300, gt=0, le=MAX_DURATION_S)
-    break_s: float = Field(90, gt=0, le=MAX_REST_S)
-    from_walking_test: float | None = Field(
-        0.8,
-        gt=0,
-        le=1.5,
-        description="When set, a bout lasts this share of the person's own time to "
-        "first symptoms from their walking test (0.8 = 80 %).",
-    )
-    break_exercise: Identifier | None = Field(
-        "S9", description="The exercise shown during the break (the flexion break)."
-    )
 
-
-class Dosage(BaseModel):
+class Dosage(Record, kw_only=True):
     """How much of an exercise: an exercise's default or a routine item's values.
 
     ``duration_s`` makes a timed item (cycling, breathing); ``walk`` an
     interval-walking item; otherwise the item is counted in reps.
     """
 
-    model_config = ConfigDict(extra="forbid")
-
     side: Side = Side.NONE
-    sets: int = Field(1, ge=1, le=MAX_SETS)
-    reps: int = Field(10, ge=1, le=MAX_REPS)
-    hold_s: float = Field(0, ge=0, le=MAX_HOLD_S, description="Hold at the end position.")
-    relax_s: float = Field(3, ge=0, le=MAX_REST_S, description="Relax between two reps.")
-    rest_s: float = Field(30, ge=0, le=MAX_REST_S, description="Rest between sets.")
-    tempo: Tempo | None = Field(
-        default_factory=Tempo,
-        description="Counted timing of each rep; null together with self_paced.",
-    )
-    self_paced: bool = Field(
-        False, description="The person taps when each rep is done instead of a count."
-    )
-    duration_s: float | None = Field(
-        None, gt=0, le=MAX_DURATION_S, description="For timed items (cycling, breathing)."
-    )
+    sets: Sets = 1
+    reps: Reps = 10
+    hold_s: HoldS = 0
+    relax_s: RelaxS = 3
+    rest_s: RestS = 30
+    tempo: (
+        Annotated[
+            Tempo, Meta(description="Counted timing of each rep; null together with self_paced.")
+        ]
+        | None
+    ) = field(default_factory=Tempo)
+    self_paced: Annotated[
+        bool, Meta(description="The person taps when each rep is done instead of a count.")
+    ] = False
+    duration_s: DurationS | None = None
     walk: Walk | None = None
-    load: str | None = Field(None, max_length=80, description="kg, band colour or effort.")
+    load: Load | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Dosage:
+    def __post_init__(self) -> None:
         if self.duration_s is not None and self.walk is not None:
             raise ValueError("an item is either timed (duration_s) or a walk, not both")
-        return self
 
 
-class DosageOverride(BaseModel):
-    """The fields a routine item may change; anything left out keeps the default."""
+class DosageOverride(Record, kw_only=True):
+    """The fields a routine item may change; anything left out keeps the default.
 
-    model_config = ConfigDict(extra="forbid")
+    Left-out fields are ``UNSET`` (not ``None``): ``tempo: null`` in a file is a
+    change (no counted tempo), a missing ``tempo`` is not.
+    """
 
-    side: Side | None = None
-    sets: int | None = Field(None, ge=1, le=MAX_SETS)
-    reps: int | None = Field(None, ge=1, le=MAX_REPS)
-    hold_s: float | None = Field(None, ge=0, le=MAX_HOLD_S)
-    relax_s: float | None = Field(None, ge=0, le=MAX_REST_S)
-    rest_s: float | None = Field(None, ge=0, le=MAX_REST_S)
-    tempo: Tempo | None = None
-    self_paced: bool | None = None
-    duration_s: float | None = Field(None, gt=0, le=MAX_DURATION_S)
-    walk: Walk | None = None
-    load: str | None = Field(None, max_length=80)
+    side: Side | UnsetType = UNSET
+    sets: Sets | UnsetType = UNSET
+    reps: Reps | UnsetType = UNSET
+    hold_s: HoldS | UnsetType = UNSET
+    relax_s: RelaxS | UnsetType = UNSET
+    rest_s: RestS | UnsetType = UNSET
+    tempo: Tempo | UnsetType | None = UNSET
+    self_paced: bool | UnsetType = UNSET
+    duration_s: DurationS | UnsetType | None = UNSET
+    walk: Walk | UnsetType | None = UNSET
+    load: Load | UnsetType | None = UNSET
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "side",
+        "sets",
+        "reps",
+        "hold_s",
+        "relax_s",
+        "rest_s",
+        "tempo",
+        "self_paced",
+        "duration_s",
+        "walk",
+        "load",
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The dosage fields this override sets, as plain data."""
+        data = self.to_data()
+        return {name: data[name] for name in self.FIELDS if name in data}
 
     def apply_to(self, base: Dosage) -> Dosage:
-        changes = self.model_dump(include=set(DosageOverride.model_fields), exclude_unset=True)
-        return Dosage.model_validate(base.model_dump() | changes)
+        return Dosage.from_data(base.to_data() | self.changes())
 
 
-class Variant(BaseModel):
+class Variant(Record, kw_only=True):
     """An easier or harder version: another exercise, or a described change."""
-
-    model_config = ConfigDict(extra="forbid")
 
     exercise: Identifier | None = None
     text: Text | None = None
 
-    @model_validator(mode="after")
-    def _something(self) -> Variant:
+    def __post_init__(self) -> None:
         if self.exercise is None and self.text is None:
             raise ValueError("give an exercise id, a text, or both")
-        return self
 
 
-class Illustrations(BaseModel):
+class Illustrations(Record, kw_only=True):
     """Pictures of the start and end pose, and optionally the pose to avoid.
 
     Paths are relative to the assets folder for built-in exercises, and to the
     file's own folder for a clinic's exercises; they may not leave it.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     start: str
     end: str
@@ -225,9 +282,7 @@ class Illustrations(BaseModel):
         return [p for p in (self.start, self.end, self.avoid) if p]
 
 
-class Exercise(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Exercise(Record, kw_only=True):
     format_version: int = FORMAT_VERSION
     kind: Literal["exercise"] = "exercise"
     id: Identifier
@@ -235,82 +290,78 @@ class Exercise(BaseModel):
     title: Text
     summary: Text | None = None
     start_position: Text
-    steps: list[Text] = Field(min_length=3, max_length=6)
+    steps: Annotated[list[Text], Meta(min_length=3, max_length=6)]
     dosage: Dosage
-    dosage_text: Text | None = Field(
-        None, description="The dose in words, as the sheet shows it (e.g. build to 10 s)."
-    )
-    cue: Text = Field(description="The one line against overarching the lower back.")
-    breathing: Text | None = Field(
-        None, description="Required when the exercise has a hold: never hold the breath."
-    )
-    mistakes: list[Text] = Field(default_factory=list)
-    cautions: list[Text] = Field(default_factory=list)
+    dosage_text: (
+        Annotated[
+            Text, Meta(description="The dose in words, as the sheet shows it (e.g. build to 10 s).")
+        ]
+        | None
+    ) = None
+    cue: Annotated[Text, Meta(description="The one line against overarching the lower back.")]
+    breathing: (
+        Annotated[
+            Text, Meta(description="Required when the exercise has a hold: never hold the breath.")
+        ]
+        | None
+    ) = None
+    mistakes: list[Text] = field(default_factory=list)
+    cautions: list[Text] = field(default_factory=list)
     easier: Variant | None = None
     harder: Variant | None = None
-    bone_safe: Variant | None = Field(
-        None, description="What to do instead in bone-safe mode (osteoporosis)."
-    )
-    tags: list[Tag] = Field(default_factory=list)
+    bone_safe: (
+        Annotated[Variant, Meta(description="What to do instead in bone-safe mode (osteoporosis).")]
+        | None
+    ) = None
+    tags: list[Tag] = field(default_factory=list)
     lumbar_extension: bool = False
     illustrations: Illustrations
 
-    @model_validator(mode="after")
-    def _rules(self) -> Exercise:
+    def __post_init__(self) -> None:
         if self.dosage.hold_s > 0 and self.breathing is None:
             raise ValueError("an exercise with a hold needs a breathing cue ('breathing')")
         if self.lumbar_extension != (Tag.LUMBAR_EXTENSION in self.tags):
             raise ValueError("lumbar_extension: true and the 'lumbar_extension' tag go together")
-        return self
 
 
-class Schedule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    times_per_day: int = Field(1, ge=1, le=3)
-    days: list[Day] = Field(
-        default_factory=lambda: list(WEEK),
-        min_length=1,
-    )
-    text: Text | None = Field(None, description="How often, in words.")
-
-    @field_validator("days")
-    @classmethod
-    def _unique_days(cls, days: list[str]) -> list[str]:
-        if len(set(days)) != len(days):
-            raise ValueError("a day is listed twice")
-        return days
+def _every_day() -> list[Day]:
+    return list(WEEK)
 
 
-class RoutineItem(DosageOverride):
+class Schedule(Record, kw_only=True):
+    times_per_day: Annotated[int, Meta(ge=1, le=3)] = 1
+    days: Annotated[list[Day], Meta(min_length=1)] = field(default_factory=_every_day)
+    text: Annotated[Text, Meta(description="How often, in words.")] | None = None
+
+    def __post_init__(self) -> None:
+        if len(set(self.days)) != len(self.days):
+            raise FieldProblem("days", "a day is listed twice")
+
+
+class RoutineItem(DosageOverride, kw_only=True):
     exercise: Identifier
-    note: Text | None = Field(None, description="A personal note from the clinician.")
+    note: Annotated[Text, Meta(description="A personal note from the clinician.")] | None = None
 
 
-class Permissions(BaseModel):
+class Permissions(Record, kw_only=True):
     """What a clinician allowed for one patient, beyond the safe defaults."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    allow_extension: list[Identifier] = Field(
-        default_factory=list,
-        description="Lumbar-extension exercises this patient may do.",
-    )
-    allowed_by: str | None = Field(None, max_length=200)
+    allow_extension: Annotated[
+        list[Identifier], Meta(description="Lumbar-extension exercises this patient may do.")
+    ] = field(default_factory=list)
+    allowed_by: Annotated[str, Meta(max_length=200)] | None = None
 
 
-class Routine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Routine(Record, kw_only=True):
     format_version: int = FORMAT_VERSION
     kind: Literal["routine"] = "routine"
     id: Identifier
     title: Text
     description: Text
-    items: list[RoutineItem] = Field(min_length=1, max_length=30)
-    schedule: Schedule = Field(default_factory=Schedule)
-    permissions: Permissions = Field(default_factory=Permissions)
-    chair_only: bool = Field(False, description="No floor work: safe for everyone.")
+    items: Annotated[list[RoutineItem], Meta(min_length=1, max_length=30)]
+    schedule: Schedule = field(default_factory=Schedule)
+    permissions: Permissions = field(default_factory=Permissions)
+    chair_only: Annotated[bool, Meta(description="No floor work: safe for everyone.")] = False
 
     def exercise_ids(self) -> list[str]:
         return [item.exercise for item in self.items]

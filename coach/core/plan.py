@@ -17,7 +17,6 @@ from typing import Any
 from .model import (
     LANGUAGES,
     Dosage,
-    DosageOverride,
     Exercise,
     Routine,
     RoutineItem,
@@ -221,10 +220,7 @@ def build_plan(
 
 def effective_dosage(item: RoutineItem, exercise: Exercise) -> Dosage:
     """The exercise's default dose with the routine item's changes on top."""
-    # Only the dose fields: RoutineItem also carries exercise/note, which
-    # Dosage does not accept.
-    changes = item.model_dump(exclude_unset=True, exclude={"exercise", "note"})
-    return DosageOverride.model_validate(changes).apply_to(exercise.dosage)
+    return item.apply_to(exercise.dosage)
 
 
 def bout_seconds(walk: Walk, walking_test_s: float | None) -> float:

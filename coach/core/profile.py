@@ -13,16 +13,17 @@ JSON in the data folder.
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
 
 from coach.core.atomic import write_text_atomic
 from coach.core.model import Exercise, Routine, RoutineItem, Tag, Text, Variant
+from coach.core.records import FieldProblem, Meta, Record, field
 
 PROFILE_VERSION = 1
 """The newest stored-profile format this Coach reads and writes."""
@@ -82,32 +83,25 @@ class Approach(StrEnum):
     UNKNOWN = "unknown"
 
 
-# The answers are validated only where someone has given them; at a clinic
-# printing sheets there are none, so the validators are built on first use.
-_PROFILE_CONFIG = ConfigDict(extra="forbid", defer_build=True)
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}")
 
 
-class JointReplacement(BaseModel):
-    model_config = _PROFILE_CONFIG
-
+class JointReplacement(Record, kw_only=True):
     joint: Joint
     side: BodySide
     approach: Approach = Approach.UNKNOWN
-    # Not called "date": a field named like its type breaks pydantic's
-    # annotation lookup.
+    # Not called "date": the field would shadow its own type in annotations.
     operation_date: date | None = None
     # Defaults to True: until the person (or their clinician) says the
     # surgeon's limits are over, we assume they still apply.
     limits_apply: bool = True
 
 
-class UsualSymptoms(BaseModel):
+class UsualSymptoms(Record, kw_only=True):
     """The person's usual symptoms, recorded once so the daily check asks about
     what is *new or worse* and does not raise false alarms every day."""
 
-    model_config = _PROFILE_CONFIG
-
-    text: str = Field("", max_length=2000, description="In the person's own words.")
+    text: Annotated[str, Meta(max_length=2000, description="In the person's own words.")] = ""
     numbness_one_foot: bool = False
     numbness_both_feet: bool = False
     symptoms_both_legs: bool = False
@@ -115,67 +109,63 @@ class UsualSymptoms(BaseModel):
     bladder_trouble: bool = False
 
 
-class HealthProfile(BaseModel):
-    model_config = _PROFILE_CONFIG
-
+class HealthProfile(Record, kw_only=True):
     version: int = PROFILE_VERSION
 
     # Bones: any of these switches on bone-safe mode.
     osteoporosis: bool = False
-    low_trauma_fracture: bool = Field(
-        False, description="A broken bone from a minor fall or strain, or a spine fracture."
-    )
+    low_trauma_fracture: Annotated[
+        bool, Meta(description="A broken bone from a minor fall or strain, or a spine fracture.")
+    ] = False
     height_loss: bool = False
     long_term_steroids: bool = False
 
-    joint_replacements: list[JointReplacement] = Field(default_factory=list)
+    joint_replacements: list[JointReplacement] = field(default_factory=list)
 
-    back_operation_recent: bool = Field(
-        False, description="A back operation within the last 3 months."
-    )
+    back_operation_recent: Annotated[
+        bool, Meta(description="A back operation within the last 3 months.")
+    ] = False
     back_operation_date: date | None = None
 
-    cannot_use_floor: bool = Field(
-        False, description="Cannot get down to and up from the floor safely."
-    )
+    cannot_use_floor: Annotated[
+        bool, Meta(description="Cannot get down to and up from the floor safely.")
+    ] = False
     fall_last_year: bool = False
-    heart_or_bp_uncontrolled: bool = Field(
-        False, description="Heart disease, or blood pressure that is not under control."
-    )
+    heart_or_bp_uncontrolled: Annotated[
+        bool, Meta(description="Heart disease, or blood pressure that is not under control.")
+    ] = False
     diabetes: bool = False
     blood_thinners: bool = False
-    neuropathy: bool = Field(False, description="Neuropathy or usual numbness.")
+    # Neuropathy or usual numbness.
+    neuropathy: bool = False
     dizziness_on_standing: bool = False
 
-    usual_symptoms: UsualSymptoms = Field(default_factory=UsualSymptoms)
+    usual_symptoms: UsualSymptoms = field(default_factory=UsualSymptoms)
 
-    country: str = Field("DE", description="ISO 3166 alpha-2 code.")
-    emergency_number_override: str | None = Field(
-        None,
-        pattern=r"^\+?[0-9][0-9 ]{1,14}$",
-        description="The person's own emergency number; empty = the country's default.",
-    )
+    country: Annotated[str, Meta(description="ISO 3166 alpha-2 code.")] = "DE"
+    emergency_number_override: (
+        Annotated[
+            str,
+            Meta(description="The person's own emergency number; empty = the country's default."),
+        ]
+        | None
+    ) = None
 
     completed: bool = False
 
-    @field_validator("country", mode="before")
-    @classmethod
-    def _country_code(cls, value: object) -> object:
-        if isinstance(value, str):
-            code = value.strip().upper()
-            code = _COUNTRY_ALIASES.get(code, code)
-            if len(code) != 2 or not code.isascii() or not code.isalpha():
-                raise ValueError("a two-letter country code (ISO 3166), e.g. DE, GB, US")
-            return code
-        return value
-
-    @field_validator("emergency_number_override", mode="before")
-    @classmethod
-    def _blank_is_default(cls, value: object) -> object:
+    def __post_init__(self) -> None:
+        code = self.country.strip().upper()
+        code = _COUNTRY_ALIASES.get(code, code)
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise FieldProblem("country", "a two-letter country code (ISO 3166), e.g. DE, GB, US")
+        self.country = code
         # An emptied field in the settings means "use the country's number".
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value.strip() if isinstance(value, str) else value
+        number = (self.emergency_number_override or "").strip() or None
+        if number is not None and not _PHONE.fullmatch(number):
+            raise FieldProblem(
+                "emergency_number_override", "a phone number: digits and spaces, up to 15"
+            )
+        self.emergency_number_override = number
 
     @property
     def bone_safe(self) -> bool:
@@ -632,13 +622,13 @@ def load_profile(path: Path) -> tuple[HealthProfile | None, list[str]]:
     if not path.exists():
         return None, []
     try:
-        return HealthProfile.model_validate_json(path.read_bytes()), []
+        return HealthProfile.from_json(path.read_bytes()), []
     except (OSError, ValueError) as exc:
         return None, [f"Your health answers could not be read ({exc}); please answer again."]
 
 
 def save_profile(path: Path, profile: HealthProfile) -> None:
-    write_text_atomic(path, profile.model_dump_json(indent=2) + "\n", mode=0o600)
+    write_text_atomic(path, profile.to_json() + "\n", mode=0o600)
 
 
 @dataclass(frozen=True)
@@ -722,10 +712,10 @@ def tailor_routine(
             items.append(RoutineItem(exercise=other.id, note=item.note))
             continue
         if variant is not None and variant.text is not None:
-            items.append(item.model_copy(update={"note": variant.text}))
+            items.append(item.replace(note=variant.text))
             changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=variant.text))
             continue
         items.append(item)
     if not items:
         return Tailored(None, (*changes, NOTE_NOTHING_LEFT))
-    return Tailored(routine.model_copy(update={"items": items}), tuple(changes))
+    return Tailored(routine.replace(items=items), tuple(changes))

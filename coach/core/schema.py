@@ -10,7 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from coach.core.model import FORMAT_VERSION, Exercise, Routine
+from coach.core.records import schema_hook
 
 SCHEMAS: dict[str, type[Exercise] | type[Routine]] = {
     "exercise": Exercise,
@@ -20,7 +23,7 @@ SCHEMAS: dict[str, type[Exercise] | type[Routine]] = {
 
 def schema_for(kind: str) -> dict[str, Any]:
     model = SCHEMAS[kind]
-    schema = model.model_json_schema()
+    schema = msgspec.json.schema(model, schema_hook=schema_hook)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://coach.example/schema/{kind}-v{FORMAT_VERSION}.json"
     schema["title"] = f"Coach {kind} file, format {FORMAT_VERSION}"

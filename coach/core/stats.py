@@ -44,11 +44,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ValidationError
-
 from coach.core.days import WEEK
 from coach.core.history import History, PainPoint, SessionBrief, WalkingTest, iso
 from coach.core.model import Category, Exercise, Routine, RoutineItem, Text
+from coach.core.records import Invalid
 from coach.core.safety import StopReason
 from coach.core.store import MeasureKind, Store
 
@@ -928,15 +927,15 @@ def apply_dose_changes(
             continue
         if not 0 <= index < len(items) or items[index].exercise != change.get("exercise_id"):
             continue
-        data = items[index].model_dump(exclude_unset=True)
+        data = items[index].to_data()
         for name in ("reps", "hold_s", "sets", "duration_s", "walk"):
             if name in change:
                 data[name] = change[name]
         try:
-            items[index] = RoutineItem.model_validate(data)
-        except ValidationError:
+            items[index] = RoutineItem.from_data(data)
+        except Invalid:
             continue
-    return routine.model_copy(update={"items": items})
+    return routine.replace(items=items)
 
 
 def _step(
@@ -977,7 +976,7 @@ def _step(
             before, after = walk.bout_s, bout
         if round(after) == round(before):
             return None
-        new_walk = walk.model_dump() | {"bout_s": bout, "from_walking_test": new_factor}
+        new_walk = walk.to_data() | {"bout_s": bout, "from_walking_test": new_factor}
         return change("walk", before, after, walk=new_walk)
     if only is not None and only == "walk":
         return None

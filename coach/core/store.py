@@ -54,7 +54,7 @@ DEFAULT_BUSY_TIMEOUT_S = 2.0
 """How long a write waits for another process's lock before giving up."""
 
 PROFILE_KEY = "health_profile"
-"""kv key of the HealthProfile (``model_dump(mode="json")``)."""
+"""kv key of the HealthProfile (``HealthProfile.to_data()``)."""
 PSFS_ACTIVITIES_KEY = "psfs_activities"
 """kv key of the activities the person chose for the PSFS (a list of names)."""
 
@@ -1125,7 +1125,7 @@ def _session_row(r: sqlite3.Row) -> SessionRow:
         routine_id=r["routine_id"],
         # Stored by us from a valid Text; not re-validated, so an old title
         # never makes the history unreadable.
-        routine_title=Text.model_construct(root=json.loads(r["routine_title"])),
+        routine_title=Text.trusted(json.loads(r["routine_title"])),
         routine_hash=r["routine_hash"],
         planned_total_s=r["planned_total_s"],
         started_utc=_parse(r["started_utc"]),

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from pydantic import ValidationError
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
@@ -98,6 +97,7 @@ from coach.core.model import (
 )
 from coach.core.paths import Paths
 from coach.core.plan import build_plan, format_clock
+from coach.core.records import Invalid
 from coach.ui.exercise_view import CATEGORY_NAMES
 from coach.ui.i18n import T
 from coach.ui.widgets import FigureView, button, label, picture_image
@@ -233,8 +233,9 @@ class Draft:
     def from_routine(cls, routine: Routine) -> Draft:
         items = []
         for item in routine.items:
-            data = item.model_dump(mode="json", exclude_unset=True)
-            data["exercise"] = item.exercise
+            data = item.to_data()
+            if data.get("note") is None:
+                data.pop("note", None)
             items.append(data)
         return cls(
             title=dict(routine.title.root),
@@ -269,8 +270,8 @@ class Draft:
         }
 
     def routine(self, routine_id: str) -> Routine:
-        """The Routine (raises ValidationError when something is missing)."""
-        return Routine.model_validate(self.data(routine_id))
+        """The Routine (raises Invalid when something is missing)."""
+        return Routine.from_data(self.data(routine_id))
 
     def preview(self, routine_id: str) -> Routine | None:
         """A routine for the live total and timeline, even before the title is written."""
@@ -286,8 +287,8 @@ class Draft:
             items.append(clean)
         data["items"] = items
         try:
-            return Routine.model_validate(data)
-        except ValidationError:
+            return Routine.from_data(data)
+        except Invalid:
             return None
 
 
@@ -1806,8 +1807,8 @@ class RoutineEditor(QWidget):
             return None, None
         clean = {k: v for k, v in item.items() if k in DOSE_FIELDS}
         try:
-            return ex, RoutineItem.model_validate({"exercise": ex.id, **clean}).apply_to(ex.dosage)
-        except ValidationError:
+            return ex, RoutineItem.from_data({"exercise": ex.id, **clean}).apply_to(ex.dosage)
+        except Invalid:
             return ex, None
 
     def dose_line(self, row: int) -> str:
@@ -1930,7 +1931,7 @@ class RoutineEditor(QWidget):
         _ex, dose = self._item_dosage(row)
         if dose is None or dose.walk is None:
             return
-        walk = dose.walk.model_dump(mode="json") | {name: value}
+        walk = dose.walk.to_data() | {name: value}
         self._edit_item("walk", walk)
 
     def _on_self_paced_toggled(self, on: bool) -> None:
@@ -2125,8 +2126,8 @@ class RoutineEditor(QWidget):
             ident = unique_id(base, taken)
         try:
             routine = self.draft.routine(ident)
-        except ValidationError as exc:
-            show_error(self.summary_error, str(exc.errors()[0]["msg"]))
+        except Invalid as exc:
+            show_error(self.summary_error, str(exc))
             return False
         path = self.source or self.paths.user_routines / f"{ident}.yaml"
         try:

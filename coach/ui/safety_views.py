@@ -285,9 +285,9 @@ class ProfileDialog(QDialog):
             approach = widgets.get("approach")
             if isinstance(approach, QComboBox):
                 entry["approach"] = approach.currentData()
-            replacements.append(JointReplacement.model_validate(entry))
+            replacements.append(JointReplacement.from_data(entry))
         date = self.back_op_date.date()
-        return HealthProfile.model_validate(
+        return HealthProfile.from_data(
             values
             | {
                 "joint_replacements": replacements,
@@ -297,7 +297,7 @@ class ProfileDialog(QDialog):
                     if self.back_op.isChecked()
                     else None
                 ),
-                "usual_symptoms": UsualSymptoms.model_validate(
+                "usual_symptoms": UsualSymptoms.from_data(
                     {k: b.isChecked() for k, b in self.usual.items()}
                     | {"text": self.usual_text.text().strip()}
                 ),
@@ -308,12 +308,12 @@ class ProfileDialog(QDialog):
         )
 
     def _on_save_clicked(self) -> None:
-        from pydantic import ValidationError
+        from coach.core.records import Invalid
 
         try:
             profile = self.profile()
-        except ValidationError as exc:
-            fields = ", ".join(str(e["loc"][-1]) for e in exc.errors() if e["loc"])
+        except Invalid as exc:
+            fields = str(exc.loc[-1]) if exc.loc else exc.message
             self.error.setText(T("Please check: {fields}").format(fields=fields))
             self.error.show()
             return

@@ -153,7 +153,7 @@ def _library() -> Any:
 def _routine(items: list[dict[str, Any]]) -> Any:
     from coach.core.model import Routine
 
-    return Routine.model_validate(
+    return Routine.from_data(
         {
             "id": "bench",
             "title": {"en": "Benchmark"},

@@ -143,8 +143,8 @@ def reminders_idle_memory() -> list[Figure]:
 def reminders_idle_memory_with_library() -> list[Figure]:
     """The same with the routine library loaded, as the app holds it after its window opened.
 
-    Not in BENCHMARKS: it measures the library (importing the pydantic models
-    costs about 20 MiB), not the reminders; it shows what a tray-only start
+    Not in BENCHMARKS: it measures the library (the model and the loaded
+    routines), not the reminders; it shows what a tray-only start
     at login (reminders from the cached plan, library loaded on "Open Coach")
     saves.
     """

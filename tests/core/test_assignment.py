@@ -158,7 +158,7 @@ def home(tmp_path: Path) -> tuple[Paths, Library]:
 
 
 def routine(ident: str, *items: dict[str, object], **extra: object) -> Routine:
-    return Routine.model_validate(
+    return Routine.from_data(
         {
             "id": ident,
             "title": {"en": ident.replace("-", " ").capitalize()},
@@ -238,7 +238,7 @@ def test_round_trip_write_read_install(
 
     home_paths, home_lib = home
     read = read_assignment(file, home_lib)
-    assert read.model_dump() == plan.model_dump()
+    assert read.to_data() == plan.to_data()
     assert read.pictures == plan.pictures
 
     with Store.open(home_paths.database) as store:
@@ -608,8 +608,7 @@ def test_hostile_file_is_refused_and_nothing_is_touched(
 ) -> None:
     paths, library, plan = stored_home
     make, message = HOSTILE[case]
-    newer = plan.model_copy(update={"created": plan.created + timedelta(days=7)})
-    newer.with_pictures(plan.pictures)
+    newer = plan.replace(created=plan.created + timedelta(days=7))
     if case == "duplicate member":
         import warnings
 
@@ -634,8 +633,7 @@ def test_a_good_file_passes_the_same_path(
 ) -> None:
     """The hostile cases fail for their own reason: the unmodified file installs."""
     paths, library, plan = stored_home
-    newer = plan.model_copy(update={"created": plan.created + timedelta(days=7)})
-    newer.with_pictures(plan.pictures)
+    newer = plan.replace(created=plan.created + timedelta(days=7))
     file = tmp_path / "good.coach"
     file.write_bytes(_with_members(newer, []))
     assignment = read_assignment(file, library)
@@ -824,7 +822,7 @@ def test_schedule_days_drive_adherence(
     mwf = routine(
         "strength",
         {"exercise": "T1"},
-        schedule=Schedule(times_per_day=1, days=["mon", "wed", "fri"]).model_dump(),
+        schedule=Schedule(times_per_day=1, days=["mon", "wed", "fri"]).to_data(),
     )
     plan = make_plan(clinic_lib, custom, routines=[mwf])
     home_paths, home_lib = home

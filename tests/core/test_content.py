@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from coach.core.library import Library
 from coach.core.model import Text
 from coach.core.paths import resolve
 from coach.core.plan import build_plan
+from coach.core.records import Record
 
 EXPECTED = (
     [f"P{n}" for n in range(1, 5)]
@@ -49,8 +49,8 @@ def _texts(value: object, where: str = "") -> list[tuple[str, Text]]:
     found: list[tuple[str, Text]] = []
     if isinstance(value, Text):
         found.append((where, value))
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+    elif isinstance(value, Record):
+        for name in value.__struct_fields__:
             found += _texts(getattr(value, name), f"{where}.{name}")
     elif isinstance(value, list | tuple):
         for n, item in enumerate(value):

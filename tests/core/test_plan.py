@@ -32,11 +32,11 @@ def exercise(ex_id: str, **dosage: Any) -> Exercise:
     }
     if dosage.get("hold_s"):
         data["breathing"] = {"en": "Keep breathing."}
-    return Exercise.model_validate(data)
+    return Exercise.from_data(data)
 
 
 def routine(*items: dict[str, Any]) -> Routine:
-    return Routine.model_validate(
+    return Routine.from_data(
         {
             "id": "test-routine",
             "title": {"en": "Test", "de": "Test DE"},

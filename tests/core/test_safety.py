@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import msgspec
 import pytest
 
 from coach.core import safety
@@ -87,7 +88,7 @@ def test_after_operation_section_only_with_a_recent_operation() -> None:
 
 
 def test_baseline_questions_match_the_profile_flags() -> None:
-    flags = {name for name, field in UsualSymptoms.model_fields.items() if field.annotation is bool}
+    flags = {f.name for f in msgspec.structs.fields(UsualSymptoms) if f.type is bool}
     assert [b.id for b in BASELINE_QUESTIONS] == [
         "numbness_one_foot", "numbness_both_feet", "symptoms_both_legs", "leg_weakness",
         "bladder_trouble",

@@ -509,7 +509,7 @@ def test_mark_symptoms_after_the_bout_ended_does_not_stick_to_it() -> None:
 
 
 def exercise(ex_id: str, **dosage: Any) -> Exercise:
-    return Exercise.model_validate(
+    return Exercise.from_data(
         {
             "id": ex_id,
             "category": "posture",
@@ -530,7 +530,7 @@ def test_a_built_plan_runs_to_its_planned_total() -> None:
         "S1": exercise("S1", reps=2, tempo=None),
         "A3": exercise("A3", tempo=None, walk={"bouts": 2, "break_s": 60, "break_exercise": "C3"}),
     }
-    routine = Routine.model_validate(
+    routine = Routine.from_data(
         {
             "id": "mixed",
             "title": {"en": "Mixed"},

@@ -362,7 +362,7 @@ def test_summary_warns_about_an_allowed_extension_exercise(
     from coach.core.model import Routine
 
     clinic, home = places
-    routine = Routine.model_validate(
+    routine = Routine.from_data(
         {
             "id": "ext",
             "title": {"en": "With a press-up"},
@@ -386,7 +386,7 @@ def test_read_back_of_the_written_file(places: tuple[Paths, Paths], tmp_path: Pa
     from coach.core.assignment import Contact, build_assignment, write_assignment
     from coach.core.model import Routine
 
-    routine = Routine.model_validate(
+    routine = Routine.from_data(
         {"id": "r", "title": {"en": "R"}, "description": {"en": "d"}, "items": [{"exercise": "P1"}]}
     )
     plan = build_assignment(

@@ -81,11 +81,11 @@ def make_exercise(ex_id: str, *, picture: str | None = None, **dosage: Any) -> E
     }
     if dosage.get("hold_s"):
         data["breathing"] = {"en": "Keep breathing."}
-    return Exercise.model_validate(data)
+    return Exercise.from_data(data)
 
 
 def make_plan(library: Library, items: list[dict[str, Any]], **kwargs: Any) -> Plan:
-    routine = Routine.model_validate(
+    routine = Routine.from_data(
         {
             "id": "test",
             "title": {"en": "Test routine"},

@@ -23,7 +23,7 @@ def look():
     print(json.dumps({
         "windows": [type(w).__name__ for w in windows],
         "library_loaded": "coach.core.library" in sys.modules,
-        "pydantic_loaded": "pydantic" in sys.modules,
+        "model_loaded": "coach.core.model" in sys.modules,
     }), flush=True)
     app.exit(0)
 
@@ -46,4 +46,4 @@ def test_tray_mode_waits_without_window_or_library(tmp_path: Path, repo: Path) -
     state = json.loads(result.stdout.strip().splitlines()[-1])
     assert "MainWindow" not in state["windows"]
     assert state["library_loaded"] is False
-    assert state["pydantic_loaded"] is False
+    assert state["model_loaded"] is False

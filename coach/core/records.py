@@ -1,0 +1,270 @@
+"""Validated records: the base of every structure Coach reads from a file.
+
+Routine files, hand-over packages, the health profile and the clinic's
+report all arrive as plain data (YAML or JSON) and become typed records
+here. The checking is done by msgspec: its limits (``Meta(ge=1, le=10)``)
+sit in the type annotations, where the JSON Schema for editors is also
+read from, and it imports in ~20 ms and ~2 MiB, which the player's memory
+and ``coach print``'s start-up budgets need (pydantic took ~150 ms and
+~20 MiB). Rules that span fields live in ``__post_init__``, which msgspec
+runs after the field checks when a record is read.
+
+A record built in code (``Routine(...)``) is not checked; :meth:`Record.check`
+does that when code builds one from a person's input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar, Self
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType, field
+
+__all__ = [
+    "UNSET",
+    "FieldProblem",
+    "Invalid",
+    "Meta",
+    "Record",
+    "UnsetType",
+    "field",
+    "given",
+    "pattern",
+]
+
+Loc = tuple[str | int, ...]
+
+
+class Invalid(ValueError):
+    """Data that does not fit a record: where (keys and indexes) and what is wrong."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        where = _dotted(loc)
+        super().__init__(f"{where}: {message}" if where else message)
+        self.loc = loc
+        self.message = message
+
+
+class FieldProblem(ValueError):
+    """Raised in ``__post_init__`` for a rule about one field, so the problem points at it."""
+
+    def __init__(self, name: str | Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc: Loc = (name,) if isinstance(name, str) else name
+
+
+class Custom:
+    """A value type msgspec does not know, read from and written as plain data."""
+
+    @classmethod
+    def from_data(cls, data: Any) -> Self:
+        raise NotImplementedError
+
+    def to_data(self) -> Any:
+        raise NotImplementedError
+
+    json_schema: ClassVar[dict[str, Any]] = {}
+
+
+def _dec_hook(kind: type, data: Any) -> Any:
+    if isinstance(kind, type) and issubclass(kind, Custom):
+        return data if isinstance(data, kind) else kind.from_data(data)
+    raise NotImplementedError(f"cannot read {kind!r}")
+
+
+def _enc_hook(value: Any) -> Any:
+    if isinstance(value, Custom):
+        return value.to_data()
+    raise NotImplementedError(f"cannot write {type(value).__name__}")
+
+
+def schema_hook(kind: type) -> dict[str, Any]:
+    if isinstance(kind, type) and issubclass(kind, Custom):
+        return dict(kind.json_schema)
+    raise NotImplementedError(f"no schema for {kind!r}")
+
+
+class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A typed record with the reading, writing and copying every Coach record needs."""
+
+    @classmethod
+    def from_data(cls, data: Any) -> Self:
+        """Check plain data (or a record of this type) and build the record; raise Invalid."""
+        try:
+            return msgspec.convert(data, cls, dec_hook=_dec_hook)
+        except msgspec.ValidationError as exc:
+            raise _invalid(exc, cls) from None
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Self:
+        """Read a record from JSON text; raise Invalid (also for text that is not JSON)."""
+        try:
+            return msgspec.json.decode(raw, type=cls, dec_hook=_dec_hook)
+        except msgspec.ValidationError as exc:
+            raise _invalid(exc, cls) from None
+        except msgspec.DecodeError as exc:
+            raise Invalid((), f"not valid JSON: {exc}") from None
+
+    def to_data(self, *, drop_none: bool = False) -> dict[str, Any]:
+        """Plain, JSON-ready data (enums as values, dates as ISO text); UNSET fields left out."""
+        data = msgspec.to_builtins(self, enc_hook=_enc_hook)
+        assert isinstance(data, dict)
+        return _without_none(data) if drop_none else data
+
+    def to_json(self) -> str:
+        raw = msgspec.json.encode(self, enc_hook=_enc_hook)
+        return msgspec.json.format(raw, indent=2).decode("utf-8")
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some fields changed (not checked: see :meth:`check`)."""
+        return msgspec.structs.replace(self, **changes)
+
+    def check(self) -> Self:
+        """This record, checked as if it had been read from a file; raise Invalid."""
+        return type(self).from_data(self.to_data())
+
+
+def given(record: Record, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The fields a record's source actually gave (those not UNSET), as they are."""
+    return {
+        name: value
+        for name, value in msgspec.structs.asdict(record).items()
+        if value is not UNSET and name not in exclude
+    }
+
+
+def _without_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_none(v) for v in data]
+    return data
+
+
+# -- patterns with a hint a person can act on ------------------------------------
+
+_PATTERN_HINTS: dict[str, str] = {}
+
+
+def pattern(regex: str, hint: str) -> Meta:
+    """A text pattern whose problem message is ``hint`` instead of the regular expression."""
+    _PATTERN_HINTS[regex] = hint
+    return Meta(pattern=regex, description=hint)
+
+
+# -- msgspec's messages in the words of Coach's problem reports -------------------
+
+_AT = re.compile(r"^(?P<what>.*?) - at `(?P<path>[^`]*)`(?: in `(?P<parent>[^`]*)`)?$", re.S)
+_STEP = re.compile(r"\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>\d+|\.\.\.)\]")
+_NOUNS = {
+    "int": "a whole number (integer)",
+    "float": "a number",
+    "str": "text",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "a block of 'field: value' lines",
+    "null": "nothing (null)",
+    "date": "a date such as 2026-03-01",
+    "datetime": "a date and time",
+}
+_COMPARISONS = {
+    ">=": "greater than or equal to",
+    ">": "greater than",
+    "<=": "less than or equal to",
+    "<": "less than",
+}
+
+
+def _noun(kind: str) -> str:
+    return " or ".join(_NOUNS.get(k.strip(), k.strip()) for k in kind.split("|"))
+
+
+def _path(text: str) -> Iterator[str | int]:
+    for step in _STEP.finditer(text.removeprefix("$")):
+        if step["name"]:
+            yield step["name"]
+        elif step["index"] != "...":
+            yield int(step["index"])
+
+
+def _number(text: str) -> str:
+    return text.removesuffix(".0")
+
+
+def _message(what: str) -> tuple[Loc, str]:
+    """Coach's wording for one msgspec message, and any field it names below its path."""
+    if m := re.fullmatch(r"Object missing required field `(.+)`", what):
+        return (m[1],), "required field is missing"
+    if m := re.fullmatch(r"Object contains unknown field `(.+)`", what):
+        return (m[1],), "unknown field (check the spelling)"
+    if m := re.fullmatch(r"Expected `(.+)`, got `(.+)`", what):
+        return (), f"must be {_noun(m[1])}, not {_noun(m[2])}"
+    if m := re.fullmatch(r"Expected `(?:int|float)` (>=|>|<=|<) (.+)", what):
+        return (), f"must be {_COMPARISONS[m[1]]} {_number(m[2])}"
+    if m := re.fullmatch(r"Expected `str` of length (>=|<=) (\d+)", what):
+        if m[1] == ">=":
+            return (), "must not be empty" if m[2] == "1" else f"must be at least {m[2]} characters"
+        return (), f"must be at most {m[2]} characters long"
+    if m := re.fullmatch(r"Expected `(?:array|object)` of length (>=|<=) (\d+)", what):
+        if m[1] == ">=":
+            return (), f"needs at least {m[2]} {'entry' if m[2] == '1' else 'entries'}"
+        return (), f"allows at most {m[2]} entries"
+    if m := re.fullmatch(r"Expected `str` matching regex '(.+)'", what, re.S):
+        return (), _PATTERN_HINTS.get(m[1], "does not have the expected form")
+    if m := re.fullmatch(r"Invalid enum value (.+)", what):
+        return (), f"{m[1]} is not one of the allowed values"
+    if m := re.fullmatch(r"Invalid RFC3339 encoded (date|datetime)", what):
+        return (), f"must be {_noun(m[1])}"
+    return (), what
+
+
+def _invalid(exc: msgspec.ValidationError, kind: type) -> Invalid:
+    text = str(exc)
+    loc: Loc = ()
+    if m := _AT.match(text):
+        what = m["what"]
+        loc = tuple(_path(m["parent"] or m["path"]))
+    else:
+        what = text
+    below, message = _message(what)
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, FieldProblem):
+        below = cause.loc
+    if what.startswith("Invalid enum value") and (choices := _choices(kind, loc)):
+        message += f" ({', '.join(choices)})"
+    return Invalid(loc + below, message)
+
+
+def _choices(kind: type, loc: Loc) -> list[str]:
+    """The values an enum or literal field at ``loc`` takes, to name them in a problem."""
+    import msgspec.inspect as mi  # only when a file has a wrong value
+
+    def walk(info: mi.Type, rest: Loc) -> list[str]:
+        if isinstance(info, mi.Metadata):
+            return walk(info.type, rest)
+        if isinstance(info, mi.UnionType):
+            return next((found for t in info.types if (found := walk(t, rest))), [])
+        if not rest:
+            if isinstance(info, mi.EnumType):
+                return [str(member.value) for member in info.cls]
+            if isinstance(info, mi.LiteralType):
+                return [str(value) for value in info.values]
+            return []
+        head, tail = rest[0], rest[1:]
+        if isinstance(info, mi.StructType):
+            named = [f for f in info.fields if f.name == head]
+            return walk(named[0].type, tail) if named else []
+        if isinstance(info, mi.ListType) and isinstance(head, int):
+            return walk(info.item_type, tail)
+        return []
+
+    return walk(mi.type_info(kind), loc)
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out

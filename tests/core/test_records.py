@@ -1,0 +1,121 @@
+"""The record base: what a wrong value is called, where it is, and what survives a round trip."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+import pytest
+
+from coach.core.model import Dosage, Routine, RoutineItem, Side, Tempo, Text, Walk
+from coach.core.records import UNSET, Invalid
+
+GOOD: dict[str, Any] = {
+    "id": "r1",
+    "title": {"en": "Mine", "de": "Meins"},
+    "description": {"en": "Two exercises."},
+    "items": [{"exercise": "P1", "reps": 8}, {"exercise": "S1", "hold_s": 20}],
+}
+
+
+def broken(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    data = deepcopy(GOOD)
+    *parents, last = path
+    target: Any = data
+    for part in parents:
+        target = target.setdefault(part, {}) if isinstance(part, str) else target[part]
+    if value is KeyError:
+        del target[last]
+    else:
+        target[last] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "loc", "message"),
+    [
+        (("items", 0, "reps"), "eight", ("items", 0, "reps"), "must be a whole number (integer), not text"),
+        (("items", 0, "reps"), 0, ("items", 0, "reps"), "must be greater than or equal to 1"),
+        (("items", 1, "hold_s"), 10800, ("items", 1, "hold_s"), "must be less than or equal to 300"),
+        (("items", 1, "duration_s"), 0, ("items", 1, "duration_s"), "must be greater than 0"),
+        (("items", 0, "load"), "x" * 81, ("items", 0, "load"), "must be at most 80 characters long"),
+        (("items", 0, "repz"), 8, ("items", 0, "repz"), "unknown field (check the spelling)"),
+        (("title",), KeyError, ("title",), "required field is missing"),
+        (("items",), [], ("items",), "needs at least 1 entry"),
+        (("items", 0, "exercise"), "no spaces", ("items", 0, "exercise"), "use letters, digits"),
+        (("items", 0, "side"), "up", ("items", 0, "side"), "'up' is not one of the allowed values (none, both, alternate, left, right)"),
+        (("title", "en"), KeyError, ("title",), "an English text ('en') is required"),
+        (("title", "fr"), "Le mien", ("title",), "unknown language 'fr'"),
+        (("schedule", "days"), ["mon", "mon"], ("schedule", "days"), "a day is listed twice"),
+        (("items", 0, "tempo"), {"out_s": 0}, ("items", 0, "tempo", "out_s"), "must be greater than 0"),
+        (("description",), "just text", ("description",), "must be a block of texts per language"),
+    ],
+)  # fmt: skip
+def test_a_wrong_value_is_named_and_located(
+    path: tuple[str | int, ...], value: Any, loc: tuple[str | int, ...], message: str
+) -> None:
+    with pytest.raises(Invalid) as raised:
+        Routine.from_data(broken(path, value))
+    assert raised.value.loc == loc
+    assert raised.value.message.startswith(message), raised.value.message
+
+
+def test_the_good_routine_reads_and_keeps_what_was_given() -> None:
+    routine = Routine.from_data(GOOD)
+    first = routine.items[0]
+    assert first.reps == 8 and first.sets is UNSET and first.tempo is UNSET
+    # Only the dose fields the file gave come back out, so a saved file stays as written.
+    assert [item.changes() for item in routine.items] == [{"reps": 8}, {"hold_s": 20}]
+    assert Routine.from_data(routine.to_data()) == routine
+
+
+def test_null_tempo_is_a_change_and_a_missing_tempo_is_not() -> None:
+    counted = Dosage(side=Side.BOTH, tempo=Tempo(out_s=2, back_s=3))
+    base = Routine.from_data(GOOD).items[0]
+    self_paced = RoutineItem.from_data({"exercise": "P1", "tempo": None, "self_paced": True})
+    assert base.changes() == {"reps": 8}
+    assert base.apply_to(counted).tempo == Tempo(out_s=2, back_s=3)
+    assert self_paced.changes() == {"tempo": None, "self_paced": True}
+    dosage = self_paced.apply_to(counted)
+    assert dosage.tempo is None and dosage.self_paced and dosage.side is Side.BOTH
+
+
+def test_an_override_that_breaks_the_dose_is_refused() -> None:
+    walking = Dosage(walk=Walk(), tempo=None)
+    timed = RoutineItem.from_data({"exercise": "A3", "duration_s": 60})
+    with pytest.raises(Invalid, match="either timed"):
+        timed.apply_to(walking)
+
+
+def test_texts_compare_by_content_and_fall_back_to_english() -> None:
+    text = Text.of("Sit tall", "Aufrecht sitzen")
+    assert text == Text({"en": "Sit tall", "de": "Aufrecht sitzen"})
+    assert text != Text.of("Sit tall")
+    assert Text.of("Sit tall").get("de") == "Sit tall"
+    with pytest.raises(ValueError, match="English"):
+        Text({"de": "nur Deutsch"})
+    # A title Coach stored itself is shown even if today's rules would refuse it.
+    assert Text.trusted({"en": "", "de": "alt"}).root == {"en": "", "de": "alt"}
+
+
+def test_a_record_built_in_code_is_checked_on_request() -> None:
+    routine = Routine.from_data(GOOD)
+    wrong = routine.replace(items=[routine.items[0].replace(reps=500)])
+    assert wrong.items[0].reps == 500  # replace() does not check ...
+    with pytest.raises(Invalid) as raised:
+        wrong.check()  # ... check() does, as if the file had said it
+    assert raised.value.loc == ("items", 0, "reps")
+
+
+def test_json_round_trip_and_broken_json() -> None:
+    routine = Routine.from_data(GOOD)
+    assert Routine.from_json(routine.to_json()) == routine
+    with pytest.raises(Invalid, match="not valid JSON"):
+        Routine.from_json("{not json")
+
+
+def test_drop_none_leaves_out_empty_fields_only() -> None:
+    data = Routine.from_data(GOOD).to_data(drop_none=True)
+    assert "text" not in data["schedule"]
+    assert data["schedule"]["times_per_day"] == 1
+    assert data["chair_only"] is False
