@@ -232,27 +232,17 @@ class DosageOverride(Record, kw_only=True):
     walk: Walk | UnsetType | None = UNSET
     load: Load | UnsetType | None = UNSET
 
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "side",
-        "sets",
-        "reps",
-        "hold_s",
-        "relax_s",
-        "rest_s",
-        "tempo",
-        "self_paced",
-        "duration_s",
-        "walk",
-        "load",
-    )
-
     def changes(self) -> dict[str, Any]:
         """The dosage fields this override sets, as plain data."""
         data = self.to_data()
-        return {name: data[name] for name in self.FIELDS if name in data}
+        return {name: data[name] for name in DOSE_FIELDS if name in data}
 
     def apply_to(self, base: Dosage) -> Dosage:
         return Dosage.from_data(base.to_data() | self.changes())
+
+
+DOSE_FIELDS: tuple[str, ...] = DosageOverride.__struct_fields__
+"""The fields of a dose a routine item may change (a RoutineItem adds exercise and note)."""
 
 
 class Variant(Record, kw_only=True):

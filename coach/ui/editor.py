@@ -82,6 +82,7 @@ from coach.core.days import DAY_NAMES_LONG_EN, WEEK
 from coach.core.files import FileProblems, load_document
 from coach.core.library import Library
 from coach.core.model import (
+    DOSE_FIELDS,
     MAX_DURATION_S,
     MAX_HOLD_S,
     MAX_REPS,
@@ -173,19 +174,6 @@ SIDE_LABELS = {
     Side.LEFT: "Left side only",
 }
 ITEM_MIME = "application/x-coach-routine-rows"
-DOSE_FIELDS = (
-    "side",
-    "sets",
-    "reps",
-    "hold_s",
-    "relax_s",
-    "rest_s",
-    "tempo",
-    "self_paced",
-    "duration_s",
-    "walk",
-    "load",
-)
 HOLD_TIP_ITEMS = 6
 """More exercises than this: a gentle hint (Henry 1999: 2 were done better than 8)."""
 
