@@ -313,8 +313,15 @@ class ProfileDialog(QDialog):
         try:
             profile = self.profile()
         except Invalid as exc:
-            fields = str(exc.loc[-1]) if exc.loc else exc.message
-            self.error.setText(T("Please check: {fields}").format(fields=fields))
+            # The person sees the field's label, never the name in the file.
+            field = {
+                "emergency_number_override": (T("Emergency number"), self.number),
+                "text": (T("Your usual symptoms in your own words"), self.usual_text),
+            }.get(str(exc.loc[-1]) if exc.loc else "")
+            if field is not None:
+                field[1].setFocus()
+            shown = field[0] if field is not None else exc.message
+            self.error.setText(T("Please check: {fields}").format(fields=shown))
             self.error.show()
             return
         self.profile_saved.emit(profile)

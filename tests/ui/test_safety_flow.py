@@ -33,6 +33,21 @@ def test_first_start_asks_the_health_profile_and_saves_it(window: MainWindow, qt
     assert check.stack.currentIndex() == 1
 
 
+def test_a_wrong_emergency_number_is_named_by_its_label(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
+    window.start_routine("daily-relief")
+    dialog = window.flow.dialog
+    assert isinstance(dialog, ProfileDialog)
+    dialog.number.setText("call my daughter")
+    _click(qtbot, dialog, "save-profile")
+    assert dialog.isVisible()
+    assert dialog.error.text() == "Please check: Emergency number"
+    assert load_profile(paths.data / "profile.json") == (None, [])
+    dialog.number.setText("0171 555 12")
+    _click(qtbot, dialog, "save-profile")
+    saved, _notes = load_profile(paths.data / "profile.json")
+    assert saved is not None and saved.emergency_number == "0171 555 12"
+
+
 def _with_profile(window: MainWindow, paths, **answers) -> None:  # type: ignore[no-untyped-def]
     window.flow.set_profile(HealthProfile(completed=True, **answers))
     assert load_profile(paths.data / "profile.json")[0] == HealthProfile(completed=True, **answers)
