@@ -580,7 +580,8 @@ def build_assignment(
             }
         )
     except Invalid as exc:
-        raise HandoverError(f"The plan cannot be handed over: {exc}", [str(exc)]) from None
+        details = [f"{_field_path(loc)}: {message}" for loc, message in exc.problems]
+        raise HandoverError(f"The plan cannot be handed over: {details[0]}", details) from None
     assignment.with_pictures(pictures)
     problems = check_assignment(assignment, library)
     if problems:
@@ -886,7 +887,9 @@ def read_assignment_bytes(raw: bytes, library: Library, name: str = "plan.coach"
     try:
         assignment = Assignment.from_data(data)
     except Invalid as exc:
-        raise HandoverError(_located(label, root, exc.loc, exc.message)) from None
+        details = [_located(label, root, loc, message) for loc, message in exc.problems]
+        more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+        raise HandoverError(f"{details[0]}{more}", details) from None
     for member, blob in members.items():
         try:
             check_picture(blob, member)

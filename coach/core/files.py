@@ -4,8 +4,8 @@ Routine and exercise files arrive from clinics by mail or USB stick, so the
 reader refuses anything that could hang or mislead the app (huge files, alias
 bombs, duplicate keys, files for a newer Coach) and reports what is wrong as
 ``file:line:column: field.path: message`` so a physiotherapist can fix it in
-any text editor. Every duplicate key is listed; the content check stops at
-the first problem in a file.
+any text editor. Every problem found is listed, so a file gets fixed in one
+go.
 """
 
 from __future__ import annotations
@@ -293,9 +293,11 @@ def load_document(path: Path) -> Loaded:
     try:
         document = model.from_data(data)
     except Invalid as exc:
-        line, column = _locate(root, exc.loc)
         raise FileProblems(
-            [Problem(path, line, column, _field_path(exc.loc), exc.message)]
+            [
+                Problem(path, *_locate(root, loc), _field_path(loc), message)
+                for loc, message in exc.problems
+            ]
         ) from None
     return Loaded(document, path, root)
 

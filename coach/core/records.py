@@ -16,6 +16,8 @@ does that when code builds one from a person's input.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Iterator
 from typing import Any, ClassVar, Self
 
@@ -38,13 +40,20 @@ Loc = tuple[str | int, ...]
 
 
 class Invalid(ValueError):
-    """Data that does not fit a record: where (keys and indexes) and what is wrong."""
+    """Data that does not fit a record: where (keys and indexes) and what is wrong.
 
-    def __init__(self, loc: Loc, message: str) -> None:
+    ``loc`` and ``message`` are the first problem; ``problems`` lists each one
+    found (a file with three mistakes gets all three fixed in one go).
+    """
+
+    def __init__(
+        self, loc: Loc, message: str, *, more: list[tuple[Loc, str]] | None = None
+    ) -> None:
         where = _dotted(loc)
         super().__init__(f"{where}: {message}" if where else message)
         self.loc = loc
         self.message = message
+        self.problems: list[tuple[Loc, str]] = [(loc, message), *(more or [])]
 
 
 class FieldProblem(ValueError):
@@ -95,7 +104,11 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         try:
             return msgspec.convert(data, cls, dec_hook=_dec_hook)
         except msgspec.ValidationError as exc:
-            raise _invalid(exc, cls) from None
+            first = _invalid(exc, cls)
+        # msgspec stops at the first mistake; look for the others only now.
+        found = _problems(cls, data, ()) or [(first.loc, first.message)]
+        (loc, message), *more = found
+        raise Invalid(loc, message, more=more)
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Self:
@@ -268,3 +281,62 @@ def _dotted(loc: Loc) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
+
+
+MAX_PROBLEMS = 20
+"""Enough to fix a file in one go; a file with more is usually not a Coach file at all."""
+
+
+def _problems(kind: Any, data: Any, loc: Loc) -> list[tuple[Loc, str]]:
+    """Every problem of ``data`` as a ``kind``, checking the parts one by one.
+
+    A part that passes on its own but fails as a whole (a rule in
+    ``__post_init__`` across fields) is reported once, where the whole is.
+    """
+    try:
+        msgspec.convert(data, kind, dec_hook=_dec_hook)
+        return []
+    except msgspec.ValidationError as exc:
+        first = _invalid(exc, kind)
+    whole = [(loc + first.loc, first.message)]
+    inner = _unwrap(kind, data)
+    found: list[tuple[Loc, str]] = []
+    if isinstance(inner, type) and issubclass(inner, msgspec.Struct) and isinstance(data, dict):
+        fields = {f.name: f for f in msgspec.structs.fields(inner)}
+        if inner.__struct_config__.forbid_unknown_fields:
+            found += [
+                ((*loc, key), "unknown field (check the spelling)")
+                for key in data
+                if key not in fields
+            ]
+        for name, info in fields.items():
+            if name in data:
+                found += _problems(info.type, data[name], (*loc, name))
+            elif info.required:
+                found.append(((*loc, name), "required field is missing"))
+            if len(found) >= MAX_PROBLEMS:
+                break
+    elif typing.get_origin(inner) is list and isinstance(data, list):
+        (item,) = typing.get_args(inner)
+        for index, value in enumerate(data):
+            found += _problems(item, value, (*loc, index))
+            if len(found) >= MAX_PROBLEMS:
+                break
+        if not found:  # the items are fine: the list itself (too long, too short)
+            return whole
+    return found[:MAX_PROBLEMS] or whole
+
+
+def _unwrap(kind: Any, data: Any) -> Any:
+    """The record or list type inside ``Annotated[...]`` or ``X | None`` that ``data`` is for."""
+    if typing.get_origin(kind) is typing.Annotated:
+        return _unwrap(typing.get_args(kind)[0], data)
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        for member in typing.get_args(kind):
+            inner = _unwrap(member, data)
+            is_record = isinstance(inner, type) and issubclass(inner, msgspec.Struct)
+            if (is_record and isinstance(data, dict)) or (
+                typing.get_origin(inner) is list and isinstance(data, list)
+            ):
+                return inner
+    return kind

@@ -211,3 +211,12 @@ def test_missing_path(tmp_path: Path) -> None:
     result = coach("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
     assert "no such file" in result.stdout
+
+
+def test_every_mistake_in_a_file_is_listed_at_once(tmp_path: Path) -> None:
+    text = ROUTINE.replace("reps: 8", "reps: eight").replace("hold_s: 20", "hold_s: 10800")
+    path = _broken(tmp_path, text.replace("description:", "colour: red\ndescription:"))
+    result = coach("validate", str(path))
+    assert result.returncode == 1, result.stdout
+    found = [(int(m["line"]), m["field"]) for m in problems(result)]
+    assert found == [(6, "colour"), (11, "items[0].reps"), (13, "items[1].hold_s")], result.stdout

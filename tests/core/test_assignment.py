@@ -495,6 +495,11 @@ def _newer_routine(data: dict[str, object]) -> None:
     routines[0]["format_version"] = 7
 
 
+def _two_mistakes(data: dict[str, object]) -> None:
+    data["goals"] = ["walk to the shop"] * 6
+    data["measures"] = ["walking_test", "shoe_size"]
+
+
 def _unallowed_extension(data: dict[str, object]) -> None:
     routines = data["routines"]
     assert isinstance(routines, list)
@@ -575,6 +580,10 @@ HOSTILE: dict[str, tuple[Callable[[Assignment], bytes], str]] = {
     "extension without permission": (
         lambda p: _manifest_changed(p, _unallowed_extension),
         "arches the lower back",
+    ),
+    "two mistakes in the manifest": (
+        lambda p: _manifest_changed(p, _two_mistakes),
+        r"manifest\.yaml:\d+:\d+: goals: allows at most 5 entries \(and 1 more\)$",
     ),
     "not a plan file": (lambda p: b"just some text\n" * 10, "not a Coach plan file"),
     "no manifest": (lambda p: zip_of([("pictures/a.png", png(2, 2))]), "no manifest.yaml"),

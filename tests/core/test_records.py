@@ -60,6 +60,41 @@ def test_a_wrong_value_is_named_and_located(
     assert raised.value.message.startswith(message), raised.value.message
 
 
+def test_every_mistake_is_listed_in_file_order() -> None:
+    data = deepcopy(GOOD)
+    data["colour"] = "red"
+    data["items"][0]["reps"] = "eight"
+    data["items"][1]["repz"] = 3
+    data["items"][1]["hold_s"] = -1
+    data["schedule"] = {"days": ["mon", "mon"]}
+    with pytest.raises(Invalid) as raised:
+        Routine.from_data(data)
+    assert raised.value.problems == [
+        (("colour",), "unknown field (check the spelling)"),
+        (("items", 0, "reps"), "must be a whole number (integer), not text"),
+        (("items", 1, "repz"), "unknown field (check the spelling)"),
+        (("items", 1, "hold_s"), "must be greater than or equal to 0"),
+        (("schedule", "days"), "a day is listed twice"),
+    ]
+    assert (raised.value.loc, raised.value.message) == raised.value.problems[0]
+
+
+def test_a_list_too_long_is_one_problem_of_the_list() -> None:
+    data = deepcopy(GOOD)
+    data["items"] = [{"exercise": "P1"}] * 31
+    with pytest.raises(Invalid) as raised:
+        Routine.from_data(data)
+    assert raised.value.problems == [(("items",), "allows at most 30 entries")]
+
+
+def test_a_hopeless_file_stops_at_twenty_problems() -> None:
+    data = deepcopy(GOOD)
+    data["items"] = [{"exercise": "P1", "reps": 0}] * 30
+    with pytest.raises(Invalid) as raised:
+        Routine.from_data(data)
+    assert len(raised.value.problems) == 20
+
+
 def test_the_good_routine_reads_and_keeps_what_was_given() -> None:
     routine = Routine.from_data(GOOD)
     first = routine.items[0]
