@@ -9,8 +9,9 @@ and ``coach print``'s start-up budgets need (pydantic took ~150 ms and
 ~20 MiB). Rules that span fields live in ``__post_init__``, which msgspec
 runs after the field checks when a record is read.
 
-A record built in code (``Routine(...)``) is not checked; :meth:`Record.check`
-does that when code builds one from a person's input.
+A record built in code (``Routine(...)``) is not checked (only its
+``__post_init__`` runs): code that turns a person's input into a record reads
+it with :meth:`Record.from_data`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ __all__ = [
     "Record",
     "UnsetType",
     "field",
-    "given",
     "pattern",
 ]
 
@@ -103,11 +103,10 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         """Check plain data (or a record of this type) and build the record; raise Invalid."""
         try:
             return msgspec.convert(data, cls, dec_hook=_dec_hook)
-        except msgspec.ValidationError as exc:
-            first = _invalid(exc, cls)
+        except msgspec.ValidationError:
+            pass
         # msgspec stops at the first mistake; look for the others only now.
-        found = _problems(cls, data, ()) or [(first.loc, first.message)]
-        (loc, message), *more = found
+        (loc, message), *more = _problems(cls, data, ()) or [((), "not valid")]
         raise Invalid(loc, message, more=more)
 
     @classmethod
@@ -131,21 +130,8 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return msgspec.json.format(raw, indent=2).decode("utf-8")
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with some fields changed (not checked: see :meth:`check`)."""
+        """A copy with some fields changed (not checked)."""
         return msgspec.structs.replace(self, **changes)
-
-    def check(self) -> Self:
-        """This record, checked as if it had been read from a file; raise Invalid."""
-        return type(self).from_data(self.to_data())
-
-
-def given(record: Record, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The fields a record's source actually gave (those not UNSET), as they are."""
-    return {
-        name: value
-        for name, value in msgspec.structs.asdict(record).items()
-        if value is not UNSET and name not in exclude
-    }
 
 
 def _without_none(data: Any) -> Any:

@@ -133,15 +133,6 @@ def test_texts_compare_by_content_and_fall_back_to_english() -> None:
     assert Text.trusted({"en": "", "de": "alt"}).root == {"en": "", "de": "alt"}
 
 
-def test_a_record_built_in_code_is_checked_on_request() -> None:
-    routine = Routine.from_data(GOOD)
-    wrong = routine.replace(items=[routine.items[0].replace(reps=500)])
-    assert wrong.items[0].reps == 500  # replace() does not check ...
-    with pytest.raises(Invalid) as raised:
-        wrong.check()  # ... check() does, as if the file had said it
-    assert raised.value.loc == ("items", 0, "reps")
-
-
 def test_json_round_trip_and_broken_json() -> None:
     routine = Routine.from_data(GOOD)
     assert Routine.from_json(routine.to_json()) == routine
