@@ -45,11 +45,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-import msgspec
 import yaml
 
 from coach import __version__
@@ -303,38 +301,6 @@ class Assignment(Record, kw_only=True, dict=True):
         return set(routine.permissions.allow_extension) | set(self.permissions.allow_extension)
 
 
-@cache
-def _none_by_default(kind: type[Record]) -> frozenset[str]:
-    return frozenset(f.name for f in msgspec.structs.fields(kind) if f.default is None)
-
-
-def _drop_default_none(record: Record, data: dict[str, Any]) -> None:
-    """Drop the None values a record has by default; keep those that mean something.
-
-    ``tempo: null`` in a routine item means "self-paced" (left out, the item
-    keeps the exercise's tempo), so it must survive writing and reading back.
-    """
-    optional = _none_by_default(type(record))
-    for name in record.__struct_fields__:
-        value = getattr(record, name)
-        if value is None:
-            if name in optional:
-                data.pop(name, None)
-        elif isinstance(value, Record):
-            _drop_default_none(value, data[name])
-        elif isinstance(value, list):
-            for item, item_data in zip(value, data[name], strict=False):
-                if isinstance(item, Record):
-                    _drop_default_none(item, item_data)
-
-
-def plain_data(record: Record) -> dict[str, Any]:
-    """JSON-ready data of a record, faithful on reading back (see _drop_default_none)."""
-    data = record.to_data()
-    _drop_default_none(record, data)
-    return data
-
-
 def _readable_order(item: dict[str, Any]) -> dict[str, Any]:
     """Routine items read best with the exercise first and the note last."""
     out = dict(item)
@@ -345,7 +311,7 @@ def _readable_order(item: dict[str, Any]) -> dict[str, Any]:
 
 def yaml_text(record: Record) -> str:
     """Readable YAML for a document; explicit nulls (``tempo: null``) are kept."""
-    data = plain_data(record)
+    data = record.to_data(drop_default_none=True)
     if "items" in data:
         data["items"] = [_readable_order(item) for item in data["items"]]
     if "routines" in data:
@@ -1014,7 +980,7 @@ class InstalledAssignment:
             "archive": _relative(self.archive, data) if self.archive else None,
             "routine_ids": self.routine_ids,
             "exercise_ids": self.exercise_ids,
-            "manifest": plain_data(self.assignment),
+            "manifest": self.assignment.to_data(drop_default_none=True),
         }
 
     @classmethod
@@ -1591,7 +1557,7 @@ def export_report_data(
                 "start": a.start.isoformat(),
                 "goals": list(a.goals),
                 "measures": list(a.measures),
-                "routines": [plain_data(r) for r in a.routines],
+                "routines": [r.to_data(drop_default_none=True) for r in a.routines],
                 "exercise_titles": titles,
             },
         }

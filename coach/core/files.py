@@ -304,7 +304,7 @@ def load_document(path: Path) -> Loaded:
 
 def dump_document(document: Document) -> str:
     """YAML text for a document: readable, stable key order, no defaults left out."""
-    data = document.to_data(drop_none=True)
+    data = document.to_data(drop_default_none=True)
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
 
 

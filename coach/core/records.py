@@ -16,6 +16,7 @@ it with :meth:`Record.from_data`.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -119,11 +120,19 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         except msgspec.DecodeError as exc:
             raise Invalid((), f"not valid JSON: {exc}") from None
 
-    def to_data(self, *, drop_none: bool = False) -> dict[str, Any]:
-        """Plain, JSON-ready data (enums as values, dates as ISO text); UNSET fields left out."""
+    def to_data(self, *, drop_default_none: bool = False) -> dict[str, Any]:
+        """Plain, JSON-ready data (enums as values, dates as ISO text); UNSET fields left out.
+
+        ``drop_default_none`` leaves out the None values a record only has as
+        its default, for files a person reads; a None that means something
+        (``tempo: null``: the rep is not counted) is kept, so the file reads
+        back the same.
+        """
         data = msgspec.to_builtins(self, enc_hook=_enc_hook)
         assert isinstance(data, dict)
-        return _without_none(data) if drop_none else data
+        if drop_default_none:
+            _drop_default_none(self, data)
+        return data
 
     def to_json(self) -> str:
         raw = msgspec.json.encode(self, enc_hook=_enc_hook)
@@ -134,12 +143,24 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return msgspec.structs.replace(self, **changes)
 
 
-def _without_none(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _without_none(v) for k, v in data.items() if v is not None}
-    if isinstance(data, list):
-        return [_without_none(v) for v in data]
-    return data
+@functools.cache
+def _none_by_default(kind: type[Record]) -> frozenset[str]:
+    return frozenset(f.name for f in msgspec.structs.fields(kind) if f.default is None)
+
+
+def _drop_default_none(record: Record, data: dict[str, Any]) -> None:
+    optional = _none_by_default(type(record))
+    for name in record.__struct_fields__:
+        value = getattr(record, name)
+        if value is None:
+            if name in optional:
+                data.pop(name, None)
+        elif isinstance(value, Record):
+            _drop_default_none(value, data[name])
+        elif isinstance(value, list):
+            for item, item_data in zip(value, data[name], strict=False):
+                if isinstance(item, Record):
+                    _drop_default_none(item, item_data)
 
 
 # -- patterns with a hint a person can act on ------------------------------------

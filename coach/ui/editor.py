@@ -221,9 +221,7 @@ class Draft:
     def from_routine(cls, routine: Routine) -> Draft:
         items = []
         for item in routine.items:
-            data = item.to_data()
-            if data.get("note") is None:
-                data.pop("note", None)
+            data = item.to_data(drop_default_none=True)
             items.append(data)
         return cls(
             title=dict(routine.title.root),

@@ -140,8 +140,20 @@ def test_json_round_trip_and_broken_json() -> None:
         Routine.from_json("{not json")
 
 
-def test_drop_none_leaves_out_empty_fields_only() -> None:
-    data = Routine.from_data(GOOD).to_data(drop_none=True)
+def test_drop_default_none_keeps_a_null_that_means_something() -> None:
+    item = RoutineItem.from_data({"exercise": "P1", "tempo": None, "self_paced": True})
+    assert item.to_data(drop_default_none=True) == {
+        "tempo": None,
+        "self_paced": True,
+        "exercise": "P1",
+    }  # no "note": None, which is only the default
+    uncounted = Dosage(tempo=None, self_paced=True).to_data(drop_default_none=True)
+    assert uncounted["tempo"] is None and "walk" not in uncounted
+    assert Dosage.from_data(uncounted).tempo is None
+
+
+def test_drop_default_none_leaves_out_empty_fields_only() -> None:
+    data = Routine.from_data(GOOD).to_data(drop_default_none=True)
     assert "text" not in data["schedule"]
     assert data["schedule"]["times_per_day"] == 1
     assert data["chair_only"] is False
