@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from coach.core.files import FileProblems, Problem, _locate, read_yaml
+from coach.core.files import located_problems, read_yaml
 from coach.core.model import Identifier, Text
 from coach.core.records import Invalid, Meta, Record, field
 
@@ -34,7 +34,4 @@ def load_advice(path: Path) -> Advice:
     try:
         return Advice.from_data(data)
     except Invalid as exc:
-        line, column = _locate(root, exc.loc)
-        raise FileProblems(
-            [Problem(path, line, column, "", f"advice file is not valid: {exc}")]
-        ) from None
+        raise located_problems(path, root, exc) from None

@@ -64,7 +64,6 @@ from coach.core.files import (
     MAX_EXPANDED_NODES,
     _duplicate_keys,
     _expanded_size,
-    _field_path,
     _locate,
 )
 from coach.core.library import Library, unknown_exercise_message
@@ -79,7 +78,7 @@ from coach.core.model import (
 )
 from coach.core.paths import Paths
 from coach.core.plan import build_plan
-from coach.core.records import FieldProblem, Invalid, Meta, Record, field
+from coach.core.records import FieldProblem, Invalid, Loc, Meta, Record, field, field_path
 
 try:  # the same loader and dumper as coach.core.files
     from yaml import CSafeDumper as _Dumper
@@ -342,7 +341,9 @@ def builtin_exercise_ids(library: Library) -> set[str]:
     return {i for i in library.exercises if library.origin("exercise", i) == "builtin"}
 
 
-Loc = tuple[str | int, ...]
+def _details(problems: Iterable[tuple[Loc, str]]) -> list[str]:
+    """One ``field.path: message`` line per problem, for HandoverError.details."""
+    return [f"{field_path(loc)}: {message}" for loc, message in problems]
 
 
 def check_assignment(assignment: Assignment, library: Library) -> list[tuple[Loc, str]]:
@@ -546,12 +547,12 @@ def build_assignment(
             }
         )
     except Invalid as exc:
-        details = [f"{_field_path(loc)}: {message}" for loc, message in exc.problems]
+        details = _details(exc.problems)
         raise HandoverError(f"The plan cannot be handed over: {details[0]}", details) from None
     assignment.with_pictures(pictures)
     problems = check_assignment(assignment, library)
     if problems:
-        details = [f"{_field_path(loc)}: {msg}" for loc, msg in problems]
+        details = _details(problems)
         raise HandoverError(f"The plan cannot be handed over: {details[0]}", details)
     return assignment
 
@@ -821,7 +822,7 @@ def _parse_manifest(label: str, raw: bytes) -> tuple[Any, yaml.Node]:
 
 def _located(label: str, root: yaml.Node, loc: Loc, message: str) -> str:
     line, column = _locate(root, loc)
-    path = _field_path(loc)
+    path = field_path(loc)
     return f"{label}:{line}:{column}:{' ' + path + ':' if path else ''} {message}"
 
 
@@ -1162,7 +1163,7 @@ def install_assignment(
         library = Library.load(paths, include_user=False)
     problems = check_assignment(assignment, library)
     if problems:
-        details = [f"{_field_path(loc)}: {msg}" for loc, msg in problems]
+        details = _details(problems)
         raise HandoverError(f"The plan cannot be installed: {details[0]}", details)
     slot = clinician_slot(assignment.clinician)
     state = _load_state(store)
@@ -1773,7 +1774,8 @@ def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:
     try:
         return Report.from_data(data)
     except Invalid as exc:
-        raise HandoverError(f"{name}: refused, {exc}") from None
+        details = _details(exc.problems)
+        raise HandoverError(f"{name}: refused, {details[0]}", details) from None
 
 
 def _no_constant(value: str) -> Any:

@@ -19,7 +19,7 @@ import yaml
 
 from coach.core.atomic import write_text_atomic
 from coach.core.model import FORMAT_VERSION, Exercise, Routine
-from coach.core.records import Invalid
+from coach.core.records import Invalid, Loc, field_path
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeDumper as _Dumper
@@ -87,22 +87,12 @@ class Loaded:
         """
         self.root = None
 
-    def problem(self, loc: tuple[str | int, ...], message: str) -> Problem:
+    def problem(self, loc: Loc, message: str) -> Problem:
         line, column = self.locate(*loc)
-        return Problem(self.path, line, column, _field_path(loc), message)
+        return Problem(self.path, line, column, field_path(loc), message)
 
 
-def _field_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
-def _locate(node: yaml.Node, loc: tuple[str | int, ...]) -> tuple[int, int]:
+def _locate(node: yaml.Node, loc: Loc) -> tuple[int, int]:
     """Line and column (1-based) of the deepest node on the path ``loc``."""
     for part in loc:
         child: yaml.Node | None = None
@@ -293,13 +283,18 @@ def load_document(path: Path) -> Loaded:
     try:
         document = model.from_data(data)
     except Invalid as exc:
-        raise FileProblems(
-            [
-                Problem(path, *_locate(root, loc), _field_path(loc), message)
-                for loc, message in exc.problems
-            ]
-        ) from None
+        raise located_problems(path, root, exc) from None
     return Loaded(document, path, root)
+
+
+def located_problems(path: Path, root: yaml.Node, exc: Invalid) -> FileProblems:
+    """Each problem of a refused record, pointed at its line and column in the file."""
+    return FileProblems(
+        [
+            Problem(path, *_locate(root, loc), field_path(loc), message)
+            for loc, message in exc.problems
+        ]
+    )
 
 
 def dump_document(document: Document) -> str:

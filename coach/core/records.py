@@ -30,10 +30,12 @@ __all__ = [
     "UNSET",
     "FieldProblem",
     "Invalid",
+    "Loc",
     "Meta",
     "Record",
     "UnsetType",
     "field",
+    "field_path",
     "pattern",
 ]
 
@@ -50,7 +52,7 @@ class Invalid(ValueError):
     def __init__(
         self, loc: Loc, message: str, *, more: list[tuple[Loc, str]] | None = None
     ) -> None:
-        where = _dotted(loc)
+        where = field_path(loc)
         super().__init__(f"{where}: {message}" if where else message)
         self.loc = loc
         self.message = message
@@ -283,7 +285,8 @@ def _choices(kind: type, loc: Loc) -> list[str]:
     return walk(mi.type_info(kind), loc)
 
 
-def _dotted(loc: Loc) -> str:
+def field_path(loc: Loc) -> str:
+    """``items[1].hold_s`` for ("items", 1, "hold_s"), as problem reports write a place."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)

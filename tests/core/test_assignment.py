@@ -797,6 +797,20 @@ def test_hostile_reports_are_refused(tmp_path: Path) -> None:
         raw = text.encode("utf-8", "surrogateescape")
         with pytest.raises(HandoverError, match=message):
             read_report_bytes(raw, f"{name}.coachreport")
+    two = {
+        "kind": "coach-report",
+        "format_version": 1,
+        "created": "2026-03-01T00:00:00Z",
+        "period": {"start": "2026-03-02", "end": "2026-03-01"},
+        "sessions": [{"date": "2026-03-01", "routine_id": "x", "outcome": "x"}],
+    }
+    with pytest.raises(HandoverError) as caught:
+        read_report_bytes(json.dumps(two).encode(), "two.coachreport")
+    assert caught.value.details == [
+        "period.end: the period ends before it starts",
+        "sessions[0].outcome: 'x' is not one of the allowed values "
+        "(abandoned, completed, in_progress, stopped)",
+    ]
     big = tmp_path / "big.coachreport"
     big.write_bytes(b" " * (5 * 1024 * 1024))
     with pytest.raises(HandoverError, match="reports up to"):
