@@ -101,7 +101,8 @@ class UsualSymptoms(Record, kw_only=True):
     """The person's usual symptoms, recorded once so the daily check asks about
     what is *new or worse* and does not raise false alarms every day."""
 
-    text: Annotated[str, Meta(max_length=2000, description="In the person's own words.")] = ""
+    # In the person's own words.
+    text: Annotated[str, Meta(max_length=2000)] = ""
     numbness_one_foot: bool = False
     numbness_both_feet: bool = False
     symptoms_both_legs: bool = False
@@ -114,26 +115,22 @@ class HealthProfile(Record, kw_only=True):
 
     # Bones: any of these switches on bone-safe mode.
     osteoporosis: bool = False
-    low_trauma_fracture: Annotated[
-        bool, Meta(description="A broken bone from a minor fall or strain, or a spine fracture.")
-    ] = False
+    # A broken bone from a minor fall or strain, or a spine fracture.
+    low_trauma_fracture: bool = False
     height_loss: bool = False
     long_term_steroids: bool = False
 
     joint_replacements: list[JointReplacement] = field(default_factory=list)
 
-    back_operation_recent: Annotated[
-        bool, Meta(description="A back operation within the last 3 months.")
-    ] = False
+    # A back operation within the last 3 months.
+    back_operation_recent: bool = False
     back_operation_date: date | None = None
 
-    cannot_use_floor: Annotated[
-        bool, Meta(description="Cannot get down to and up from the floor safely.")
-    ] = False
+    # Cannot get down to and up from the floor safely.
+    cannot_use_floor: bool = False
     fall_last_year: bool = False
-    heart_or_bp_uncontrolled: Annotated[
-        bool, Meta(description="Heart disease, or blood pressure that is not under control.")
-    ] = False
+    # Heart disease, or blood pressure that is not under control.
+    heart_or_bp_uncontrolled: bool = False
     diabetes: bool = False
     blood_thinners: bool = False
     # Neuropathy or usual numbness.
@@ -142,14 +139,10 @@ class HealthProfile(Record, kw_only=True):
 
     usual_symptoms: UsualSymptoms = field(default_factory=UsualSymptoms)
 
-    country: Annotated[str, Meta(description="ISO 3166 alpha-2 code.")] = "DE"
-    emergency_number_override: (
-        Annotated[
-            str,
-            Meta(description="The person's own emergency number; empty = the country's default."),
-        ]
-        | None
-    ) = None
+    # ISO 3166 alpha-2 code.
+    country: str = "DE"
+    # The person's own emergency number; None = the country's default.
+    emergency_number_override: str | None = None
 
     completed: bool = False
 

@@ -32,7 +32,6 @@ from coach.core.profile import (
     HealthProfile,
     Joint,
     JointReplacement,
-    UsualSymptoms,
     default_emergency_number,
 )
 from coach.ui.i18n import T
@@ -285,7 +284,7 @@ class ProfileDialog(QDialog):
             approach = widgets.get("approach")
             if isinstance(approach, QComboBox):
                 entry["approach"] = approach.currentData()
-            replacements.append(JointReplacement.from_data(entry))
+            replacements.append(entry)
         date = self.back_op_date.date()
         return HealthProfile.from_data(
             values
@@ -297,10 +296,8 @@ class ProfileDialog(QDialog):
                     if self.back_op.isChecked()
                     else None
                 ),
-                "usual_symptoms": UsualSymptoms.from_data(
-                    {k: b.isChecked() for k, b in self.usual.items()}
-                    | {"text": self.usual_text.text().strip()}
-                ),
+                "usual_symptoms": {k: b.isChecked() for k, b in self.usual.items()}
+                | {"text": self.usual_text.text().strip()},
                 "country": self.country.currentData(),
                 "emergency_number_override": self.number.text().strip() or None,
                 "completed": True,
