@@ -35,7 +35,7 @@ from coach.core.profile import (
     default_emergency_number,
 )
 from coach.ui.i18n import T
-from coach.ui.widgets import button, label
+from coach.ui.widgets import button, check_box, label
 
 COUNTRIES = [
     ("DE", "Deutschland / Germany"),
@@ -129,10 +129,10 @@ class ProfileDialog(QDialog):
         for heading, flags in self._flags():
             layout.addWidget(label(heading, "h2"))
             for name, text in flags:
-                box = QCheckBox(text)
+                flag_row, box = check_box(text)
                 box.setChecked(bool(getattr(profile, name)))
                 self.checks[name] = box
-                layout.addWidget(box)
+                layout.addWidget(flag_row)
 
         layout.addWidget(label(T("Joint replacements"), "h2"))
         hips = [r for r in profile.joint_replacements if r.joint is Joint.HIP]
@@ -141,9 +141,9 @@ class ProfileDialog(QDialog):
         self.knee = self._joint_row(layout, T("I have an artificial knee."), knees)
 
         layout.addWidget(label(T("Back operation"), "h2"))
-        self.back_op = QCheckBox(T("I had a back operation in the last 3 months."))
+        back_op_row, self.back_op = check_box(T("I had a back operation in the last 3 months."))
         self.back_op.setChecked(profile.back_operation_recent)
-        layout.addWidget(self.back_op)
+        layout.addWidget(back_op_row)
         row = QHBoxLayout()
         row.addWidget(label(T("Date of the operation (if you know it):")))
         self.back_op_date = QDateEdit()
@@ -161,10 +161,10 @@ class ProfileDialog(QDialog):
         layout.addWidget(label(safety.BASELINE_INTRO.get(lang), "muted"))
         self.usual: dict[str, QCheckBox] = {}
         for question in safety.BASELINE_QUESTIONS:
-            box = QCheckBox(question.text.get(lang))
+            usual_row, box = check_box(question.text.get(lang))
             box.setChecked(bool(getattr(profile.usual_symptoms, question.id)))
             self.usual[question.id] = box
-            layout.addWidget(box)
+            layout.addWidget(usual_row)
         layout.addWidget(label(safety.BASELINE_TEXT_PROMPT.get(lang)))
         self.usual_text = QLineEdit(profile.usual_symptoms.text)
         self.usual_text.setAccessibleName(T("Your usual symptoms in your own words"))
@@ -191,14 +191,16 @@ class ProfileDialog(QDialog):
         layout.addLayout(row)
         self.country.currentIndexChanged.connect(self._on_country_changed)
         self._on_country_changed()
-        self.error = label("", "caution")
-        self.error.hide()
-        layout.addWidget(self.error)
         layout.addStretch(1)
 
-        outer = QVBoxLayout(self)
-        outer.addWidget(_scroll(body), 1)
+        outer = self._outer = QVBoxLayout(self)
+        self._scroll = _scroll(body)
+        outer.addWidget(self._scroll, 1)
         buttons = QHBoxLayout()
+        # Beside Save, not at the end of the form: seen whatever part is scrolled into view.
+        self.error = label("", "caution")
+        self.error.hide()
+        buttons.addWidget(self.error, 1)
         buttons.addStretch(1)
         cancel = button(T("Cancel"))
         cancel.clicked.connect(self.reject)
@@ -218,9 +220,9 @@ class ProfileDialog(QDialog):
         with_approach: bool = False,
     ) -> dict[str, QWidget]:
         current = existing[0] if existing else None
-        have = QCheckBox(text)
+        have_row, have = check_box(text)
         have.setChecked(current is not None)
-        layout.addWidget(have)
+        layout.addWidget(have_row)
         row = QHBoxLayout()
         row.setContentsMargins(36, 0, 0, 0)
         side = QComboBox()
@@ -249,16 +251,17 @@ class ProfileDialog(QDialog):
                 approach.setCurrentIndex(approach.findData(current.approach.value))
             row.addWidget(approach)
             widgets["approach"] = approach
-        limits = QCheckBox(T("My surgeon's movement limits still apply"))
-        limits.setChecked(current.limits_apply if current else True)
-        row.addWidget(limits)
         row.addStretch(1)
-        widgets["limits"] = limits
         layout.addLayout(row)
-        for name in ("side", "approach", "limits"):
-            if name in widgets:
-                widgets[name].setEnabled(have.isChecked())
-                have.toggled.connect(widgets[name].setEnabled)
+        # On a line of its own: beside the two choices it made the page too wide at large text.
+        limits_row, limits = check_box(T("My surgeon's movement limits still apply"), indent=36)
+        limits.setChecked(current.limits_apply if current else True)
+        layout.addWidget(limits_row)
+        widgets["limits"] = limits
+        for part in (side, widgets.get("approach"), limits_row):
+            if part is not None:
+                part.setEnabled(have.isChecked())
+                have.toggled.connect(part.setEnabled)
         return widgets
 
     def _on_country_changed(self) -> None:
@@ -315,11 +318,14 @@ class ProfileDialog(QDialog):
                 "emergency_number_override": (T("Emergency number"), self.number),
                 "text": (T("Your usual symptoms in your own words"), self.usual_text),
             }.get(str(exc.loc[-1]) if exc.loc else "")
-            if field is not None:
-                field[1].setFocus()
             shown = field[0] if field is not None else exc.message
             self.error.setText(T("Please check: {fields}").format(fields=shown))
             self.error.show()
+            if field is not None:
+                # After the message took its room, so the field stays wholly in view.
+                self._outer.activate()
+                self._scroll.ensureWidgetVisible(field[1])
+                field[1].setFocus()
             return
         self.profile_saved.emit(profile)
         self.accept()
@@ -386,11 +392,10 @@ class CheckDialog(QDialog):
                 last_group = section.group
             full_layout.addWidget(label(section.heading.get(lang)))
             for question in section.questions:
-                box = QCheckBox(question.text_for(usual).get(lang))
+                question_row, box = check_box(question.text_for(usual).get(lang), indent=18)
                 box.setObjectName(f"q-{question.id}")
-                box.setStyleSheet("QCheckBox { padding-left: 18px; }")
                 self.answers[question.id] = box
-                full_layout.addWidget(box)
+                full_layout.addWidget(question_row)
         full_layout.addStretch(1)
         page = QWidget()
         p = QVBoxLayout(page)

@@ -6,9 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QImageReader, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,6 +37,37 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = True) -> QLab
     widget.setWordWrap(wrap)
     widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return widget
+
+
+class _CheckText(QLabel):
+    """The wrapping text of a check box; clicking it ticks the box, as a box's own text does."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+        super().mousePressEvent(event)
+
+
+def check_box(text: str, *, indent: int = 0) -> tuple[QWidget, QCheckBox]:
+    """A check box whose text wraps, and the row to put in a layout.
+
+    A QCheckBox's own text never wraps: a long question at 200 % text made
+    its whole page wider than the window, cut off on the right.
+    """
+    box = QCheckBox()
+    box.setAccessibleName(text)
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(indent, 0, 0, 0)
+    layout.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    layout.addWidget(_CheckText(text, box), 1)
+    return row, box
 
 
 def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:

@@ -178,3 +178,37 @@ def test_chair_routines_lead_when_the_floor_is_unsafe(window: MainWindow, qtbot,
     order = window.page("home").routine_order  # type: ignore[attr-defined]
     assert order[0] == "chair-counter"
     assert all(window.lib.routines[r].chair_only for r in order[:4])
+
+
+def test_the_safety_questions_fit_the_window_at_the_largest_text(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from coach.ui import theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app, 200)
+    try:
+        profile = ProfileDialog(HealthProfile())
+        check = CheckDialog(HealthProfile(completed=True), full=True)
+        for dialog in (profile, check):
+            qtbot.addWidget(dialog)
+            dialog.resize(1000, 800)
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            for area in dialog.findChildren(QScrollArea):
+                # Long questions wrap: nothing is cut off on the right.
+                assert area.widget().minimumSizeHint().width() <= area.viewport().width()
+        # The question's text ticks its box, as a check box's own text would.
+        box = check.findChild(QCheckBox, "q-saddle_numbness")
+        text = next(w for w in box.parentWidget().findChildren(QLabel) if "saddle" in w.text())
+        qtbot.mouseClick(text, Qt.MouseButton.LeftButton)
+        assert box.isChecked()
+        assert box.accessibleName() == text.text()
+        # A refused answer is said beside Save, in view however far the form is scrolled.
+        profile.number.setText("call my daughter")
+        _click(qtbot, profile, "save-profile")
+        assert profile.error.isVisible()
+        assert not profile.findChild(QScrollArea).isAncestorOf(profile.error)
+    finally:
+        theme.apply(app, 125)
