@@ -6,6 +6,7 @@ example) can check a routine file while a physiotherapist types it.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,29 @@ SCHEMAS: dict[str, type[Exercise] | type[Routine]] = {
 
 def schema_for(kind: str) -> dict[str, Any]:
     model = SCHEMAS[kind]
-    schema = msgspec.json.schema(model, schema_hook=schema_hook)
+    schema = _clean_descriptions(msgspec.json.schema(model, schema_hook=schema_hook))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://coach.example/schema/{kind}-v{FORMAT_VERSION}.json"
     schema["title"] = f"Coach {kind} file, format {FORMAT_VERSION}"
     return schema
+
+
+def _clean_descriptions(node: Any) -> Any:
+    """Descriptions without the docstrings' indentation, whatever msgspec does.
+
+    msgspec 0.23 stopped dedenting class docstrings; cleaning them here keeps
+    the committed schema the same under every allowed msgspec version.
+    """
+    if isinstance(node, dict):
+        return {
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
+            else _clean_descriptions(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_clean_descriptions(value) for value in node]
+    return node
 
 
 def schema_text(kind: str) -> str:

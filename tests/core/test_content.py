@@ -129,6 +129,41 @@ def test_committed_schema_matches_the_model(repo: Path) -> None:
         assert committed == schema_text(kind), f"run `coach schema` ({kind})"
 
 
+def _descriptions(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [v for k, v in node.items() if k == "description" and isinstance(v, str)]
+        return found + [d for v in node.values() for d in _descriptions(v)]
+    if isinstance(node, list):
+        return [d for v in node for d in _descriptions(v)]
+    return []
+
+
+def test_schema_descriptions_do_not_carry_docstring_indentation() -> None:
+    # msgspec 0.23 stopped dedenting docstrings; the schema must not depend on it.
+    from coach.core.schema import schema_for
+
+    texts = _descriptions(schema_for("exercise")) + _descriptions(schema_for("routine"))
+    assert any("\n" in t for t in texts), "expected multi-line docstrings"
+    for text in texts:
+        assert not any(line.startswith(" ") for line in text.splitlines()), text
+
+
+def test_install_commands_use_the_committed_constraints(repo: Path) -> None:
+    import re
+
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    pins = (repo / "constraints.txt").read_text(encoding="utf-8")
+    for name in ("PySide6_Essentials", "PySide6_Addons", "msgspec", "PyYAML", "pytest-qt"):
+        assert re.search(rf"^{name}==\S+$", pins, re.M | re.I), name
+    # The Python 3.11 limit holds in the lock too.
+    essentials = re.search(r"^PySide6_Essentials==6\.(\d+)", pins, re.M | re.I)
+    assert essentials and int(essentials.group(1)) < 12
+    for command in re.findall(r"^python3 -m venv .*$", readme, re.M):
+        assert "-c constraints.txt" in command, command
+    assert "-c constraints.txt -e '.[test]'" in ci
+
+
 @pytest.mark.parametrize(
     "routine_id",
     [
