@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
-    from coach.core.library import Library
-    from coach.core.paths import Paths
-    from coach.core.store import Store
+    from coach.core.common.paths import Paths
+    from coach.core.content.library import Library
+    from coach.core.progress.store import Store
     from coach.ui.main_window import MainWindow
 
 
@@ -33,7 +33,7 @@ def load_library(paths: Paths) -> Library:
     pydantic, which Coach used before, ~8 MiB). Tracebacks read the files again
     when they need them.
     """
-    from coach.core.library import Library
+    from coach.core.content.library import Library
 
     library = Library.load(paths)
     linecache.clearcache()
@@ -42,7 +42,7 @@ def load_library(paths: Paths) -> Library:
 
 def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     """The progress store, or None and a message: without it the app still runs."""
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     try:
         paths.ensure_data_dir()
@@ -61,8 +61,8 @@ def make_reminders(app: QApplication, paths: Paths, lang: str) -> tuple[Any, Any
     Needs neither the window nor the library: the service runs on the plan
     cached in reminders.json.
     """
-    from coach.core import reminders as rcore
-    from coach.ui.tray import ReminderService, TrayPresence
+    from coach.core.reminders import schedule as rcore
+    from coach.ui.reminders.tray import ReminderService, TrayPresence
 
     path = rcore.settings_path(paths.data)
     settings, notes = rcore.load_settings(path)
@@ -76,8 +76,8 @@ def attach_reminders(
     window: MainWindow, service: Any, presence: Any, library: Library, store: Store | None
 ) -> None:
     """Once the window and the library exist, reminders follow the real plan."""
-    from coach.core.reminders import plan_entries
-    from coach.ui.tray import routine_picture_from, store_done_today
+    from coach.core.reminders.schedule import plan_entries
+    from coach.ui.reminders.tray import routine_picture_from, store_done_today
 
     presence.routine_picture = routine_picture_from(library)
     window.reminders, window.tray = service, presence
@@ -97,8 +97,8 @@ def run(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from coach.core.paths import resolve
-    from coach.core.settings import load_preferences
+    from coach.core.common.paths import resolve
+    from coach.core.common.settings import load_preferences
     from coach.ui import i18n, theme
 
     paths = resolve(data_dir)

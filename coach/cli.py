@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, NoReturn
 from coach import __version__
 
 if TYPE_CHECKING:
-    from coach.core.library import Library
-    from coach.core.paths import Paths
+    from coach.core.common.paths import Paths
+    from coach.core.content.library import Library
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -194,13 +194,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
 
     return resolve(args.data_dir)
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from coach.core.library import validate
+    from coach.core.content.library import validate
 
     count, problems = validate(_paths(args), args.paths)
     for problem in problems:
@@ -213,7 +213,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _load_library(args: argparse.Namespace) -> Library:
-    from coach.core.library import Library
+    from coach.core.content.library import Library
 
     lib = Library.load(_paths(args))
     for problem in lib.problems:
@@ -222,7 +222,7 @@ def _load_library(args: argparse.Namespace) -> Library:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from coach.core.plan import build_plan
+    from coach.core.session.plan import build_plan
 
     lib = _load_library(args)
     lang = args.lang
@@ -272,8 +272,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from coach.core.files import FileProblems
-    from coach.core.plan import build_plan
+    from coach.core.content.files import FileProblems
+    from coach.core.session.plan import build_plan
 
     lib = _load_library(args)
     try:
@@ -298,7 +298,7 @@ def _figures(args: argparse.Namespace) -> int:
         print("coach figures: give --render DIR and/or --sheet PNG", file=sys.stderr)
         return 2
     if args.render:
-        from coach.core.figures import render_all
+        from coach.core.content.figures import render_all
 
         written = render_all(args.render)
         print(f"{len(written)} illustration(s) written to {args.render}", file=sys.stderr)
@@ -313,7 +313,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from coach.core.schema import write_schemas
+    from coach.core.content.schema import write_schemas
 
     root = Path(__file__).resolve().parent.parent / "docs" / "schema"
     for path in write_schemas(root):

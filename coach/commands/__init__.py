@@ -12,18 +12,18 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coach.core.library import Library
-    from coach.core.paths import Paths
+    from coach.core.common.paths import Paths
+    from coach.core.content.library import Library
 
 
 def paths_of(args: argparse.Namespace) -> Paths:
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
 
     return resolve(args.data_dir)
 
 
 def library_of(args: argparse.Namespace) -> Library:
-    from coach.core.library import Library
+    from coach.core.content.library import Library
 
     lib = Library.load(paths_of(args))
     for problem in lib.problems:

@@ -87,7 +87,7 @@ def register(sub: Any) -> None:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from coach.core.assignment import (
+    from coach.core.clinic.assignment import (
         Contact,
         HandoverError,
         build_assignment,
@@ -97,9 +97,9 @@ def _assign(args: argparse.Namespace) -> int:
         save_clinic_contact,
         write_assignment,
     )
-    from coach.core.files import FileProblems
-    from coach.core.model import Permissions
-    from coach.core.records import Invalid
+    from coach.core.content.files import FileProblems
+    from coach.core.content.model import Permissions
+    from coach.core.content.records import Invalid
 
     paths = paths_of(args)
     library = library_of(args)
@@ -190,7 +190,7 @@ def _looks_like_report(path: Path) -> bool:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from coach.core.assignment import HandoverError
+    from coach.core.clinic.assignment import HandoverError
 
     path: Path = args.file
     try:
@@ -202,14 +202,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_plan(args: argparse.Namespace, path: Path) -> int:
-    from coach.core.assignment import (
+    from coach.core.clinic.assignment import (
         HandoverError,
         describe_assignment,
         install_assignment,
         read_assignment,
         today_plan,
     )
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     paths = paths_of(args)
     library = library_of(args)
@@ -239,7 +239,7 @@ def _import_plan(args: argparse.Namespace, path: Path) -> int:
 
 
 def _import_report(args: argparse.Namespace, path: Path) -> int:
-    from coach.core.assignment import import_report
+    from coach.core.clinic.assignment import import_report
 
     paths = paths_of(args)
     report = import_report(path, paths)
@@ -248,7 +248,7 @@ def _import_report(args: argparse.Namespace, path: Path) -> int:
 
 
 def _print_patients(paths: Any) -> int:
-    from coach.core.assignment import patient_list
+    from coach.core.clinic.assignment import patient_list
 
     rows, problems = patient_list(paths)
     for problem in problems:
@@ -295,7 +295,7 @@ def _patients(args: argparse.Namespace) -> int:
 
 
 def _report_data(args: argparse.Namespace) -> int:
-    from coach.core.assignment import (
+    from coach.core.clinic.assignment import (
         HandoverError,
         Period,
         current_assignment,
@@ -303,7 +303,7 @@ def _report_data(args: argparse.Namespace) -> int:
         export_report_data,
         write_report_file,
     )
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     paths = paths_of(args)
     if not paths.database.exists():

@@ -65,8 +65,8 @@ def _existing_database(args: argparse.Namespace, command: str) -> Path | int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from coach.core.export import EXPORTERS
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.export import EXPORTERS
+    from coach.core.progress.store import Store, StoreError
 
     database = _existing_database(args, "export")
     if isinstance(database, int):
@@ -83,7 +83,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     database = _existing_database(args, "backup")
     if isinstance(database, int):
@@ -101,7 +101,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     paths = paths_of(args)
     try:
@@ -125,8 +125,8 @@ def _delete_all(args: argparse.Namespace) -> int:
             "this deletes all your recorded progress. Run `coach delete-all --yes` to "
             "confirm; a backup copy is kept first.",
         )
-    from coach.core.export import delete_all
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.export import delete_all
+    from coach.core.progress.store import Store, StoreError
 
     database = _existing_database(args, "delete-all")
     if isinstance(database, int):

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from coach.commands import fail, library_of, paths_of
 
 if TYPE_CHECKING:
-    from coach.core.library import Library
-    from coach.core.paths import Paths
-    from coach.core.reminders import PlanEntry, ReminderPrefs, ReminderSettings
+    from coach.core.common.paths import Paths
+    from coach.core.content.library import Library
+    from coach.core.reminders.schedule import PlanEntry, ReminderPrefs, ReminderSettings
 
 NAME = "reminders"
 DEFAULT_COUNT = 10
@@ -104,7 +104,7 @@ _SETTING_OPTIONS = (
 
 
 def handler(args: argparse.Namespace) -> int:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     paths = paths_of(args)
     path = core.settings_path(paths.data)
@@ -137,7 +137,7 @@ def handler(args: argparse.Namespace) -> int:
 def _changed(
     prefs: ReminderPrefs, args: argparse.Namespace, library: Library | None
 ) -> ReminderPrefs:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     values: dict[str, Any] = {}
     if args.enabled is not None:
@@ -170,7 +170,7 @@ def _changed(
 
 
 def _routine_ids(text: str, library: Library) -> tuple[str, ...]:
-    from coach.core.library import closest_ids
+    from coach.core.content.library import closest_ids
 
     ids = tuple(p.strip() for p in text.split(",") if p.strip())
     for routine_id in ids:
@@ -184,7 +184,7 @@ def _routine_ids(text: str, library: Library) -> tuple[str, ...]:
 
 
 def _apply(paths: Paths, settings: ReminderSettings, prefs: ReminderPrefs) -> int:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     if prefs.start_at_login != settings.prefs.start_at_login:
         try:
@@ -204,7 +204,7 @@ def _apply(paths: Paths, settings: ReminderSettings, prefs: ReminderPrefs) -> in
 
 
 def _summary(prefs: ReminderPrefs) -> str:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     times = " | ".join(", ".join(core.format_time(t) for t in row) for row in prefs.times)
     posture = (
@@ -227,7 +227,7 @@ def _summary(prefs: ReminderPrefs) -> str:
 
 
 def _zone(args: argparse.Namespace) -> tzinfo | None:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     if args.zone:
         return core.zone_named(args.zone)
@@ -244,7 +244,7 @@ def _start(args: argparse.Namespace, zone: tzinfo) -> datetime:
 
 
 def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     for routine_id in prefs.routines:
         if routine_id not in library.routines:
@@ -255,11 +255,11 @@ def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
 
 
 def _done_today(paths: Paths, now: datetime) -> dict[str, int]:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     if not paths.database.exists():
         return {}
-    from coach.core.store import Store, StoreError
+    from coach.core.progress.store import Store, StoreError
 
     tz = now.tzinfo
     assert tz is not None
@@ -278,7 +278,7 @@ def _list(
     settings: ReminderSettings,
     library: Library | None,
 ) -> int:
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     count = DEFAULT_COUNT if args.next is None else args.next
     if count < 1 or count > 1000:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from coach.commands import fail, library_of, paths_of
 
 if TYPE_CHECKING:
-    from coach.core.library import Library
-    from coach.core.model import Routine
-    from coach.core.paths import Paths
+    from coach.core.common.paths import Paths
+    from coach.core.content.library import Library
+    from coach.core.content.model import Routine
 
 
 def register(sub: Any) -> None:
@@ -113,7 +113,7 @@ def _writable_target(path: Path) -> str | None:
 
 
 def print_sheet(args: argparse.Namespace) -> int:
-    from coach.core.files import FileProblems
+    from coach.core.content.files import FileProblems
 
     output: Path = args.output
     problem = _writable_target(output)
@@ -172,9 +172,9 @@ def _quick_library(paths: Paths, ref: str) -> tuple[Library, Routine] | None:
     exercise file is not where a built-in one would be), the caller loads the
     full library instead, so the result is always the same.
     """
-    from coach.core.files import FileProblems, load_document, yaml_files
-    from coach.core.library import Library
-    from coach.core.model import Exercise, Routine
+    from coach.core.content.files import FileProblems, load_document, yaml_files
+    from coach.core.content.library import Library
+    from coach.core.content.model import Exercise, Routine
 
     for folder in (paths.user_exercises, paths.user_routines):
         if folder.is_dir() and yaml_files(folder):
@@ -232,8 +232,8 @@ def print_report(args: argparse.Namespace) -> int:
         return fail("report", f"--from {since} is after --to {until}")
     if not paths.database.is_file():
         return fail("report", f"no progress recorded yet (no database at {paths.database})")
-    from coach.core.history import History
-    from coach.core.store import StoreError
+    from coach.core.progress.history import History
+    from coach.core.progress.store import StoreError
 
     library = library_of(args)
     lang = args.lang or _app_language(paths.settings)
@@ -263,14 +263,14 @@ def print_report(args: argparse.Namespace) -> int:
 
 
 def _app_language(settings: Path) -> str:
-    from coach.core.settings import load_preferences
+    from coach.core.common.settings import load_preferences
 
     prefs, _problems = load_preferences(settings)
     return prefs.language if prefs.language in ("en", "de") else "en"
 
 
 def _emergency_number(country: str | None, profile_path: Path) -> str:
-    from coach.core.profile import (
+    from coach.core.session.profile import (
         DEFAULT_EMERGENCY_NUMBER,
         default_emergency_number,
         load_profile,

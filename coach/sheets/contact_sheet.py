@@ -15,7 +15,7 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgRenderer
 
-from coach.core import figures
+from coach.core.content import figures
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "routines" / "exercises"

@@ -1,7 +1,7 @@
 """The progress report for the physiotherapist: one or two pages from the history.
 
 ``collect_report`` reads what the report needs from the progress store
-(through ``coach.core.history`` and ``coach.core.stats``, one snapshot);
+(through ``coach.core.progress.history`` and ``coach.core.progress.stats``, one snapshot);
 ``draw_progress_report`` lays it out onto any ``QPagedPaintDevice`` with the
 routine sheet's typeface, units and pagination: adherence per week, pain and
 walking charts (vectors; lines told apart by dash and marker, not colour
@@ -19,10 +19,10 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPagedPaintDevice, QPainter, QPainterPath, QPen
 
-from coach.core.history import History, Measure, WalkingTest, iso, parse
-from coach.core.model import Routine, Text
-from coach.core.safety import STOP_LABELS, StopReason
-from coach.core.stats import (
+from coach.core.content.model import Routine, Text
+from coach.core.content.wording import date_text, number_text
+from coach.core.progress.history import History, Measure, WalkingTest, iso, parse
+from coach.core.progress.stats import (
     DayMark,
     PainBucket,
     WeekStatus,
@@ -36,8 +36,8 @@ from coach.core.stats import (
     week_start,
     weeks,
 )
-from coach.core.store import MeasureKind
-from coach.core.wording import date_text, number_text
+from coach.core.progress.store import MeasureKind
+from coach.core.session.safety import STOP_LABELS, StopReason
 from coach.sheets.routine_sheet import (
     ACCENT,
     BODY_PT,

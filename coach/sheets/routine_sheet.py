@@ -45,12 +45,24 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
-from coach.core.library import Library
-from coach.core.model import Dosage, Exercise, Routine, RoutineItem, Side
-from coach.core.plan import FIRST_SIDE, build_plan, effective_dosage
-from coach.core.profile import DEFAULT_EMERGENCY_NUMBER
-from coach.core.safety import DISCLAIMER, PAIN_CEILING, PAIN_MAX_RISE, STOP_LABELS, StopReason
-from coach.core.wording import DAY_NAMES, date_text, minutes_text, number_text, schedule_text
+from coach.core.content.library import Library
+from coach.core.content.model import Dosage, Exercise, Routine, RoutineItem, Side
+from coach.core.content.wording import (
+    DAY_NAMES,
+    date_text,
+    minutes_text,
+    number_text,
+    schedule_text,
+)
+from coach.core.session.plan import FIRST_SIDE, build_plan, effective_dosage
+from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
+from coach.core.session.safety import (
+    DISCLAIMER,
+    PAIN_CEILING,
+    PAIN_MAX_RISE,
+    STOP_LABELS,
+    StopReason,
+)
 
 # --------------------------------------------------------------------------
 # Paper
@@ -308,7 +320,7 @@ def ensure_fonts(assets: Path | None = None) -> None:
     if QGuiApplication.instance() is None:
         raise RuntimeError("the routine sheet needs a QGuiApplication")
     folders = [assets / "fonts"] if assets is not None else []
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
 
     folders.append(resolve().assets / "fonts")
     for folder in folders:

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.paths import Paths
-from coach.core.settings import Preferences
+from coach.core.common.paths import Paths
+from coach.core.common.settings import Preferences
 from coach.ui.i18n import T
 from coach.ui.widgets import button, label
 
 if TYPE_CHECKING:  # the library (and its validation code) loads after the window shows
-    from coach.core.library import Library
-    from coach.core.profile import HealthProfile
-    from coach.ui.session_flow import SessionFlow
+    from coach.core.content.library import Library
+    from coach.core.session.profile import HealthProfile
+    from coach.ui.session.session_flow import SessionFlow
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.prefs = prefs
         self._flow: SessionFlow | None = None
-        # Set by the app once reminders run (coach.ui.tray); None in tests and --smoke.
+        # Set by the app once reminders run (coach.ui.reminders.tray); None in tests and --smoke.
         self.reminders: Any | None = None
         self.tray: Any | None = None
         self.setWindowTitle("Coach")
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.store = store
         if self._drop_filter is None:
-            from coach.ui.assignment_view import FileDropFilter
+            from coach.ui.clinic.assignment_view import FileDropFilter
 
             self._drop_filter = FileDropFilter(self, self.open_file)
             self.installEventFilter(self._drop_filter)
@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
     @property
     def flow(self) -> SessionFlow:
         if self._flow is None:
-            from coach.ui.session_flow import SessionFlow
+            from coach.ui.session.session_flow import SessionFlow
 
             self._flow = SessionFlow(self, self.store)
             self._flow.session_closed.connect(self.refresh_progress)
@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         profile = self.flow.profile
         if profile is None:
             return None
-        from coach.core.profile import filter_exercises
+        from coach.core.session.profile import filter_exercises
 
         return {
             o.exercise.id for o in filter_exercises(profile, self.lib.exercises.values()) if o.shown
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         if home is not None:
             home.refresh()  # type: ignore[attr-defined]
         if self.reminders is not None and self.store is not None:
-            from coach.ui.tray import store_done_today
+            from coach.ui.reminders.tray import store_done_today
 
             self.reminders.set_done_today(store_done_today(self.store))
 
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
 
     # -- pages ---------------------------------------------------------------
     def _make_home(self) -> QWidget:
-        from coach.ui.home_view import HomeView
+        from coach.ui.home.home_view import HomeView
 
         view = HomeView(
             self.lib, self.prefs.language, extras=self._home_extras, chair_first=self._chair_first()
@@ -269,14 +269,14 @@ class MainWindow(QMainWindow):
         return view
 
     def _make_library(self) -> QWidget:
-        from coach.ui.library_view import LibraryView
+        from coach.ui.home.library_view import LibraryView
 
         view = LibraryView(self.lib, self.prefs.language, visible=self.visible_exercise_ids())
         view.exercise_activated.connect(self.open_exercise)
         return view
 
     def _make_exercise(self) -> QWidget:
-        from coach.ui.exercise_view import ExerciseView
+        from coach.ui.home.exercise_view import ExerciseView
 
         view = ExerciseView(self.lib, self.prefs.language)
         view.exercise_requested.connect(self.open_exercise)
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         return view
 
     def _make_routine(self) -> QWidget:
-        from coach.ui.home_view import RoutineView
+        from coach.ui.home.home_view import RoutineView
 
         view = RoutineView(self.lib, self.prefs.language)
         view.start_requested.connect(self.start_routine)
@@ -294,9 +294,9 @@ class MainWindow(QMainWindow):
         return view
 
     def _make_advice(self) -> QWidget:
-        from coach.core.advice import load_advice
-        from coach.core.files import FileProblems
-        from coach.ui.advice_view import AdviceView
+        from coach.core.content.advice import load_advice
+        from coach.core.content.files import FileProblems
+        from coach.ui.home.advice_view import AdviceView
 
         try:
             advice = load_advice(self.paths.assets / "advice.yaml")
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
     def _chair_first(self) -> bool:
         """The chair and counter set leads the home page for people who should not
         get down to the floor (health profile)."""
-        from coach.core.profile import chair_set_default
+        from coach.core.session.profile import chair_set_default
 
         profile = self.flow.profile
         return profile is not None and chair_set_default(profile)
@@ -317,8 +317,8 @@ class MainWindow(QMainWindow):
         progression banner when there is something to suggest."""
         if self.store is None:
             return []
-        from coach.ui.assignment_view import TodayPlanWidget
-        from coach.ui.history_view import ProgressionBanner
+        from coach.ui.clinic.assignment_view import TodayPlanWidget
+        from coach.ui.progress.history_view import ProgressionBanner
 
         today = TodayPlanWidget(self.store, self.paths, self.lib, self.prefs.language)
         today.setObjectName("today-plan")
@@ -328,8 +328,8 @@ class MainWindow(QMainWindow):
         return [today, banner]
 
     def _make_editor(self) -> QWidget:
-        from coach.core.assignment import load_clinic_contact
-        from coach.ui.editor import RoutineEditor
+        from coach.core.clinic.assignment import load_clinic_contact
+        from coach.ui.clinic.editor import RoutineEditor
 
         contact = load_clinic_contact(self.paths)
         editor = RoutineEditor(
@@ -340,12 +340,12 @@ class MainWindow(QMainWindow):
         return editor
 
     def _make_patients(self) -> QWidget:
-        from coach.ui.assignment_view import PatientListView
+        from coach.ui.clinic.assignment_view import PatientListView
 
         return PatientListView(self.paths, self.lib, self.prefs.language)
 
     def hand_over(self, routine_id: str) -> QWidget:
-        from coach.ui.assignment_view import HandOverDialog
+        from coach.ui.clinic.assignment_view import HandOverDialog
 
         HandOverDialog.printer = _print_assignment
         dialog = HandOverDialog(
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
 
     def reload_library(self, page: str = "home") -> None:
         """Files were added (the editor, an installed plan): read the library again."""
-        from coach.core.library import Library
+        from coach.core.content.library import Library
 
         self.set_library(Library.load(self.paths))
         self.show_page(page if page in self.nav_pages else "home")
@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             patients = self.show_page("patients")
             patients.import_file(path)  # type: ignore[attr-defined]
             return
-        from coach.ui.assignment_view import PlanOpener
+        from coach.ui.clinic.assignment_view import PlanOpener
 
         self._opener = PlanOpener(
             self, paths=self.paths, store=self.store, library=self.lib, lang=self.prefs.language
@@ -376,24 +376,24 @@ class MainWindow(QMainWindow):
         self._opener.open_file(path)
 
     def choose_file(self) -> None:
-        from coach.ui.assignment_view import choose_open_path
+        from coach.ui.clinic.assignment_view import choose_open_path
 
         choose_open_path(self, self.open_file)
 
     def _make_history(self) -> QWidget:
-        from coach.ui.history_view import HistoryView
+        from coach.ui.progress.history_view import HistoryView
 
         return HistoryView(self.store, self.lib, self.prefs.language)
 
     def _make_measures(self) -> QWidget:
-        from coach.ui.measures_view import MeasuresView
+        from coach.ui.progress.measures_view import MeasuresView
 
         view = MeasuresView(self.store, self.prefs.language, sound=self.prefs.sound)
         view.measure_saved.connect(lambda _kind: self.refresh_progress())
         return view
 
     def _make_activity(self) -> QWidget:
-        from coach.ui.activity_view import ActivityView
+        from coach.ui.progress.activity_view import ActivityView
 
         view = ActivityView(self.store, self.prefs.language)
         view.activity_added.connect(lambda _row: self.refresh_progress())
@@ -402,8 +402,8 @@ class MainWindow(QMainWindow):
     def _make_settings(self) -> QWidget:
         from PySide6.QtWidgets import QScrollArea
 
-        from coach.ui.data_view import DataView
-        from coach.ui.settings_view import SettingsView
+        from coach.ui.settings.data_view import DataView
+        from coach.ui.settings.settings_view import SettingsView
 
         view = SettingsView(self.prefs)
         view.preferences_changed.connect(self.apply_preferences)
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 24)
         column.addWidget(view)
         if self.reminders is not None:
-            from coach.ui.tray import ReminderSettingsView, routine_choices
+            from coach.ui.reminders.tray import ReminderSettingsView, routine_choices
 
             column.addWidget(
                 ReminderSettingsView(
@@ -451,7 +451,7 @@ class MainWindow(QMainWindow):
 
     def print_current_routine(self, kind: str) -> QWidget | None:
         """Print, preview or export the routine shown; one layout serves all three."""
-        from coach.core.profile import DEFAULT_EMERGENCY_NUMBER
+        from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
         from coach.sheets import print_actions
         from coach.sheets.routine_sheet import SheetData
 
@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
 
     def apply_preferences(self, prefs: Preferences) -> None:
         """Apply at once and save; the pages are rebuilt only for a new language."""
-        from coach.core.settings import save_preferences
+        from coach.core.common.settings import save_preferences
         from coach.ui import i18n, theme
 
         language_changed = prefs.language != self.prefs.language

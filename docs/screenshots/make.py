@@ -18,9 +18,9 @@ sys.path.insert(0, str(HERE.parent.parent))
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from coach.core.library import Library
-    from coach.core.paths import resolve
-    from coach.core.settings import Preferences
+    from coach.core.common.paths import resolve
+    from coach.core.common.settings import Preferences
+    from coach.core.content.library import Library
     from coach.ui import i18n, theme
     from coach.ui.main_window import MainWindow
 
@@ -55,9 +55,9 @@ def main() -> int:
 
 def _player(app: object, paths: object, out: Path) -> None:
     """The player mid-hold, driven by a fake clock so the picture is repeatable."""
-    from coach.core.library import Library
-    from coach.core.plan import Phase, build_plan
-    from coach.ui.player import PlayerView
+    from coach.core.content.library import Library
+    from coach.core.session.plan import Phase, build_plan
+    from coach.ui.session.player import PlayerView
 
     lib = Library.load(paths)  # type: ignore[arg-type]
     plan = build_plan(lib.routines["daily-relief"], lib.exercises)
@@ -82,10 +82,10 @@ def _history(app: object, data: Path, out: Path) -> None:
     sys.path.insert(0, str(HERE.parent.parent / "tests" / "bench"))
     from progress_bench import generate_use
 
-    from coach.core.library import Library
-    from coach.core.paths import resolve
-    from coach.core.store import Store
-    from coach.ui.history_view import HistoryView
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+    from coach.core.progress.store import Store
+    from coach.ui.progress.history_view import HistoryView
 
     generate_use(data, days=14)
     paths = resolve(data)

@@ -152,13 +152,13 @@ def _library() -> Any:
     import tempfile
 
     from coach.app import load_library  # as the app loads it
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
 
     return load_library(resolve(tempfile.mkdtemp(prefix="coach-bench-")))
 
 
 def _routine(items: list[dict[str, Any]]) -> Any:
-    from coach.core.model import Routine
+    from coach.core.content.model import Routine
 
     return Routine.from_data(
         {
@@ -174,8 +174,8 @@ def _play_timed(stall: bool) -> tuple[float, float]:
     """One 120 s session; returns (deadline design error, naive counter error) in ms."""
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-    from coach.core.plan import build_plan
-    from coach.ui.player import PlayerView
+    from coach.core.session.plan import build_plan
+    from coach.ui.session.player import PlayerView
 
     library = _library()
     plan = build_plan(
@@ -268,9 +268,9 @@ def child_playing() -> dict[str, Any]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from coach.core.plan import build_plan
+    from coach.core.session.plan import build_plan
     from coach.ui import theme
-    from coach.ui.player import PlayerView
+    from coach.ui.session.player import PlayerView
 
     app = QApplication([])
     library = _library()

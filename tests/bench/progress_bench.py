@@ -73,7 +73,7 @@ def generate_years(
     every 2 weeks, an activity every 4th day, a PSFS rating weekly, a chair
     stand monthly.
     """
-    from coach.core.store import Store
+    from coach.core.progress.store import Store
 
     Store.open(path).close()
     rng = random.Random(5)
@@ -186,11 +186,11 @@ def generate_use(
     stand at the start and the end. Days in ``skip_days`` (0 = the first day)
     have no session. Returns the database path.
     """
-    from coach.core.library import Library
-    from coach.core.paths import resolve
-    from coach.core.plan import build_plan
-    from coach.core.session import Outcome, StepResult
-    from coach.core.store import PSFS_ACTIVITIES_KEY, MeasureKind, SessionOutcome, Store
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+    from coach.core.progress.store import PSFS_ACTIVITIES_KEY, MeasureKind, SessionOutcome, Store
+    from coach.core.session.plan import build_plan
+    from coach.core.session.runner import Outcome, StepResult
 
     paths = resolve(data_dir)
     paths.ensure_data_dir()
@@ -276,10 +276,10 @@ def generate_use(
 
 def bench_step_commit(runs: int = 200) -> list[Figure]:
     """Durable commit of one finished step (synchronous=FULL in WAL mode), median ms."""
-    from coach.core.model import Text
-    from coach.core.plan import Phase, Step
-    from coach.core.session import Outcome, StepResult
-    from coach.core.store import Store
+    from coach.core.content.model import Text
+    from coach.core.progress.store import Store
+    from coach.core.session.plan import Phase, Step
+    from coach.core.session.runner import Outcome, StepResult
 
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "coach.sqlite3") as store:
         sid = store.start_session("daily-relief", "Daily relief")
@@ -294,7 +294,7 @@ def bench_step_commit(runs: int = 200) -> list[Figure]:
 
 
 def _queries(lib: Any, now: datetime) -> dict[str, Callable[[Any], object]]:
-    from coach.core import stats
+    from coach.core.progress import stats
 
     today = now.date()
     plan = [lib.routines["daily-relief"]]
@@ -321,9 +321,9 @@ def _queries(lib: Any, now: datetime) -> dict[str, Callable[[Any], object]]:
 
 def bench_history_queries(runs: int = 15) -> list[Figure]:
     """Each history query on ten years of daily use (3,650 sessions x 10 steps), median ms."""
-    from coach.core.history import History
-    from coach.core.library import Library
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+    from coach.core.progress.history import History
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "coach.sqlite3"
@@ -363,9 +363,9 @@ import sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
 app = QApplication([])
-from coach.core.library import Library
-from coach.core.paths import resolve
-from coach.core.store import Store
+from coach.core.content.library import Library
+from coach.core.common.paths import resolve
+from coach.core.progress.store import Store
 from coach.ui import theme
 from coach.ui.widgets import label
 paths = resolve(sys.argv[1])
@@ -385,7 +385,7 @@ app.processEvents()
 times = []
 for n in range(int(sys.argv[2])):
     t0 = time.perf_counter()
-    from coach.ui.history_view import HistoryView   # the first run pays for it and QtCharts
+    from coach.ui.progress.history_view import HistoryView   # the first run pays for it and QtCharts
     view = HistoryView(store, lib, "en")
     stack.addWidget(view)
     stack.setCurrentWidget(view)

@@ -198,8 +198,8 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from coach.core import reminders as core
-    from coach.ui.tray import ReminderService, TrayPresence
+    from coach.core.reminders import schedule as core
+    from coach.ui.reminders.tray import ReminderService, TrayPresence
 
     zone = ZoneInfo("Europe/Berlin")
     base = datetime(2026, 11, 30, 10, 1, tzinfo=zone)  # a Monday, 10:01
@@ -211,9 +211,9 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
     data = Path(tempfile.mkdtemp(prefix="coach-bench-"))
     path = data / core.FILE_NAME
     if with_library:
-        from coach.core.library import Library
-        from coach.core.paths import resolve
-        from coach.core.reminders import plan_entries
+        from coach.core.common.paths import resolve
+        from coach.core.content.library import Library
+        from coach.core.reminders.schedule import plan_entries
 
         plan = plan_entries(Library.load(resolve(data), include_user=False))
         prefs = core.ReminderPrefs(
@@ -239,7 +239,7 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
 
 def _write_settings(path: Path, base: Any) -> None:
     """reminders.json as the app leaves it: prefs, state and the cached plan."""
-    from coach.core import reminders as core
+    from coach.core.reminders import schedule as core
 
     plan = (
         core.PlanEntry("daily-relief", {"en": "Daily relief", "de": "Entlastung"}, 900.0, 1),

@@ -89,8 +89,8 @@ def bench_startup(runs: int = 7) -> list[Figure]:
 
 
 def bench_validate(runs: int = 5) -> list[Figure]:
-    from coach.core.library import validate
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import validate
 
     with tempfile.TemporaryDirectory() as data:
         paths = resolve(data)

@@ -62,8 +62,8 @@ def _in_process_times(runs: int, out_dir: Path, *, cpu: bool = False) -> list[fl
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from coach.core.library import Library
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
     from coach.sheets.pdf import write_routine_pdf
     from coach.sheets.routine_sheet import SheetData
 

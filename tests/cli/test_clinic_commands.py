@@ -17,11 +17,11 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from coach.core.custom_exercise import ExerciseDraft, save_clinic_exercise
-from coach.core.library import Library
-from coach.core.model import Category
-from coach.core.paths import resolve
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.common.paths import resolve
+from coach.core.content.custom_exercise import ExerciseDraft, save_clinic_exercise
+from coach.core.content.library import Library
+from coach.core.content.model import Category
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
 
 
 def coach(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
 
 
 def coach(*args: str, data: Path, repo: Path) -> subprocess.CompletedProcess[str]:

@@ -123,8 +123,8 @@ def one_report_line(result: subprocess.CompletedProcess[str]) -> str:
 def test_report_from_recorded_progress(tmp_path: Path, data_dir: Path) -> None:
     from datetime import UTC, datetime
 
-    from coach.core.model import Text
-    from coach.core.store import MeasureKind, SessionOutcome, Store
+    from coach.core.content.model import Text
+    from coach.core.progress.store import MeasureKind, SessionOutcome, Store
 
     data_dir.mkdir(parents=True, exist_ok=True)
     when = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -67,9 +67,9 @@ def data(tmp_path: Path) -> Path:
 
 
 def minutes_of_routine(data: Path) -> int:
-    from coach.core.library import Library
-    from coach.core.paths import resolve
-    from coach.core.plan import build_plan
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+    from coach.core.session.plan import build_plan
 
     lib = Library.load(resolve(data))
     return round(build_plan(lib.routines["twice-weekdays"], lib.exercises).total_seconds / 60)

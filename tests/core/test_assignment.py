@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.core.assignment import (
+from coach.core.clinic.assignment import (
     MANIFEST,
     Assignment,
     Contact,
@@ -46,19 +46,19 @@ from coach.core.assignment import (
     write_assignment,
     write_report_file,
 )
-from coach.core.custom_exercise import (
+from coach.core.common.paths import Paths, resolve
+from coach.core.content.custom_exercise import (
     ExerciseDraft,
     PictureError,
     check_picture,
     save_clinic_exercise,
 )
-from coach.core.files import yaml_files
-from coach.core.library import Library
-from coach.core.model import Category, Routine, Schedule
-from coach.core.paths import Paths, resolve
-from coach.core.plan import build_plan
-from coach.core.profile import load_profile
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.content.files import yaml_files
+from coach.core.content.library import Library
+from coach.core.content.model import Category, Routine, Schedule
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.session.plan import build_plan
+from coach.core.session.profile import load_profile
 
 # --------------------------------------------------------------------------
 # Helpers
@@ -250,7 +250,7 @@ def test_round_trip_write_read_install(
         # The goals become the patient's PSFS activities, the routines the plan
         # that the progress statistics count against.
         assert store.get_json("psfs_activities") == plan.goals
-        from coach.core.stats import PLAN_KEY
+        from coach.core.progress.stats import PLAN_KEY
 
         assert store.get_json(PLAN_KEY) == [result.installed.routine_ids["daily"]]
 
@@ -270,7 +270,7 @@ def test_round_trip_write_read_install(
     home_plan = build_plan(installed_routine, lib.exercises)
     assert home_plan.total_seconds == clinic_plan.total_seconds
     # The installed files are readable YAML that `coach validate` accepts.
-    from coach.core.library import validate
+    from coach.core.content.library import validate
 
     count, problems = validate(home_paths, [assigned_folder(home_paths)])
     assert count == 2 and problems == []
@@ -735,7 +735,7 @@ def test_report_round_trip_to_the_patient_list(
             tz=UTC,
         )
     adherence = report["adherence"]
-    # The definitions of coach.core.stats: a stopped session counts as done,
+    # The definitions of coach.core.progress.stats: a stopped session counts as done,
     # and a second session on one day makes up for nothing but counts.
     assert adherence["prescribed"] == 28
     assert adherence["done"] == 15

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.library import Library
-from coach.core.model import Text
-from coach.core.paths import resolve
-from coach.core.plan import build_plan
-from coach.core.records import Record
+from coach.core.common.paths import resolve
+from coach.core.content.library import Library
+from coach.core.content.model import Text
+from coach.core.content.records import Record
+from coach.core.session.plan import build_plan
 
 EXPECTED = (
     [f"P{n}" for n in range(1, 5)]
@@ -122,7 +122,7 @@ def test_files_name_their_schema(repo: Path) -> None:
 
 
 def test_committed_schema_matches_the_model(repo: Path) -> None:
-    from coach.core.schema import schema_text
+    from coach.core.content.schema import schema_text
 
     for kind in ("exercise", "routine"):
         committed = (repo / "docs" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
@@ -140,7 +140,7 @@ def _descriptions(node: object) -> list[str]:
 
 def test_schema_descriptions_do_not_carry_docstring_indentation() -> None:
     # msgspec 0.23 stopped dedenting docstrings; the schema must not depend on it.
-    from coach.core.schema import schema_for
+    from coach.core.content.schema import schema_for
 
     texts = _descriptions(schema_for("exercise")) + _descriptions(schema_for("routine"))
     assert any("\n" in t for t in texts), "expected multi-line docstrings"
@@ -177,7 +177,7 @@ def test_install_commands_use_the_committed_constraints(repo: Path) -> None:
     ],
 )
 def test_builtin_routine_runs_to_the_end_with_only_start(lib: Library, routine_id: str) -> None:
-    from coach.core.session import SessionRunner, State
+    from coach.core.session.runner import SessionRunner, State
 
     plan = build_plan(lib.routines[routine_id], lib.exercises)
     now = [0.0]

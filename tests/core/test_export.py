@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from coach.core import export
-from coach.core.history import TABLES
-from coach.core.model import Side, Text
-from coach.core.plan import Phase, Step
-from coach.core.safety import evaluate
-from coach.core.session import Outcome, StepResult
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.content.model import Side, Text
+from coach.core.progress import export
+from coach.core.progress.history import TABLES
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
+from coach.core.session.safety import evaluate
 
 T0 = datetime(2026, 3, 1, 8, 15, 30, 123456, tzinfo=UTC)
 NOTE = "Rücken steif am Morgen – ZEBRA-7731 😊"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.core import figures
-from coach.core.figures.body import build, interpolate
-from coach.core.figures.render import HEIGHT, WIDTH, _compose, layout
+from coach.core.content import figures
+from coach.core.content.figures.body import build, interpolate
+from coach.core.content.figures.render import HEIGHT, WIDTH, _compose, layout
 
 REPO = Path(__file__).resolve().parents[2]
 ASSETS = REPO / "assets" / "figures"
@@ -152,17 +152,17 @@ def test_render_all_writes_every_frame(tmp_path: Path) -> None:
 def test_committed_svgs_match_the_poses(tmp_path: Path) -> None:
     """The files in assets/figures are what the pose model draws now.
 
-    Regenerate them with ``python -m coach.core.figures`` after changing a pose.
+    Regenerate them with ``python -m coach.core.content.figures`` after changing a pose.
     """
     fresh = {p.name: p.read_bytes() for p in figures.render_all(tmp_path)}
     committed = {p.name: p.read_bytes() for p in ASSETS.glob("*.svg")}
     assert sorted(committed) == sorted(fresh), "missing or stale files in assets/figures"
     stale = sorted(name for name in fresh if committed[name] != fresh[name])
-    assert not stale, f"out of date, run python -m coach.core.figures: {stale}"
+    assert not stale, f"out of date, run python -m coach.core.content.figures: {stale}"
 
 
 def test_bend_towards_reaches_the_target_with_the_elbow_out() -> None:
-    from coach.core.figures.body import bend_towards
+    from coach.core.content.figures.body import bend_towards
 
     pose = figures.pose("S1", "start")
     target = (-30.0, 70.0, 20.0)
@@ -175,14 +175,14 @@ def test_bend_towards_reaches_the_target_with_the_elbow_out() -> None:
 
 
 def test_gap_under_the_lower_back_shows_only_while_it_is_hollow() -> None:
-    from coach.core.figures.render import GAP
+    from coach.core.content.figures.render import GAP
 
     assert GAP in figures.svg("P1", "start")
     assert GAP not in figures.svg("P1", "end")
 
 
 def test_bridge_too_high_lifts_the_hips_above_the_shoulder_knee_line() -> None:
-    from coach.core.figures.library import above_line
+    from coach.core.content.figures.library import above_line
 
     assert abs(above_line(figures.pose("T3", "end"))) < 3.0
     assert above_line(figures.pose("T3", "avoid")) > 10.0

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.files import FileProblems, load_document, save_document
-from coach.core.model import Dosage, DosageOverride, Routine, Side, Text
+from coach.core.content.files import FileProblems, load_document, save_document
+from coach.core.content.model import Dosage, DosageOverride, Routine, Side, Text
 
 
 def test_text_falls_back_to_english() -> None:
@@ -54,8 +54,8 @@ def test_recursive_alias_does_not_hang(tmp_path: Path) -> None:
 def test_a_loaded_library_still_points_at_lines_after_dropping_its_trees(
     tmp_path: Path, repo: Path
 ) -> None:
-    from coach.core.library import Library
-    from coach.core.paths import resolve
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
 
     lib = Library.load(resolve(tmp_path / "data"))
     loaded = lib.sources[("routine", "daily-relief")]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.core import stats
-from coach.core.history import History
-from coach.core.store import MIGRATIONS, MeasureKind, SessionOutcome, Store
+from coach.core.progress import stats
+from coach.core.progress.history import History
+from coach.core.progress.store import MIGRATIONS, MeasureKind, SessionOutcome, Store
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))

@@ -13,7 +13,7 @@ def test_core_modules_import_without_qt() -> None:
     modules = sorted(
         m.name for m in pkgutil.walk_packages(coach.core.__path__, prefix="coach.core.")
     )
-    assert "coach.core.model" in modules
+    assert "coach.core.content.model" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

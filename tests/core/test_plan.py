@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from coach.core.model import Exercise, Routine, Side
-from coach.core.plan import (
+from coach.core.content.model import Exercise, Routine, Side
+from coach.core.session.plan import (
     SELF_PACED_REP_S,
     Frame,
     Phase,

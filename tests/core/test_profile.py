@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from coach.core import profile as prof
-from coach.core.model import Exercise, Routine, Text
-from coach.core.profile import (
+from coach.core.content.model import Exercise, Routine, Text
+from coach.core.content.records import Invalid
+from coach.core.session import profile as prof
+from coach.core.session.profile import (
     Approach,
     BodySide,
     HealthProfile,
@@ -25,7 +26,6 @@ from coach.core.profile import (
     profile_notes,
     routine_allowed,
 )
-from coach.core.records import Invalid
 
 
 def ex(ex_id: str, *tags: str, bone_safe: dict[str, Any] | None = None) -> Exercise:

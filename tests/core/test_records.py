@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from coach.core.model import Dosage, Routine, RoutineItem, Side, Tempo, Text, Walk
-from coach.core.records import UNSET, Invalid
+from coach.core.content.model import Dosage, Routine, RoutineItem, Side, Tempo, Text, Walk
+from coach.core.content.records import UNSET, Invalid
 
 GOOD: dict[str, Any] = {
     "id": "r1",

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.core import reminders as core
-from coach.core.reminders import (
+from coach.core.reminders import schedule as core
+from coach.core.reminders.schedule import (
     POSTURE_CUES,
     WEEK,
     Kind,

@@ -8,10 +8,10 @@ from datetime import date
 import msgspec
 import pytest
 
-from coach.core import safety
-from coach.core.model import Text
-from coach.core.profile import HealthProfile, UsualSymptoms
-from coach.core.safety import (
+from coach.core.content.model import Text
+from coach.core.session import safety
+from coach.core.session.profile import HealthProfile, UsualSymptoms
+from coach.core.session.safety import (
     BASELINE_QUESTIONS,
     DISCLAIMER,
     QUESTIONS,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from coach.core.model import Exercise, Routine, Text
-from coach.core.plan import Phase, Plan, Step, build_plan
-from coach.core.session import (
+from coach.core.content.model import Exercise, Routine, Text
+from coach.core.session.plan import Phase, Plan, Step, build_plan
+from coach.core.session.runner import (
     Event,
     Outcome,
     Paused,

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.core import stats
-from coach.core.history import History
-from coach.core.library import Library
-from coach.core.model import Routine, Text, Walk
-from coach.core.paths import Paths, resolve
-from coach.core.plan import Phase, Step, build_plan
-from coach.core.session import Outcome, StepResult
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.common.paths import Paths, resolve
+from coach.core.content.library import Library
+from coach.core.content.model import Routine, Text, Walk
+from coach.core.progress import stats
+from coach.core.progress.history import History
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.session.plan import Phase, Step, build_plan
+from coach.core.session.runner import Outcome, StepResult
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Thursday 12 March 2026, 18:00 in Berlin (17:00 UTC).
@@ -493,7 +493,7 @@ def good_sessions(store: Store, clock: Clock, rid: str, days: tuple[int, ...]) -
 
 def test_pain_rule() -> None:
     def brief(before: tuple[int | None, int | None], after: tuple[int | None, int | None]):  # type: ignore[no-untyped-def]
-        from coach.core.history import SessionBrief
+        from coach.core.progress.history import SessionBrief
 
         return SessionBrief(1, "r", NOW, NOW, "completed", None, *before, *after)
 

@@ -15,12 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.model import Side, Text
-from coach.core.plan import Phase, Step
-from coach.core.safety import Outcome as CheckOutcome
-from coach.core.safety import evaluate
-from coach.core.session import Outcome, StepResult
-from coach.core.store import (
+from coach.core.content.model import Side, Text
+from coach.core.progress.store import (
     MIGRATIONS,
     MeasureKind,
     SessionOutcome,
@@ -28,6 +24,10 @@ from coach.core.store import (
     StoreError,
     StoreErrorKind,
 )
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
+from coach.core.session.safety import Outcome as CheckOutcome
+from coach.core.session.safety import evaluate
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 STAMP0 = "20250301T093015Z"
@@ -260,10 +260,10 @@ def test_each_step_is_committed_before_the_session_ends(store: Store, db: Path) 
 _KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from coach.core.model import Text
-from coach.core.plan import Phase, Step
-from coach.core.session import Outcome, StepResult
-from coach.core.store import Store
+from coach.core.content.model import Text
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
+from coach.core.progress.store import Store
 
 store = Store.open(Path(sys.argv[1]))
 sid = store.start_session("walk", "Walking program", pain_before_back=2, pain_before_leg=3)

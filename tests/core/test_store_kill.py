@@ -22,17 +22,17 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.store import SessionOutcome, Store
+from coach.core.progress.store import SessionOutcome, Store
 
 ROUNDS = 50
 
 _CHILD = """
 import sys
 from pathlib import Path
-from coach.core.model import Text
-from coach.core.plan import Phase, Step
-from coach.core.session import Outcome, StepResult
-from coach.core.store import Store
+from coach.core.content.model import Text
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
+from coach.core.progress.store import Store
 
 store = Store.open(Path(sys.argv[1]))
 sid = store.start_session("daily-relief", "Daily relief", pain_before_back=2)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.library import Library
-from coach.core.paths import resolve
-from coach.core.profile import HealthProfile, tailor_routine
+from coach.core.common.paths import resolve
+from coach.core.content.library import Library
+from coach.core.session.profile import HealthProfile, tailor_routine
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtSvg import QSvgRenderer
 
-from coach.core import figures
+from coach.core.content import figures
 from coach.sheets import contact_sheet
 
 REPO = Path(__file__).resolve().parents[2]

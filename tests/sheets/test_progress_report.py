@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coach.core.history import History
-from coach.core.library import Library
-from coach.core.model import Text
-from coach.core.paths import Paths, resolve
-from coach.core.plan import Phase, Step
-from coach.core.session import Outcome, StepResult
-from coach.core.store import MeasureKind, SessionOutcome, Store
+from coach.core.common.paths import Paths, resolve
+from coach.core.content.library import Library
+from coach.core.content.model import Text
+from coach.core.progress.history import History
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
 from coach.sheets.pdf import write_report_pdf
 from coach.sheets.progress_report import ReportData, collect_report
 

@@ -23,10 +23,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from coach.core.library import Library
-from coach.core.model import Routine, RoutineItem, Text
-from coach.core.paths import resolve
-from coach.core.plan import effective_dosage
+from coach.core.common.paths import resolve
+from coach.core.content.library import Library
+from coach.core.content.model import Routine, RoutineItem, Text
+from coach.core.session.plan import effective_dosage
 from coach.sheets.pdf import write_routine_pdf
 from coach.sheets.routine_sheet import MARGIN_MM, SheetData, draw_routine_sheet, page_layout
 

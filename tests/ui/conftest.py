@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.library import Library
-from coach.core.paths import Paths, resolve
-from coach.core.settings import Preferences
+from coach.core.common.paths import Paths, resolve
+from coach.core.common.settings import Preferences
+from coach.core.content.library import Library
 
 _LIBRARY: dict[str, Library] = {}
 

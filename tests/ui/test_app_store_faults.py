@@ -6,7 +6,7 @@ import hashlib
 import sqlite3
 
 from coach.app import open_store
-from coach.core.paths import Paths
+from coach.core.common.paths import Paths
 
 
 def _digest(path) -> str:  # type: ignore[no-untyped-def]

@@ -19,16 +19,16 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
 
-from coach.core.assignment import (
+from coach.core.clinic.assignment import (
     current_assignment,
     handed_over_folder,
     load_clinic_contact,
     read_assignment,
 )
-from coach.core.library import Library
-from coach.core.paths import Paths, resolve
-from coach.core.store import MeasureKind, SessionOutcome, Store
-from coach.ui.assignment_view import (
+from coach.core.common.paths import Paths, resolve
+from coach.core.content.library import Library
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.ui.clinic.assignment_view import (
     AssignmentSummaryDialog,
     FileDropFilter,
     HandOverDialog,
@@ -36,7 +36,7 @@ from coach.ui.assignment_view import (
     PlanOpener,
     TodayPlanWidget,
 )
-from coach.ui.editor import CustomExerciseDialog, PictureView, RoutineEditor
+from coach.ui.clinic.editor import CustomExerciseDialog, PictureView, RoutineEditor
 
 
 def png(width: int, height: int) -> bytes:
@@ -358,8 +358,8 @@ def test_patient_list_refuses_a_broken_report(
 def test_summary_warns_about_an_allowed_extension_exercise(
     qtbot, places: tuple[Paths, Paths]
 ) -> None:  # type: ignore[no-untyped-def]
-    from coach.core.assignment import Contact, build_assignment
-    from coach.core.model import Routine
+    from coach.core.clinic.assignment import Contact, build_assignment
+    from coach.core.content.model import Routine
 
     clinic, home = places
     routine = Routine.from_data(
@@ -383,8 +383,8 @@ def test_summary_warns_about_an_allowed_extension_exercise(
 def test_read_back_of_the_written_file(places: tuple[Paths, Paths], tmp_path: Path) -> None:
     """The dialog writes what `read_assignment` accepts (guards the hook's path handling)."""
     clinic, home = places
-    from coach.core.assignment import Contact, build_assignment, write_assignment
-    from coach.core.model import Routine
+    from coach.core.clinic.assignment import Contact, build_assignment, write_assignment
+    from coach.core.content.model import Routine
 
     routine = Routine.from_data(
         {"id": "r", "title": {"en": "R"}, "description": {"en": "d"}, "items": [{"exercise": "P1"}]}

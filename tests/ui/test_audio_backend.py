@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from PySide6.QtGui import QImageReader
 from PySide6.QtTextToSpeech import QTextToSpeech
-from coach.ui.audio import Cues
+from coach.ui.session.audio import Cues
 
 cues = Cues(Path(sys.argv[1]), sound=True, voice=True)
 cues.prepare()

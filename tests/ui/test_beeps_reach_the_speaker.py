@@ -32,7 +32,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from coach.ui.audio import Cues
+from coach.ui.session.audio import Cues
 
 cues = Cues(Path(sys.argv[1]), sound=True, voice=False)
 cues.prepare()

@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from coach.core.profile import HealthProfile, save_profile
-from coach.core.store import Store
+from coach.core.progress.store import Store
+from coach.core.session.profile import HealthProfile, save_profile
 from coach.ui.main_window import MainWindow
 
 

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPushButton
 
-from coach.core.paths import Paths
-from coach.core.store import SessionOutcome, Store
-from coach.ui.data_view import DataView, DeleteDialog
+from coach.core.common.paths import Paths
+from coach.core.progress.store import SessionOutcome, Store
+from coach.ui.settings.data_view import DataView, DeleteDialog
 
 
 def count(path: Path, table: str) -> int:

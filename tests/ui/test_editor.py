@@ -15,12 +15,12 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
-from coach.core.files import load_document
-from coach.core.library import Library, validate
-from coach.core.model import Routine
-from coach.core.paths import Paths
-from coach.core.plan import build_plan
-from coach.ui.editor import CustomExerciseDialog, Draft, ExtensionDialog, RoutineEditor
+from coach.core.common.paths import Paths
+from coach.core.content.files import load_document
+from coach.core.content.library import Library, validate
+from coach.core.content.model import Routine
+from coach.core.session.plan import build_plan
+from coach.ui.clinic.editor import CustomExerciseDialog, Draft, ExtensionDialog, RoutineEditor
 
 
 def png(width: int, height: int) -> bytes:

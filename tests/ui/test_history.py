@@ -13,14 +13,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from coach.core import stats
-from coach.core.library import Library
-from coach.core.model import Text
-from coach.core.paths import Paths
-from coach.core.plan import Phase, Step
-from coach.core.session import Outcome, StepResult
-from coach.core.store import MeasureKind, SessionOutcome, Store
-from coach.ui.history_view import DayCell, HistoryView, ProgressionBanner
+from coach.core.common.paths import Paths
+from coach.core.content.library import Library
+from coach.core.content.model import Text
+from coach.core.progress import stats
+from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.session.plan import Phase, Step
+from coach.core.session.runner import Outcome, StepResult
+from coach.ui.progress.history_view import DayCell, HistoryView, ProgressionBanner
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)  # Thursday, 18:00 in Berlin
@@ -223,8 +223,8 @@ def test_the_view_reads_at_the_largest_text_size(
 
 def test_importing_the_view_does_not_load_qtcharts(repo: Path) -> None:
     code = (
-        "import sys, coach.ui.history_view, coach.ui.measures_view, coach.ui.data_view,"
-        " coach.ui.activity_view\n"
+        "import sys, coach.ui.progress.history_view, coach.ui.progress.measures_view, coach.ui.settings.data_view,"
+        " coach.ui.progress.activity_view\n"
         "print('PySide6.QtCharts' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from coach.core.settings import load_preferences
+from coach.core.common.settings import load_preferences
 from coach.ui.main_window import MainWindow
 
 
@@ -125,7 +125,7 @@ def test_smoke_starts_the_real_app(tmp_path: Path, repo: Path) -> None:
 
 
 def test_every_page_opens_with_a_store(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
-    from coach.core.store import Store
+    from coach.core.progress.store import Store
 
     store = Store.open(paths.database)
     window.replace_store(store)

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox
 
-from coach.core.library import Library
-from coach.core.paths import Paths
-from coach.core.plan import Phase, build_plan
-from coach.core.store import PSFS_ACTIVITIES_KEY, MeasureKind, Store
-from coach.ui.activity_view import ActivityView
-from coach.ui.measures_view import (
+from coach.core.common.paths import Paths
+from coach.core.content.library import Library
+from coach.core.progress.store import PSFS_ACTIVITIES_KEY, MeasureKind, Store
+from coach.core.session.plan import Phase, build_plan
+from coach.ui.progress.activity_view import ActivityView
+from coach.ui.progress.measures_view import (
     ChairStandScreen,
     MeasuresView,
     PsfsScreen,

@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from coach.core.library import Library
-from coach.core.model import Exercise, Routine
-from coach.core.plan import Phase, Plan, build_plan
-from coach.core.safety import StopReason
-from coach.core.session import Outcome, State, StepResult
-from coach.ui.player import (
+from coach.core.content.library import Library
+from coach.core.content.model import Exercise, Routine
+from coach.core.session.plan import Phase, Plan, build_plan
+from coach.core.session.runner import Outcome, State, StepResult
+from coach.core.session.safety import StopReason
+from coach.ui.session.player import (
     ENDED_EARLY,
     EndSessionDialog,
     PlayerView,
@@ -627,7 +627,7 @@ def qtbot_click(widget: QPushButton) -> None:
 
 
 def test_cues_count_aloud_and_beep_the_last_seconds(small_library: Library) -> None:
-    from coach.ui.audio import Cues
+    from coach.ui.session.audio import Cues
 
     plan = make_plan(small_library, [{"exercise": "X1"}, {"exercise": "X2"}])
     cues = Cues(small_library.assets / "sounds", sound=True, voice=True)

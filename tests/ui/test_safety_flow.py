@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
-from coach.core.profile import HealthProfile, load_profile
+from coach.core.session.profile import HealthProfile, load_profile
 from coach.ui.main_window import MainWindow
-from coach.ui.safety_views import CheckDialog, PainDialog, ProfileDialog
+from coach.ui.session.safety_views import CheckDialog, PainDialog, ProfileDialog
 
 
 def _click(qtbot, widget, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -115,8 +115,8 @@ def test_profile_hides_exercises_in_the_library(window: MainWindow, qtbot, paths
 
 
 def test_a_whole_session_is_recorded_in_the_store(window: MainWindow, qtbot, paths) -> None:  # type: ignore[no-untyped-def]
-    from coach.core.store import Store
-    from coach.ui.player import PlayerView
+    from coach.core.progress.store import Store
+    from coach.ui.session.player import PlayerView
 
     _with_profile(window, paths)
     store = Store.open(paths.database)

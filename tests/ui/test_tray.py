@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-from coach.core import reminders as core
-from coach.core.reminders import (
+from coach.core.reminders import schedule as core
+from coach.core.reminders.schedule import (
     WEEK,
     Kind,
     PlanEntry,
@@ -26,7 +26,7 @@ from coach.core.reminders import (
     ReminderSettings,
     ReminderState,
 )
-from coach.ui.tray import (
+from coach.ui.reminders.tray import (
     ReminderService,
     ReminderSettingsView,
     TrayPresence,
@@ -252,7 +252,7 @@ def test_done_sessions_and_a_playing_routine_keep_it_quiet(clock: FakeClock) -> 
 
 
 def test_done_today_from_the_progress_store(tmp_path: Path) -> None:
-    from coach.core.store import Store
+    from coach.core.progress.store import Store
 
     started = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
     with Store.open(tmp_path / "p.sqlite3", clock=lambda: started) as store:
@@ -391,9 +391,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-from coach.core.days import WEEK
-from coach.core.reminders import PlanEntry, ReminderPrefs, ReminderSettings, ReminderState
-from coach.ui.tray import ReminderService, TrayPresence
+from coach.core.common.days import WEEK
+from coach.core.reminders.schedule import PlanEntry, ReminderPrefs, ReminderSettings, ReminderState
+from coach.ui.reminders.tray import ReminderService, TrayPresence
 app = QApplication([])
 now = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 before = datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -456,7 +456,7 @@ def test_the_cached_plan_reminds_before_the_library_loads(clock: FakeClock, tmp_
 def test_logind_resume_signal_recomputes(qtbot, clock: FakeClock) -> None:
     from PySide6.QtDBus import QDBusConnection, QDBusMessage
 
-    from coach.ui.tray import watch_resume
+    from coach.ui.reminders.tray import watch_resume
 
     daemon = subprocess.Popen(
         ["dbus-daemon", "--session", "--print-address=1", "--nofork", "--nopidfile"],

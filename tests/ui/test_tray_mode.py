@@ -22,8 +22,8 @@ def look():
     windows = [w for w in app.topLevelWidgets() if w.isVisible()]
     print(json.dumps({
         "windows": [type(w).__name__ for w in windows],
-        "library_loaded": "coach.core.library" in sys.modules,
-        "model_loaded": "coach.core.model" in sys.modules,
+        "library_loaded": "coach.core.content.library" in sys.modules,
+        "model_loaded": "coach.core.content.model" in sys.modules,
     }), flush=True)
     app.exit(0)
 

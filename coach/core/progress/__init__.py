@@ -1,0 +1,3 @@
+"""What the person recorded and what it means: the SQLite store, the read-only history, statistics
+and progression, the export.
+"""

@@ -1,0 +1,506 @@
+"""Read-only queries over the progress store, for the statistics and the history view.
+
+The store's own methods return whole rows as objects, which is right for one
+session but too slow for ten years of daily use. These queries let SQLite do
+the work (aggregates, index range scans, ``LIMIT``) and hand back only what
+a statistic needs.
+
+:class:`History` reads through its own read-only connection to the store's
+file (``Store.path``), so it can never write, and it sees exactly what the
+store has committed. Open one per refresh and close it (or use ``with``): a
+long-lived reader would keep reading a file that a restore has replaced.
+
+All times in and out are aware UTC datetimes; turning them into the person's
+local days is the caller's job (see :mod:`coach.core.progress.stats`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from coach.core.progress.store import (
+    WALK_FIRST_SYMPTOMS_S,
+    WALK_TOTAL_S,
+    MeasureKind,
+    SessionOutcome,
+    Store,
+    StoreError,
+    StoreErrorKind,
+)
+
+COUNTED_OUTCOMES: tuple[str, ...] = (SessionOutcome.COMPLETED, SessionOutcome.STOPPED)
+"""Sessions that count as done for adherence and streaks.
+
+A session stopped by the person counts: stopping when it hurts is doing it
+right. A session the app lost (abandoned) or one still running does not.
+"""
+
+_COUNTED_SQL = "outcome IN ('completed', 'stopped')"
+
+PAIN_AFTER_FLARE = 6
+"""Pain after a session at or above this (back or leg) breaks the pain rule."""
+
+PAIN_RISE_LIMIT = 2
+"""Pain may rise at most this many points above the level before the session."""
+
+
+def iso(moment: datetime) -> str:
+    """The store's fixed-width UTC text form (string order is time order)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("timestamps must be timezone-aware (UTC)")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse(text: str) -> datetime:
+    # fromisoformat is ~20x faster than strptime; it reads the trailing Z
+    # since Python 3.11.
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class SessionBrief:
+    """What the statistics need of one session."""
+
+    id: int
+    routine_id: str
+    started_utc: datetime
+    ended_utc: datetime | None
+    outcome: str
+    stop_reason: str | None
+    pain_before_back: int | None
+    pain_before_leg: int | None
+    pain_after_back: int | None
+    pain_after_leg: int | None
+
+    @property
+    def counted(self) -> bool:
+        return self.outcome in COUNTED_OUTCOMES
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    """One pain rating at rest: before a session, or from the pain measure."""
+
+    taken_utc: datetime
+    back: int | None
+    leg: int | None
+
+
+@dataclass(frozen=True)
+class WalkingTest:
+    taken_utc: datetime
+    first_symptoms_s: float | None
+    total_s: float | None
+    distance_m: float | None = None
+    steps: int | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: int
+    kind: str
+    taken_utc: datetime
+    value: dict[str, Any]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _pain_value(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10:
+        return value
+    return None
+
+
+class History:
+    """Read-only SQL over one store's file. Use ``with History(store) as h: ...``."""
+
+    def __init__(self, store: Store | Path) -> None:
+        self.path = store.path if isinstance(store, Store) else Path(store)
+        self._conn: sqlite3.Connection | None = None
+
+    # --- the connection -----------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            with self._translating():
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _translating(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            code = getattr(exc, "sqlite_errorcode", -1)
+            primary = code & 0xFF if isinstance(code, int) else -1
+            kind = {
+                5: StoreErrorKind.LOCKED,
+                6: StoreErrorKind.LOCKED,
+                11: StoreErrorKind.CORRUPT,
+                26: StoreErrorKind.CORRUPT,
+            }.get(primary, StoreErrorKind.IO)
+            raise StoreError(kind, path=self.path, detail=f"{type(exc).__name__}: {exc}") from exc
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._translating():
+            return self._connection().execute(sql, tuple(params)).fetchall()
+
+    def _iterate(self, sql: str, params: Sequence[object] = ()) -> Iterator[sqlite3.Row]:
+        """Rows one at a time, so a caller can stop early without reading them all."""
+        with self._translating():
+            cursor = self._connection().execute(sql, tuple(params))
+            try:
+                # In chunks: one row per call is several times slower.
+                while chunk := cursor.fetchmany(256):
+                    yield from chunk
+            finally:
+                cursor.close()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every query inside sees the same committed state (one read transaction)."""
+        conn = self._connection()
+        with self._translating():
+            conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._translating():
+                conn.execute("COMMIT")
+
+    # --- sessions -----------------------------------------------------------------
+
+    _SESSION_COLUMNS = (
+        "id, routine_id, started_utc, ended_utc, outcome, stop_reason, pain_before_back,"
+        " pain_before_leg, pain_after_back, pain_after_leg"
+    )
+
+    @staticmethod
+    def _brief(r: sqlite3.Row) -> SessionBrief:
+        return SessionBrief(
+            id=r["id"],
+            routine_id=r["routine_id"],
+            started_utc=parse(r["started_utc"]),
+            ended_utc=parse(r["ended_utc"]) if r["ended_utc"] else None,
+            outcome=r["outcome"],
+            stop_reason=r["stop_reason"],
+            pain_before_back=r["pain_before_back"],
+            pain_before_leg=r["pain_before_leg"],
+            pain_after_back=r["pain_after_back"],
+            pain_after_leg=r["pain_after_leg"],
+        )
+
+    def sessions(self, since: datetime, until: datetime) -> list[SessionBrief]:
+        """Sessions started in [since, until), oldest first (an index range scan)."""
+        rows = self.rows(
+            f"SELECT {self._SESSION_COLUMNS} FROM sessions"
+            " WHERE started_utc >= ? AND started_utc < ? ORDER BY started_utc, id",
+            (iso(since), iso(until)),
+        )
+        return [self._brief(r) for r in rows]
+
+    def counted_session_starts(self, since: datetime, until: datetime) -> list[datetime]:
+        """Start times of the sessions that count as done, in [since, until)."""
+        rows = self.rows(
+            "SELECT started_utc FROM sessions WHERE started_utc >= ? AND started_utc < ?"
+            f" AND {_COUNTED_SQL} ORDER BY started_utc",
+            (iso(since), iso(until)),
+        )
+        return [parse(r[0]) for r in rows]
+
+    def counted_starts_newest_first(self, before: datetime) -> Iterator[datetime]:
+        """Counted sessions' start times before ``before``, newest first, lazily."""
+        for row in self._iterate(
+            "SELECT started_utc FROM sessions WHERE started_utc < ?"
+            f" AND {_COUNTED_SQL} ORDER BY started_utc DESC",
+            (iso(before),),
+        ):
+            yield parse(row[0])
+
+    def counted_days_newest_first(
+        self, before: datetime, tz: tzinfo | None = None
+    ) -> Iterator[int]:
+        """The local days with a counted session before ``before``, newest first, lazily,
+        as ``date.toordinal()`` numbers (cheap to compare and count back).
+
+        The streak walks back day by day and stops at the first missed day; it
+        reads only as far back as the streak goes. In the computer's own time
+        zone (``tz`` None) SQLite turns each time into a local day number (its
+        'localtime' follows the same C library rules as Python); with an
+        explicit zone Python does.
+        """
+        last = 0
+        if tz is None:
+            # julianday of a date is at midnight, x.5; date(1, 1, 1) is ordinal 1.
+            rows = self._iterate(
+                "SELECT CAST(julianday(date(started_utc, 'localtime')) - 1721424.5 AS INTEGER)"
+                f" FROM sessions WHERE started_utc < ? AND {_COUNTED_SQL}"
+                " ORDER BY started_utc DESC",
+                (iso(before),),
+            )
+            for (day,) in rows:
+                if day != last:
+                    last = day
+                    yield day
+            return
+        for started in self.counted_starts_newest_first(before):
+            day = started.astimezone(tz).date().toordinal()
+            if day != last:
+                last = day
+                yield day
+
+    def first_session_start(self) -> datetime | None:
+        """The start of the first counted session (MIN over the index)."""
+        row = self.rows(f"SELECT MIN(started_utc) FROM sessions WHERE {_COUNTED_SQL}")[0]
+        return parse(row[0]) if row[0] else None
+
+    def last_sessions_of(
+        self, routine_id: str, limit: int, *, after: datetime | None = None
+    ) -> list[SessionBrief]:
+        """The routine's newest ``limit`` ended sessions (started after ``after``), newest first."""
+        params: list[object] = [routine_id]
+        where = "routine_id = ? AND outcome <> 'in_progress'"
+        if after is not None:
+            where += " AND started_utc > ?"
+            params.append(iso(after))
+        rows = self.rows(
+            f"SELECT {self._SESSION_COLUMNS} FROM sessions WHERE {where}"
+            " ORDER BY started_utc DESC, id DESC LIMIT ?",
+            (*params, int(limit)),
+        )
+        return [self._brief(r) for r in rows]
+
+    def last_session(self) -> SessionBrief | None:
+        """The newest session that ended (any routine)."""
+        rows = self.rows(
+            f"SELECT {self._SESSION_COLUMNS} FROM sessions WHERE outcome <> 'in_progress'"
+            " ORDER BY started_utc DESC, id DESC LIMIT 1"
+        )
+        return self._brief(rows[0]) if rows else None
+
+    def routine_days(self, since: datetime, until: datetime) -> list[tuple[str, datetime]]:
+        """(routine id, start) of the counted sessions in [since, until)."""
+        rows = self.rows(
+            "SELECT routine_id, started_utc FROM sessions WHERE started_utc >= ?"
+            f" AND started_utc < ? AND {_COUNTED_SQL} ORDER BY started_utc",
+            (iso(since), iso(until)),
+        )
+        return [(r[0], parse(r[1])) for r in rows]
+
+    # --- time spent ---------------------------------------------------------------
+
+    def session_seconds(self, since: datetime, until: datetime) -> float:
+        """Active seconds of every step of the sessions started in [since, until).
+
+        Every recorded step counts, a repeated one too: that time was spent
+        exercising. Abandoned sessions count as far as they got.
+        """
+        row = self.rows(
+            "SELECT COALESCE(SUM(r.done_s), 0) FROM sessions s"
+            " JOIN step_results r ON r.session_id = s.id"
+            " WHERE s.started_utc >= ? AND s.started_utc < ?",
+            (iso(since), iso(until)),
+        )[0]
+        return float(row[0])
+
+    def activity_minutes(self, since: datetime, until: datetime) -> float:
+        """Minutes of activities outside Coach logged in [since, until)."""
+        row = self.rows(
+            "SELECT COALESCE(SUM(minutes), 0) FROM activities"
+            " WHERE taken_utc >= ? AND taken_utc < ?",
+            (iso(since), iso(until)),
+        )[0]
+        return float(row[0])
+
+    def activities(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest logged activities, newest first."""
+        rows = self.rows(
+            "SELECT id, taken_utc, kind, minutes, feeling, note FROM activities"
+            " ORDER BY taken_utc DESC, id DESC LIMIT ?",
+            (int(limit),),
+        )
+        return [
+            {
+                "id": r["id"],
+                "taken_utc": parse(r["taken_utc"]),
+                "kind": r["kind"],
+                "minutes": float(r["minutes"]),
+                "feeling": r["feeling"],
+                "note": r["note"],
+            }
+            for r in rows
+        ]
+
+    # --- pain ---------------------------------------------------------------------
+
+    def pain_points(self, since: datetime, until: datetime) -> list[PainPoint]:
+        """Pain at rest in [since, until): each session's "before" rating and each
+        pain measure, oldest first. Ratings after a session are left out: they
+        describe the exercise, not the day."""
+        since_s, until_s = iso(since), iso(until)
+        # No json_extract: JSON1 is optional in the SQLite of some Python builds.
+        rows = self.rows(
+            "SELECT started_utc AS t, pain_before_back AS back, pain_before_leg AS leg,"
+            " NULL AS value FROM sessions WHERE started_utc >= ? AND started_utc < ?"
+            " AND (pain_before_back IS NOT NULL OR pain_before_leg IS NOT NULL)"
+            " UNION ALL"
+            " SELECT taken_utc, NULL, NULL, value FROM measures"
+            " WHERE kind = ? AND taken_utc >= ? AND taken_utc < ?"
+            " ORDER BY t",
+            (since_s, until_s, MeasureKind.PAIN.value, since_s, until_s),
+        )
+        points: list[PainPoint] = []
+        for r in rows:
+            back, leg = r[1], r[2]
+            if r[3] is not None:
+                try:
+                    value = json.loads(r[3])
+                except ValueError:
+                    continue
+                if not isinstance(value, dict):
+                    continue
+                back, leg = value.get("back"), value.get("leg")
+            point = PainPoint(parse(r[0]), _pain_value(back), _pain_value(leg))
+            if point.back is not None or point.leg is not None:
+                points.append(point)
+        return points
+
+    def first_pain_time(self) -> datetime | None:
+        row = self.rows(
+            "SELECT MIN(t) FROM (SELECT MIN(started_utc) AS t FROM sessions"
+            " WHERE pain_before_back IS NOT NULL OR pain_before_leg IS NOT NULL"
+            " UNION ALL SELECT MIN(taken_utc) FROM measures WHERE kind = ?)",
+            (MeasureKind.PAIN.value,),
+        )[0]
+        return parse(row[0]) if row[0] else None
+
+    # --- measures -----------------------------------------------------------------
+
+    def measures(
+        self,
+        kind: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[Measure]:
+        """Measures of one kind (an index range scan on (kind, taken_utc))."""
+        where, params = "kind = ?", [str(kind)]
+        if since is not None:
+            where += " AND taken_utc >= ?"
+            params.append(iso(since))
+        if until is not None:
+            where += " AND taken_utc < ?"
+            params.append(iso(until))
+        order = "DESC" if newest_first else "ASC"
+        sql = f"SELECT id, kind, taken_utc, value FROM measures WHERE {where}"
+        sql += f" ORDER BY taken_utc {order}, id {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        out: list[Measure] = []
+        for r in self.rows(sql, params):
+            try:
+                value = json.loads(r["value"])
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                out.append(Measure(r["id"], r["kind"], parse(r["taken_utc"]), value))
+        return out
+
+    def first_measure(self, kind: str) -> Measure | None:
+        found = self.measures(kind, limit=1)
+        return found[0] if found else None
+
+    def latest_measure(self, kind: str) -> Measure | None:
+        found = self.measures(kind, newest_first=True, limit=1)
+        return found[0] if found else None
+
+    def walking_tests(self) -> list[WalkingTest]:
+        """Every home walking test, oldest first (a few a month at most)."""
+        out: list[WalkingTest] = []
+        rows = self.rows(
+            "SELECT taken_utc, value FROM measures WHERE kind = ? ORDER BY taken_utc, id",
+            (MeasureKind.WALKING_TEST.value,),
+        )
+        for taken, text in rows:
+            try:
+                value = json.loads(text)
+            except ValueError:
+                continue
+            if not isinstance(value, dict):
+                continue
+            first = _number(value.get(WALK_FIRST_SYMPTOMS_S))
+            total = _number(value.get(WALK_TOTAL_S))
+            if first is None and total is None:
+                continue
+            steps = value.get("steps")
+            out.append(
+                WalkingTest(
+                    parse(taken),
+                    first,
+                    total,
+                    _number(value.get("distance_m")),
+                    steps if isinstance(steps, int) and not isinstance(steps, bool) else None,
+                )
+            )
+        return out
+
+    def kv(self, key: str, default: Any = None) -> Any:
+        rows = self.rows("SELECT value FROM kv WHERE key = ?", (key,))
+        if not rows:
+            return default
+        try:
+            return json.loads(rows[0][0])
+        except ValueError:
+            return default
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: what an export or a delete would cover."""
+        out: dict[str, int] = {}
+        for table in TABLES:
+            out[table] = int(self.rows(f"SELECT COUNT(*) FROM {table}")[0][0])
+        return out
+
+
+TABLES: tuple[str, ...] = (
+    "sessions",
+    "step_results",
+    "measures",
+    "notes",
+    "activities",
+    "safety_checks",
+    "kv",
+)
+"""Every table of the schema, parents before children (the order of an import)."""

@@ -1,0 +1,1305 @@
+"""What the numbers say: adherence, streak, minutes, trends, summaries, progression.
+
+Everything here reads through :class:`coach.core.progress.history.History` (SQL
+aggregates and index range scans) and is pure Python: no Qt, no clocks of its
+own. ``today``/``now`` and the time zone are passed in, so tests fix them.
+
+Definitions (they are shown to people, so they are plain on purpose):
+
+- **The plan** is a list of routines. Each scheduled weekday of a routine plans
+  ``times_per_day`` sessions. The plan is the routine ids stored under the kv
+  key ``plan_routines`` when set (an assignment from the physiotherapist);
+  otherwise the routines the person did on at least 2 different days in the
+  last 28 days. "As needed" routines (the gentle/flare-up day) are never
+  planned, but a session of them counts as done like any other.
+- **Done**: a session that was completed, or stopped by the person (stopping
+  when it hurts is doing it right). Sessions the app lost (abandoned) do not
+  count. Any routine counts towards the day's plan.
+- **Adherence** of an ISO week (Monday to Sunday): sessions done against
+  sessions planned; the week of the first session counts from that day on.
+- **Streak**: the number of days in a row, back from today, on which the person
+  did at least one session or the plan had a rest day. Today counts once it
+  has a session (or is a rest day); a today still without its session does
+  not break the streak. The run must include a session day and stops at the first planned
+  day without a session (or at the first session ever). Without a plan only
+  days with a session count.
+- **Minutes this week**: the active time of every recorded step of the week's
+  sessions plus the minutes of activities logged outside Coach.
+- **Pain at rest**: the pain before each session and every pain measure; pain
+  after a session describes the exercise and is used only by the pain rule.
+- **Meaningful change** (CONTENT.md section 5): walking time by 30 % or more,
+  pain by 2 points or more, PSFS by 2 points for the mean or 3 for one
+  activity (the smallest real change, MDC90). Smaller changes are reported
+  as "about the same", never as better or worse.
+
+The progression rule (CONTENT.md section 4) and where its decisions go are
+described at :func:`suggest_progression` and :func:`record_decision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any
+
+from coach.core.common.days import WEEK
+from coach.core.content.model import Category, Exercise, Routine, RoutineItem, Text
+from coach.core.content.records import Invalid
+from coach.core.progress.history import History, PainPoint, SessionBrief, WalkingTest, iso
+from coach.core.progress.store import MeasureKind, Store
+from coach.core.session.safety import StopReason
+
+Tz = tzinfo | None
+"""The person's time zone; None means the computer's local time (with its DST rules)."""
+
+PLAN_KEY = "plan_routines"
+"""kv key: the routine ids of the person's plan (set by an assignment). Optional."""
+
+DOSE_CHANGES_KEY = "dose_changes"
+"""kv key: accepted progression steps, ``{routine_id: {item_index: {...}}}``."""
+
+PROGRESSION_KIND = "progression"
+"""Measure kind of a progression decision (one row per suggestion answered)."""
+
+NEXT_DAY_KIND = "next_day"
+"""Measure kind of the next-morning answer: ``{"session_id", "compared"}``."""
+
+AS_NEEDED_ROUTINES = frozenset({"gentle-day"})
+"""Routines for bad days: never part of the plan, never progressed."""
+
+PLAN_LOOKBACK_DAYS = 28
+PLAN_MIN_DAYS = 2
+
+WALKING_CHANGE = 0.30  # 30 % (Ammendolia 2018)
+PAIN_CHANGE = 2.0  # points on 0-10
+PSFS_MEAN_CHANGE = 2.0  # MDC90 of the mean (Stratford 1995)
+PSFS_ONE_CHANGE = 3.0  # MDC90 of one activity
+WALKING_TEST_CAP_S = 30 * 60
+
+GOOD_SESSIONS_FOR_STEP_UP = 3
+PAIN_STOP_REASONS = frozenset(
+    {StopReason.PAIN_SPREADING_LEG, StopReason.NEW_NUMBNESS_WEAKNESS, StopReason.SHARP_PAIN}
+)
+"""Stops that mean a flare: the next session gets one step easier."""
+
+NEXT_DAY_ASK_WITHIN_DAYS = 2
+"""The next-morning question is asked only about a session this recent."""
+
+
+# --------------------------------------------------------------------------
+# Days and weeks in the person's time zone
+# --------------------------------------------------------------------------
+
+
+def local_day(moment: datetime, tz: Tz = None) -> date:
+    return moment.astimezone(tz).date()
+
+
+def day_start_utc(day: date, tz: Tz = None) -> datetime:
+    """The UTC instant of local midnight at the start of ``day``."""
+    naive = datetime.combine(day, time())
+    local = naive.astimezone() if tz is None else naive.replace(tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week holding ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def planned_on(plan: Sequence[Routine], day: date) -> int:
+    weekday = WEEK[day.weekday()]
+    return sum(r.schedule.times_per_day for r in plan if weekday in r.schedule.days)
+
+
+def plan_routines(
+    history: History,
+    routines: Mapping[str, Routine],
+    today: date,
+    tz: Tz = None,
+) -> list[Routine]:
+    """The person's plan: the stored assignment, or the routines they keep doing."""
+    chosen = history.kv(PLAN_KEY)
+    if isinstance(chosen, list):
+        return [routines[i] for i in chosen if isinstance(i, str) and i in routines]
+    since = day_start_utc(today - timedelta(days=PLAN_LOOKBACK_DAYS - 1), tz)
+    until = day_start_utc(today + timedelta(days=1), tz)
+    days: dict[str, set[date]] = {}
+    for routine_id, started in history.routine_days(since, until):
+        days.setdefault(routine_id, set()).add(local_day(started, tz))
+    return [
+        routines[rid]
+        for rid, seen in days.items()
+        if len(seen) >= PLAN_MIN_DAYS and rid in routines and rid not in AS_NEEDED_ROUTINES
+    ]
+
+
+# --------------------------------------------------------------------------
+# The calendar, adherence, streak and minutes
+# --------------------------------------------------------------------------
+
+
+class DayMark(StrEnum):
+    DONE = "done"  # all planned sessions done (or a session on a free day)
+    PARTLY = "partly"  # some of the planned sessions done
+    MISSED = "missed"  # planned, none done, and the day is over
+    TO_COME = "to_come"  # planned, today or later
+    FREE = "free"  # nothing planned, nothing done
+    BEFORE_START = "before_start"  # before the first session: nothing to judge
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: date
+    planned: int
+    done: int
+    mark: DayMark
+
+
+@dataclass(frozen=True)
+class WeekStatus:
+    start: date  # a Monday
+    days: tuple[DayStatus, ...]
+    planned: int  # over the days counted (from the first session on)
+    done: int
+
+    @property
+    def adherence(self) -> float | None:
+        """Share of the planned sessions done (at most 1), None without a plan."""
+        return min(1.0, self.done / self.planned) if self.planned else None
+
+
+def _mark(day: date, planned: int, done: int, today: date, started: date | None) -> DayMark:
+    if started is None or day < started:
+        return DayMark.BEFORE_START if day <= today else _future_mark(planned)
+    if day > today:
+        return _future_mark(planned)
+    if planned == 0:
+        return DayMark.DONE if done else DayMark.FREE
+    if done >= planned:
+        return DayMark.DONE
+    if done:
+        return DayMark.PARTLY
+    return DayMark.TO_COME if day == today else DayMark.MISSED
+
+
+def _future_mark(planned: int) -> DayMark:
+    return DayMark.TO_COME if planned else DayMark.FREE
+
+
+def weeks(
+    history: History,
+    plan: Sequence[Routine],
+    today: date,
+    count: int = 4,
+    tz: Tz = None,
+) -> list[WeekStatus]:
+    """The last ``count`` ISO weeks up to and including this one, oldest first."""
+    first_monday = week_start(today) - timedelta(weeks=count - 1)
+    end = week_start(today) + timedelta(weeks=1)
+    done: dict[date, int] = {}
+    for started in history.counted_session_starts(
+        day_start_utc(first_monday, tz), day_start_utc(end, tz)
+    ):
+        d = local_day(started, tz)
+        done[d] = done.get(d, 0) + 1
+    first = history.first_session_start()
+    started_day = local_day(first, tz) if first is not None else None
+    out: list[WeekStatus] = []
+    for w in range(count):
+        monday = first_monday + timedelta(weeks=w)
+        days = []
+        planned_sum = done_sum = 0
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            planned = planned_on(plan, day)
+            n = done.get(day, 0)
+            days.append(DayStatus(day, planned, n, _mark(day, planned, n, today, started_day)))
+            if started_day is not None and day >= started_day:
+                planned_sum += planned
+                done_sum += n
+        out.append(WeekStatus(monday, tuple(days), planned_sum, done_sum))
+    return out
+
+
+def current_streak(history: History, plan: Sequence[Routine], today: date, tz: Tz = None) -> int:
+    """Days in a row on plan, back from today (see the module's definition).
+
+    Days are ordinal numbers here: a ten-year streak walks 3,650 of them.
+    """
+    days = history.counted_days_newest_first(day_start_utc(today + timedelta(days=1), tz), tz)
+    per_weekday = [planned_on(plan, today - timedelta(days=k)) for k in range(7)]
+    # rest[k]: the plan rests on the weekday k days before today.
+    rest = [any(per_weekday) and n == 0 for n in per_weekday]
+    first = today.toordinal()
+    session_day = next(days, None)
+    day = first
+    if session_day != first and not rest[0]:
+        day -= 1  # today is not over yet: it cannot break the run
+    streak, had_session = 0, False
+    while session_day is not None:
+        while session_day is not None and session_day > day:
+            session_day = next(days, None)
+        if session_day is None:
+            break  # nothing at or before this day: the plan had not begun
+        if session_day == day:
+            had_session = True
+        elif not rest[(first - day) % 7]:
+            break
+        streak += 1
+        day -= 1
+    return streak if had_session else 0
+
+
+@dataclass(frozen=True)
+class WeekMinutes:
+    with_coach: float
+    other: float
+
+    @property
+    def total(self) -> float:
+        return self.with_coach + self.other
+
+
+def minutes_in_week(history: History, today: date, tz: Tz = None) -> WeekMinutes:
+    """Minutes of activity in the ISO week holding ``today``."""
+    since = day_start_utc(week_start(today), tz)
+    until = day_start_utc(week_start(today) + timedelta(weeks=1), tz)
+    return WeekMinutes(
+        history.session_seconds(since, until) / 60, history.activity_minutes(since, until)
+    )
+
+
+# --------------------------------------------------------------------------
+# Trends
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PainBucket:
+    start: date  # the day, or the Monday of the week
+    back: float | None  # mean of the ratings, None without any
+    leg: float | None
+    ratings: int
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def pain_trend(
+    history: History,
+    since: date,
+    until: date,
+    *,
+    by: str = "day",
+    tz: Tz = None,
+) -> list[PainBucket]:
+    """Mean pain at rest per local day (``by="day"``) or ISO week, in [since, until)."""
+    if by not in ("day", "week"):
+        raise ValueError("by must be 'day' or 'week'")
+    points = history.pain_points(day_start_utc(since, tz), day_start_utc(until, tz))
+    buckets: dict[date, tuple[list[float], list[float], list[int]]] = {}
+    for p in points:
+        d = local_day(p.taken_utc, tz)
+        key = d if by == "day" else week_start(d)
+        back, leg, n = buckets.setdefault(key, ([], [], [0]))
+        if p.back is not None:
+            back.append(p.back)
+        if p.leg is not None:
+            leg.append(p.leg)
+        n[0] += 1
+    return [
+        PainBucket(key, _mean(back), _mean(leg), n[0])
+        for key, (back, leg, n) in sorted(buckets.items())
+    ]
+
+
+def walking_trend(history: History) -> list[WalkingTest]:
+    """Every walking test, oldest first: minutes to first symptoms and in total."""
+    return history.walking_tests()
+
+
+# --------------------------------------------------------------------------
+# PSFS and the chair stand
+# --------------------------------------------------------------------------
+
+PSFS_MAX_ACTIVITIES = 5
+
+
+def psfs_scores(value: Mapping[str, Any]) -> dict[str, int]:
+    """The activity ratings of a stored PSFS measure (bad entries left out)."""
+    scores = value.get("scores")
+    if not isinstance(scores, dict):
+        return {}
+    return {
+        str(name): int(score)
+        for name, score in scores.items()
+        if isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= 10
+    }
+
+
+def psfs_score(scores: Mapping[str, int]) -> float | None:
+    """The PSFS score: the mean of the activity ratings (0-10)."""
+    return _mean([float(v) for v in scores.values()])
+
+
+@dataclass(frozen=True)
+class PsfsChange:
+    first: float
+    latest: float
+    per_activity: dict[str, tuple[int, int]]  # activity -> (first, latest), rated both times
+
+    @property
+    def mean_change(self) -> float:
+        return self.latest - self.first
+
+    @property
+    def meaningful(self) -> bool:
+        return abs(self.mean_change) >= PSFS_MEAN_CHANGE
+
+    def activities_changed(self) -> dict[str, int]:
+        """Activities whose rating changed by the MDC of one activity or more."""
+        return {
+            name: latest - first
+            for name, (first, latest) in self.per_activity.items()
+            if abs(latest - first) >= PSFS_ONE_CHANGE
+        }
+
+
+def psfs_change(first: Mapping[str, int], latest: Mapping[str, int]) -> PsfsChange | None:
+    """First against latest rating, over the activities rated both times."""
+    common = [name for name in latest if name in first]
+    if not common:
+        return None
+    a = [float(first[n]) for n in common]
+    b = [float(latest[n]) for n in common]
+    return PsfsChange(sum(a) / len(a), sum(b) / len(b), {n: (first[n], latest[n]) for n in common})
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+
+
+CHAIR_STAND_BELOW_AVERAGE: tuple[tuple[int, int, int, int], ...] = (
+    # (age from, age to, men below, women below): fewer stands than this is
+    # below average (CDC STEADI, via a secondary source; CONTENT.md section 5).
+    (60, 64, 14, 12),
+    (65, 69, 12, 11),
+    (70, 74, 12, 10),
+    (75, 79, 11, 10),
+    (80, 84, 10, 9),
+    (85, 89, 8, 8),
+    (90, 94, 7, 4),
+)
+
+
+@dataclass(frozen=True)
+class ChairStandVerdict:
+    count: int
+    age_from: int
+    age_to: int
+    sex: Sex
+    cutoff: int  # fewer than this is below average
+
+    @property
+    def below_average(self) -> bool:
+        return self.count < self.cutoff
+
+    def text(self) -> Text:
+        group_en = "women" if self.sex is Sex.FEMALE else "men"
+        group_de = "Frauen" if self.sex is Sex.FEMALE else "Männer"
+        if self.below_average:
+            return Text.of(
+                f"For {group_en} aged {self.age_from} to {self.age_to}, fewer than "
+                f"{self.cutoff} stands is below average. Your {self.count} is below that: "
+                "the strength and balance exercises help here.",
+                f"Für {group_de} von {self.age_from} bis {self.age_to} Jahren gilt weniger als "
+                f"{self.cutoff}-mal Aufstehen als unterdurchschnittlich. Ihre {self.count} "
+                "liegen darunter: Die Kraft- und Gleichgewichtsübungen helfen hier.",
+            )
+        return Text.of(
+            f"For {group_en} aged {self.age_from} to {self.age_to}, fewer than {self.cutoff} "
+            f"stands is below average. Your {self.count} is not below average.",
+            f"Für {group_de} von {self.age_from} bis {self.age_to} Jahren gilt weniger als "
+            f"{self.cutoff}-mal Aufstehen als unterdurchschnittlich. Ihre {self.count} "
+            "liegen nicht darunter.",
+        )
+
+
+def chair_stand_verdict(count: int, age: int | None, sex: str | None) -> ChairStandVerdict | None:
+    """The comparison with the age and sex cut-off, None without a matching row."""
+    if age is None or sex not in (Sex.FEMALE, Sex.MALE):
+        return None
+    for low, high, men, women in CHAIR_STAND_BELOW_AVERAGE:
+        if low <= age <= high:
+            s = Sex(sex)
+            return ChairStandVerdict(count, low, high, s, women if s is Sex.FEMALE else men)
+    return None
+
+
+# --------------------------------------------------------------------------
+# Plain-language summary
+# --------------------------------------------------------------------------
+
+
+def _num(value: float, lang: str) -> str:
+    """One decimal at most, German decimal comma: 2.5 / 2,5; 3.0 -> 3."""
+    rounded = round(value, 1)
+    text = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def duration_text(seconds: float) -> Text:
+    """ "40 seconds", "1 minute", "6 minutes" (whole minutes from 90 s on)."""
+    if seconds < 90:
+        n = max(1, round(seconds))
+        return Text.of(f"{n} seconds" if n != 1 else "1 second", f"{n} Sekunden")
+    n = round(seconds / 60)
+    return Text.of(
+        f"{n} minutes" if n != 1 else "1 minute", f"{n} Minuten" if n != 1 else "1 Minute"
+    )
+
+
+def _walk_metric(test: WalkingTest) -> float | None:
+    return test.total_s if test.total_s is not None else test.first_symptoms_s
+
+
+def _walking_sentences(tests: Sequence[WalkingTest]) -> list[Text]:
+    if len(tests) < 2:
+        return []
+    first_week_end = tests[0].taken_utc + timedelta(days=7)
+    first_week = [t for t in tests if t.taken_utc < first_week_end]
+    latest = tests[-1]
+    if latest.taken_utc < first_week_end:
+        return []
+    out: list[Text] = []
+    base = _mean([m for t in first_week if (m := _walk_metric(t)) is not None])
+    now = _walk_metric(latest)
+    if base and now is not None:
+        change = (now - base) / base
+        diff = duration_text(abs(now - base))
+        was, is_ = duration_text(base), duration_text(now)
+        if change >= WALKING_CHANGE:
+            out.append(
+                Text.of(
+                    f"You walked {diff.get('en')} longer than in your first week "
+                    f"({is_.get('en')} instead of {was.get('en')}).",
+                    f"Sie sind {diff.get('de')} länger gegangen als in Ihrer ersten Woche "
+                    f"({is_.get('de')} statt {was.get('de')}).",
+                )
+            )
+        elif change <= -WALKING_CHANGE:
+            out.append(
+                Text.of(
+                    f"Your last walking test was {diff.get('en')} shorter than in your first "
+                    f"week ({is_.get('en')} instead of {was.get('en')}). If walking has become "
+                    "harder, tell your physiotherapist or doctor.",
+                    f"Ihr letzter Gehtest war {diff.get('de')} kürzer als in Ihrer ersten "
+                    f"Woche ({is_.get('de')} statt {was.get('de')}). Wenn Ihnen das Gehen "
+                    "schwerer fällt, sagen Sie es Ihrer Physiotherapeutin oder Ihrem Arzt.",
+                )
+            )
+        else:
+            out.append(
+                Text.of(
+                    "Your walking time is about the same as in your first week.",
+                    "Ihre Gehzeit ist etwa so lang wie in Ihrer ersten Woche.",
+                )
+            )
+    base_first = _mean([t.first_symptoms_s for t in first_week if t.first_symptoms_s])
+    if (
+        base_first
+        and latest.first_symptoms_s
+        and (latest.first_symptoms_s - base_first) / base_first >= WALKING_CHANGE
+    ):
+        diff = duration_text(latest.first_symptoms_s - base_first)
+        out.append(
+            Text.of(
+                f"Your symptoms began {diff.get('en')} later than in your first week.",
+                f"Ihre Beschwerden begannen {diff.get('de')} später als in Ihrer ersten Woche.",
+            )
+        )
+    return out
+
+
+def _pain_sentences(history: History, now: datetime) -> list[Text]:
+    first = history.first_pain_time()
+    if first is None:
+        return []
+    first_end = first + timedelta(days=7)
+    recent_start = now - timedelta(days=7)
+    if recent_start < first_end:
+        return []
+    early = history.pain_points(first, first_end)
+    recent = history.pain_points(recent_start, now + timedelta(seconds=1))
+    out: list[Text] = []
+    parts = (("back", "back pain", "Rückenschmerzen"), ("leg", "leg pain", "Beinschmerzen"))
+    for key, en, de in parts:
+        a = [float(v) for p in early if (v := getattr(p, key)) is not None]
+        b = [float(v) for p in recent if (v := getattr(p, key)) is not None]
+        if len(a) < 2 or len(b) < 2:
+            continue
+        before, after = sum(a) / len(a), sum(b) / len(b)
+        diff = after - before
+        if diff <= -PAIN_CHANGE:
+            out.append(
+                Text.of(
+                    f"Your {en} is {_num(-diff, 'en')} points lower than in your first week "
+                    f"(on average {_num(after, 'en')} instead of {_num(before, 'en')} out of 10).",
+                    f"Ihre {de} sind {_num(-diff, 'de')} Punkte niedriger als in Ihrer ersten "
+                    f"Woche (im Mittel {_num(after, 'de')} statt {_num(before, 'de')} von 10).",
+                )
+            )
+        elif diff >= PAIN_CHANGE:
+            out.append(
+                Text.of(
+                    f"Your {en} is {_num(diff, 'en')} points higher than in your first week "
+                    f"(on average {_num(after, 'en')} instead of {_num(before, 'en')} out of 10). "
+                    "If it stays like this, talk to your physiotherapist or doctor.",
+                    f"Ihre {de} sind {_num(diff, 'de')} Punkte höher als in Ihrer ersten Woche "
+                    f"(im Mittel {_num(after, 'de')} statt {_num(before, 'de')} von 10). Wenn "
+                    "das so bleibt, sprechen Sie mit Ihrer Physiotherapeutin oder Ihrem Arzt.",
+                )
+            )
+        else:
+            out.append(
+                Text.of(
+                    f"Your {en} is about the same as in your first week.",
+                    f"Ihre {de} sind etwa so stark wie in Ihrer ersten Woche.",
+                )
+            )
+    return out
+
+
+def _psfs_sentences(history: History) -> list[Text]:
+    first, latest = (
+        history.first_measure(MeasureKind.PSFS),
+        history.latest_measure(MeasureKind.PSFS),
+    )
+    if first is None or latest is None or first.id == latest.id:
+        return []
+    change = psfs_change(psfs_scores(first.value), psfs_scores(latest.value))
+    if change is None:
+        return []
+    out: list[Text] = []
+    d = change.mean_change
+    if change.meaningful:
+        if d > 0:
+            out.append(
+                Text.of(
+                    f"The activities you chose have become easier: {_num(d, 'en')} points "
+                    f"better on average than at your first rating ({_num(change.latest, 'en')} "
+                    f"instead of {_num(change.first, 'en')} out of 10).",
+                    f"Ihre gewählten Tätigkeiten fallen Ihnen leichter: im Mittel "
+                    f"{_num(d, 'de')} Punkte besser als bei der ersten Bewertung "
+                    f"({_num(change.latest, 'de')} statt {_num(change.first, 'de')} von 10).",
+                )
+            )
+        else:
+            out.append(
+                Text.of(
+                    f"The activities you chose have become harder: {_num(-d, 'en')} points "
+                    f"lower on average than at your first rating ({_num(change.latest, 'en')} "
+                    f"instead of {_num(change.first, 'en')} out of 10).",
+                    f"Ihre gewählten Tätigkeiten fallen Ihnen schwerer: im Mittel "
+                    f"{_num(-d, 'de')} Punkte niedriger als bei der ersten Bewertung "
+                    f"({_num(change.latest, 'de')} statt {_num(change.first, 'de')} von 10).",
+                )
+            )
+    for name, delta in change.activities_changed().items():
+        if delta > 0:
+            out.append(
+                Text.of(
+                    f"“{name}” is {delta} points easier than at your first rating.",
+                    f"„{name}“ geht um {delta} Punkte besser als bei der ersten Bewertung.",
+                )
+            )
+        else:
+            out.append(
+                Text.of(
+                    f"“{name}” is {-delta} points harder than at your first rating.",
+                    f"„{name}“ geht um {-delta} Punkte schlechter als bei der ersten Bewertung.",
+                )
+            )
+    if not out:
+        out.append(
+            Text.of(
+                "Your ratings of the activities you chose have not clearly changed yet.",
+                "Ihre Bewertungen der gewählten Tätigkeiten haben sich noch nicht deutlich "
+                "verändert.",
+            )
+        )
+    return out
+
+
+def _chair_stand_sentences(history: History) -> list[Text]:
+    latest = history.latest_measure(MeasureKind.CHAIR_STAND)
+    if latest is None:
+        return []
+    count = latest.value.get("count")
+    if not isinstance(count, int) or isinstance(count, bool):
+        return []
+    first = history.first_measure(MeasureKind.CHAIR_STAND)
+    first_count = first.value.get("count") if first and first.id != latest.id else None
+    if isinstance(first_count, int) and not isinstance(first_count, bool):
+        line = Text.of(
+            f"In your last chair-stand test you stood up {count} times in 30 seconds "
+            f"(first test: {first_count}).",
+            f"Bei Ihrem letzten Aufsteh-Test sind Sie in 30 Sekunden {count}-mal aufgestanden "
+            f"(erster Test: {first_count}).",
+        )
+    else:
+        line = Text.of(
+            f"In your chair-stand test you stood up {count} times in 30 seconds.",
+            f"Bei Ihrem Aufsteh-Test sind Sie in 30 Sekunden {count}-mal aufgestanden.",
+        )
+    age = latest.value.get("age")
+    verdict = chair_stand_verdict(
+        count, age if isinstance(age, int) else None, latest.value.get("sex")
+    )
+    if verdict is not None:
+        extra = verdict.text()
+        line = Text.of(f"{line.get('en')} {extra.get('en')}", f"{line.get('de')} {extra.get('de')}")
+    return [line]
+
+
+def summary(history: History, now: datetime) -> list[Text]:
+    """Plain sentences comparing now with the first week, only where the data allows.
+
+    Each comparison needs data from the first week *and* from later; a change
+    below the meaningful threshold is called "about the same".
+    """
+    out = _walking_sentences(history.walking_tests())
+    out += _pain_sentences(history, now)
+    out += _psfs_sentences(history)
+    out += _chair_stand_sentences(history)
+    if not out:
+        out.append(
+            Text.of(
+                "Keep going: after a few weeks of sessions and measures, Coach can show you "
+                "here how things have changed.",
+                "Bleiben Sie dran: Nach einigen Wochen mit Übungen und Messungen zeigt Coach "
+                "Ihnen hier, was sich verändert hat.",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------
+# Everything the history page shows, from one consistent snapshot
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    today: date
+    plan: tuple[Routine, ...]
+    weeks: tuple[WeekStatus, ...]
+    streak: int
+    minutes: WeekMinutes
+    pain: tuple[PainBucket, ...]
+    pain_by: str  # "day" or "week"
+    pain_since: date
+    walking: tuple[WalkingTest, ...]
+    sentences: tuple[Text, ...]
+
+
+PAIN_DAYS_SHOWN = 56
+"""The pain chart shows daily means over the last 8 weeks when all the data
+fits in them, else weekly means over the last 26 weeks."""
+
+
+def overview(
+    history: History,
+    routines: Mapping[str, Routine],
+    now: datetime,
+    tz: Tz = None,
+    *,
+    week_count: int = 4,
+) -> Overview:
+    today = local_day(now, tz)
+    with history.snapshot():
+        plan = plan_routines(history, routines, today, tz)
+        first_pain = history.first_pain_time()
+        short = first_pain is None or local_day(first_pain, tz) > today - timedelta(
+            days=PAIN_DAYS_SHOWN
+        )
+        if short:
+            pain_since, by = today - timedelta(days=PAIN_DAYS_SHOWN - 1), "day"
+        else:
+            pain_since, by = week_start(today) - timedelta(weeks=25), "week"
+        first = history.first_session_start()
+        if first is not None:
+            since_first = (week_start(today) - week_start(local_day(first, tz))).days // 7
+            # A new user sees this week and the last, not two empty weeks more.
+            week_count = max(2, min(week_count, since_first + 1))
+        else:
+            week_count = 2
+        return Overview(
+            today=today,
+            plan=tuple(plan),
+            weeks=tuple(weeks(history, plan, today, week_count, tz)),
+            streak=current_streak(history, plan, today, tz),
+            minutes=minutes_in_week(history, today, tz),
+            pain=tuple(pain_trend(history, pain_since, today + timedelta(days=1), by=by, tz=tz)),
+            pain_by=by,
+            pain_since=pain_since,
+            walking=tuple(walking_trend(history)),
+            sentences=tuple(summary(history, now)),
+        )
+
+
+# --------------------------------------------------------------------------
+# Progression: one small step up after good sessions, one back after a flare
+# --------------------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class Reason(StrEnum):
+    GOOD_SESSIONS = "good_sessions"
+    STOPPED_FOR_PAIN = "stopped_for_pain"
+    PAIN_RULE = "pain_rule"
+    WORSE_NEXT_DAY = "worse_next_day"
+
+
+class NextDay(StrEnum):
+    BETTER = "better"
+    USUAL = "usual"
+    WORSE = "worse"
+
+
+def pain_rule_kept(session: SessionBrief) -> bool | None:
+    """Whether pain after the session stayed inside the rule; None when not rated.
+
+    The rule (CONTENT.md section 4): back and leg each at most 2 points above
+    the level before, and never 6 or more.
+    """
+    pairs = (
+        (session.pain_before_back, session.pain_after_back),
+        (session.pain_before_leg, session.pain_after_leg),
+    )
+    if all(after is None for _before, after in pairs):
+        return None
+    for before, after in pairs:
+        if after is None:
+            continue
+        if after >= 6 or (before is not None and after - before > 2):
+            return False
+    return True
+
+
+def is_good_session(session: SessionBrief) -> bool:
+    return session.outcome == "completed" and pain_rule_kept(session) is True
+
+
+def flare_reason(session: SessionBrief) -> Reason | None:
+    if session.outcome == "stopped" and session.stop_reason in PAIN_STOP_REASONS:
+        return Reason.STOPPED_FOR_PAIN
+    if pain_rule_kept(session) is False:
+        return Reason.PAIN_RULE
+    return None
+
+
+# Limits of one small step. Stretches grow in hold time and a few reps;
+# strengthening, posture and balance work in reps, short holds and sets.
+_STRETCH_MAX_HOLD_S, _STRETCH_MAX_REPS = 30.0, 5
+_MAX_HOLD_S, _MAX_REPS, _MAX_SETS = 10.0, 15, 3
+_MIN_HOLD_S, _MIN_REPS = 5.0, 2
+_MAX_MINUTES_S, _MIN_MINUTES_S = 30 * 60.0, 60.0
+_MAX_WALK_FACTOR, _MIN_WALK_FACTOR = 1.5, 0.3
+HOLD_STEP_S, REPS_STEP, SETS_STEP, TIME_STEP = 5.0, 2, 1, 0.10
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """One field of one routine item, from ``before`` to ``after``.
+
+    ``field`` is "reps", "hold_s", "sets", "duration_s" (seconds) or "walk"
+    (seconds of one walking bout; ``walk`` then holds the new Walk values).
+    """
+
+    routine_id: str
+    item_index: int
+    exercise_id: str
+    field: str
+    before: float
+    after: float
+    walk: dict[str, Any] | None = None
+
+    def text(self, title: Text) -> Text:
+        t_en, t_de = title.get("en"), title.get("de")
+        b, a = self.before, self.after
+        if self.field == "reps":
+            return Text.of(
+                f"{t_en}: {a:.0f} times instead of {b:.0f}",
+                f"{t_de}: {a:.0f}-mal statt {b:.0f}-mal",
+            )
+        if self.field == "hold_s":
+            return Text.of(
+                f"{t_en}: hold {a:.0f} seconds instead of {b:.0f}",
+                f"{t_de}: {a:.0f} Sekunden halten statt {b:.0f}",
+            )
+        if self.field == "sets":
+            return Text.of(
+                f"{t_en}: {a:.0f} sets instead of {b:.0f}",
+                f"{t_de}: {a:.0f} Durchgänge statt {b:.0f}",
+            )
+        before, after = _clock_text(b), _clock_text(a)
+        if self.field == "walk":
+            return Text.of(
+                f"{t_en}: walk {after} per bout instead of {before}",
+                f"{t_de}: {after} pro Gehabschnitt statt {before}",
+            )
+        return Text.of(f"{t_en}: {after} instead of {before}", f"{t_de}: {after} statt {before}")
+
+
+def _clock_text(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} min"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested change of dose for one routine, and why."""
+
+    routine_id: str
+    direction: Direction
+    reason: Reason
+    change: DoseChange
+    why: Text  # what happened
+    text: Text  # the question with the change
+    session_ids: tuple[int, ...] = field(default=())
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "routine_id": self.routine_id,
+            "direction": self.direction.value,
+            "reason": self.reason.value,
+            "item_index": self.change.item_index,
+            "exercise_id": self.change.exercise_id,
+            "field": self.change.field,
+            "before": self.change.before,
+            "after": self.change.after,
+            "session_ids": list(self.session_ids),
+        }
+
+
+def dose_changes(source: History | Store) -> dict[str, dict[str, dict[str, Any]]]:
+    """The accepted dose changes, ``{routine_id: {item_index: {field: value, ...}}}``."""
+    if isinstance(source, History):
+        raw = source.kv(DOSE_CHANGES_KEY)
+    else:
+        raw = source.get_json(DOSE_CHANGES_KEY)
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(rid): {str(k): dict(v) for k, v in items.items() if isinstance(v, dict)}
+        for rid, items in raw.items()
+        if isinstance(items, dict)
+    }
+
+
+def apply_dose_changes(
+    routine: Routine, changes: Mapping[str, Mapping[str, Mapping[str, Any]]]
+) -> Routine:
+    """The routine with the person's accepted steps applied.
+
+    Call it after tailoring, before ``build_plan``. A change is skipped when
+    the item at its index is no longer the same exercise (the routine file was
+    edited) or when the value is out of the model's limits.
+    """
+    mine = changes.get(routine.id)
+    if not mine:
+        return routine
+    items = list(routine.items)
+    for key, change in mine.items():
+        try:
+            index = int(key)
+        except ValueError:
+            continue
+        if not 0 <= index < len(items) or items[index].exercise != change.get("exercise_id"):
+            continue
+        data = items[index].to_data()
+        for name in ("reps", "hold_s", "sets", "duration_s", "walk"):
+            if name in change:
+                data[name] = change[name]
+        try:
+            items[index] = RoutineItem.from_data(data)
+        except Invalid:
+            continue
+    return routine.replace(items=items)
+
+
+def _step(
+    routine: Routine,
+    index: int,
+    item: RoutineItem,
+    exercise: Exercise,
+    direction: Direction,
+    walking_test_s: float | None,
+    only: str | None = None,
+) -> DoseChange | None:
+    """One small step of one item, or None when it cannot move that way."""
+    dose = item.apply_to(exercise.dosage)
+    up = direction is Direction.UP
+    stretch = exercise.category is Category.STRETCHING
+    max_hold = _STRETCH_MAX_HOLD_S if stretch else _MAX_HOLD_S
+    max_reps = _STRETCH_MAX_REPS if stretch else _MAX_REPS
+    max_sets = 1 if stretch else _MAX_SETS
+
+    def change(name: str, before: float, after: float, **extra: Any) -> DoseChange:
+        return DoseChange(routine.id, index, exercise.id, name, before, after, **extra)
+
+    if dose.walk is not None:
+        if only not in (None, "walk"):
+            return None
+        walk = dose.walk
+        ratio = 1 + TIME_STEP if up else 1 / (1 + TIME_STEP)
+        bout = max(_MIN_MINUTES_S, min(_MAX_MINUTES_S, round(walk.bout_s * ratio / 5) * 5))
+        factor = walk.from_walking_test
+        new_factor = None
+        if factor is not None:
+            new_factor = round(max(_MIN_WALK_FACTOR, min(_MAX_WALK_FACTOR, factor * ratio)), 3)
+        if bout == walk.bout_s and new_factor == factor:
+            return None
+        if factor is not None and new_factor is not None and walking_test_s:
+            before, after = factor * walking_test_s, new_factor * walking_test_s
+        else:
+            before, after = walk.bout_s, bout
+        if round(after) == round(before):
+            return None
+        new_walk = walk.to_data() | {"bout_s": bout, "from_walking_test": new_factor}
+        return change("walk", before, after, walk=new_walk)
+    if only is not None and only == "walk":
+        return None
+    if dose.duration_s is not None:
+        if exercise.category is Category.RELAXATION or only not in (None, "duration_s"):
+            return None
+        ratio = 1 + TIME_STEP if up else 1 / (1 + TIME_STEP)
+        new = max(_MIN_MINUTES_S, min(_MAX_MINUTES_S, round(dose.duration_s * ratio / 5) * 5))
+        return None if new == dose.duration_s else change("duration_s", dose.duration_s, new)
+    candidates: list[DoseChange] = []
+    if dose.hold_s > 0 and only in (None, "hold_s"):
+        if up and dose.hold_s + HOLD_STEP_S <= max_hold:
+            candidates.append(change("hold_s", dose.hold_s, dose.hold_s + HOLD_STEP_S))
+        elif not up and dose.hold_s - HOLD_STEP_S >= _MIN_HOLD_S:
+            candidates.append(change("hold_s", dose.hold_s, dose.hold_s - HOLD_STEP_S))
+    if only in (None, "reps"):
+        if up and dose.reps + REPS_STEP <= max_reps:
+            candidates.append(change("reps", dose.reps, dose.reps + REPS_STEP))
+        elif not up and dose.reps - REPS_STEP >= _MIN_REPS:
+            candidates.append(change("reps", dose.reps, dose.reps - REPS_STEP))
+    if only in (None, "sets"):
+        if up and dose.sets + SETS_STEP <= max_sets:
+            candidates.append(change("sets", dose.sets, dose.sets + SETS_STEP))
+        elif not up and dose.sets - SETS_STEP >= 1:
+            candidates.append(change("sets", dose.sets, dose.sets - SETS_STEP))
+    if not candidates:
+        return None
+    # Up: hold first, then reps, then sets. Down: undo in the opposite order.
+    return candidates[0] if up else candidates[-1]
+
+
+def _choose_change(
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    direction: Direction,
+    changes: Mapping[str, Mapping[str, Any]],
+    walking_test_s: float | None,
+) -> DoseChange | None:
+    """Which one thing to change.
+
+    Up: the item changed longest ago (never-changed items first, in routine
+    order) that still has room. Down: the item changed most recently, in the
+    field that was changed (undoing the last step up); without any earlier
+    step, the walking bout, else the first item that can be eased.
+    """
+    indexed = [
+        (i, item, ex)
+        for i, item in enumerate(routine.items)
+        if (ex := exercises.get(item.exercise)) is not None
+        and ex.category is not Category.RELAXATION
+    ]
+
+    def changed_at(i: int) -> str:
+        value = changes.get(str(i), {}).get("changed_utc")
+        return value if isinstance(value, str) else ""
+
+    if direction is Direction.UP:
+        for i, item, ex in sorted(indexed, key=lambda t: (changed_at(t[0]), t[0])):
+            found = _step(routine, i, item, ex, direction, walking_test_s)
+            if found is not None:
+                return found
+        return None
+    recent = sorted(
+        (t for t in indexed if changed_at(t[0])), key=lambda t: changed_at(t[0]), reverse=True
+    )
+    for i, item, ex in recent:
+        last = changes.get(str(i), {}).get("last_field")
+        found = _step(
+            routine, i, item, ex, direction, walking_test_s, last if isinstance(last, str) else None
+        )
+        if found is not None:
+            return found
+    walks = [t for t in indexed if t[1].apply_to(t[2].dosage).walk is not None]
+    for i, item, ex in walks + indexed:
+        found = _step(routine, i, item, ex, direction, walking_test_s)
+        if found is not None:
+            return found
+    return None
+
+
+def _last_decision(history: History, routine_id: str) -> datetime | None:
+    for m in history.measures(PROGRESSION_KIND, newest_first=True):
+        if m.value.get("routine_id") == routine_id:
+            return m.taken_utc
+    return None
+
+
+def _worse_next_day(history: History, session_ids: Sequence[int], since: datetime | None) -> bool:
+    if not session_ids:
+        return False
+    wanted = set(session_ids)
+    for m in history.measures(NEXT_DAY_KIND, since=since):
+        if m.value.get("session_id") in wanted and m.value.get("compared") == NextDay.WORSE:
+            return True
+    return False
+
+
+def suggest_progression(
+    history: History,
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+) -> Suggestion | None:
+    """One small step for ``routine``, or None.
+
+    The rule (CONTENT.md section 4), counted over the routine's sessions
+    since the last decision about it (accepted or not, so "Not now" waits
+    for new evidence):
+
+    - **one step back** when its newest session was stopped for pain (sharp,
+      spreading, new numbness or weakness) or broke the pain rule, or when the
+      person said they felt worse than usual the morning after one of those
+      sessions;
+    - **one step up** when its last 3 sessions were all completed, all had
+      pain rated after them inside the pain rule, and none was followed by a
+      worse morning.
+
+    One thing changes at a time: +2 reps, +5 s hold, +1 set or +10 % walking
+    or cycling time (the reverse for a step back), within limits. Routines for
+    bad days are never progressed; relaxation items never change.
+    """
+    if routine.id in AS_NEEDED_ROUTINES:
+        return None
+    since = _last_decision(history, routine.id)
+    recent = [
+        s
+        for s in history.last_sessions_of(routine.id, 10, after=since)
+        if s.outcome in ("completed", "stopped")
+    ]
+    if not recent:
+        return None
+    all_changes = dose_changes(history)
+    mine = all_changes.get(routine.id, {})
+    effective = apply_dose_changes(routine, all_changes)
+    walking_test_s = latest_walking_s(history.walking_tests())
+    title = routine.title
+    newest = recent[0]
+    reason = flare_reason(newest)
+    if reason is None and _worse_next_day(history, [s.id for s in recent], since):
+        reason = Reason.WORSE_NEXT_DAY
+    if reason is not None:
+        change = _choose_change(effective, exercises, Direction.DOWN, mine, walking_test_s)
+        if change is None:
+            return None
+        why = {
+            Reason.STOPPED_FOR_PAIN: Text.of(
+                f"Your last session of {title.get('en')} was stopped because of pain.",
+                f"Ihre letzte Einheit „{title.get('de')}“ wurde wegen Schmerzen beendet.",
+            ),
+            Reason.PAIN_RULE: Text.of(
+                f"Your pain went up more than it should in your last session of {title.get('en')}.",
+                f"Ihre Schmerzen sind bei der letzten Einheit „{title.get('de')}“ stärker "
+                "gestiegen, als sie sollten.",
+            ),
+            Reason.WORSE_NEXT_DAY: Text.of(
+                f"You felt worse than usual the morning after {title.get('en')}.",
+                f"Sie haben sich am Morgen nach „{title.get('de')}“ schlechter gefühlt als sonst.",
+            ),
+        }[reason]
+        return _suggestion(routine, Direction.DOWN, reason, change, why, exercises, recent[:1])
+    last = recent[:GOOD_SESSIONS_FOR_STEP_UP]
+    if len(last) < GOOD_SESSIONS_FOR_STEP_UP or not all(is_good_session(s) for s in last):
+        return None
+    change = _choose_change(effective, exercises, Direction.UP, mine, walking_test_s)
+    if change is None:
+        return None
+    n = GOOD_SESSIONS_FOR_STEP_UP
+    why = Text.of(
+        f"Your last {n} sessions of {title.get('en')} went well: your pain stayed within "
+        "the safe limits.",
+        f"Ihre letzten {n} Einheiten „{title.get('de')}“ liefen gut: Die Schmerzen blieben "
+        "im sicheren Bereich.",
+    )
+    return _suggestion(routine, Direction.UP, Reason.GOOD_SESSIONS, change, why, exercises, last)
+
+
+def _suggestion(
+    routine: Routine,
+    direction: Direction,
+    reason: Reason,
+    change: DoseChange,
+    why: Text,
+    exercises: Mapping[str, Exercise],
+    sessions: Sequence[SessionBrief],
+) -> Suggestion:
+    what = change.text(exercises[change.exercise_id].title)
+    if direction is Direction.UP:
+        text = Text.of(
+            f"Ready for one small step up? {what.get('en')}.",
+            f"Bereit für einen kleinen Schritt weiter? {what.get('de')}.",
+        )
+    else:
+        text = Text.of(
+            f"Coach suggests making it one step easier: {what.get('en')}.",
+            f"Coach schlägt vor, es eine Stufe leichter zu machen: {what.get('de')}.",
+        )
+    return Suggestion(
+        routine.id, direction, reason, change, why, text, tuple(s.id for s in sessions)
+    )
+
+
+def next_suggestion(
+    history: History,
+    plan: Sequence[Routine],
+    exercises: Mapping[str, Exercise],
+) -> Suggestion | None:
+    """The first suggestion over the plan's routines; a step back comes first."""
+    found = [s for r in plan if (s := suggest_progression(history, r, exercises)) is not None]
+    found.sort(key=lambda s: s.direction is not Direction.DOWN)
+    return found[0] if found else None
+
+
+def record_decision(
+    store: Store, suggestion: Suggestion, accepted: bool, *, when: datetime | None = None
+) -> None:
+    """Keep the person's answer; an accepted step becomes the routine's new dose.
+
+    Every answer is a measure of kind ``progression`` (the suggestion's fields
+    plus ``"accepted"``), so the history and the export show what was offered
+    and decided, and when. An accepted change also goes into the kv entry
+    ``dose_changes`` that :func:`apply_dose_changes` reads before a session.
+    """
+    value = suggestion.to_json_dict() | {"accepted": bool(accepted)}
+    taken = when or datetime.now(UTC)
+    store.add_measure(PROGRESSION_KIND, value, taken=taken)
+    if not accepted:
+        return
+    change = suggestion.change
+    changes = dose_changes(store)
+    entry = dict(changes.get(change.routine_id, {}).get(str(change.item_index), {}))
+    if entry.get("exercise_id") != change.exercise_id:
+        entry = {}
+    entry["exercise_id"] = change.exercise_id
+    if change.field == "walk":
+        entry["walk"] = change.walk
+    elif change.field in ("reps", "sets"):
+        entry[change.field] = int(change.after)
+    else:
+        entry[change.field] = change.after
+    entry["last_field"] = change.field
+    entry["changed_utc"] = iso(taken)
+    changes.setdefault(change.routine_id, {})[str(change.item_index)] = entry
+    store.set_json(DOSE_CHANGES_KEY, changes)
+
+
+def next_day_question(history: History, now: datetime, tz: Tz = None) -> SessionBrief | None:
+    """The session to ask "how was this morning?" about, or None.
+
+    Asked the day after a counted session (up to two days later), once per session.
+    """
+    last = history.last_session()
+    if last is None or not last.counted:
+        return None
+    day, today = local_day(last.started_utc, tz), local_day(now, tz)
+    if not today > day or (today - day).days > NEXT_DAY_ASK_WITHIN_DAYS:
+        return None
+    for m in history.measures(NEXT_DAY_KIND, since=last.started_utc):
+        if m.value.get("session_id") == last.id:
+            return None
+    return last
+
+
+def record_next_day(
+    store: Store, session_id: int, compared: NextDay | str, *, when: datetime | None = None
+) -> int:
+    """The answer to "compared with a usual morning, how do you feel?"."""
+    answer = NextDay(compared)
+    return store.add_measure(
+        NEXT_DAY_KIND, {"session_id": session_id, "compared": answer.value}, taken=when
+    )
+
+
+def latest_walking_s(tests: Sequence[WalkingTest]) -> float | None:
+    """Like ``Store.latest_walking_test_s``: first symptoms, else the total."""
+    if not tests:
+        return None
+    last = tests[-1]
+    return last.first_symptoms_s or last.total_s
+
+
+__all__ = [
+    "AS_NEEDED_ROUTINES",
+    "DOSE_CHANGES_KEY",
+    "NEXT_DAY_KIND",
+    "PLAN_KEY",
+    "PROGRESSION_KIND",
+    "ChairStandVerdict",
+    "DayMark",
+    "DayStatus",
+    "Direction",
+    "DoseChange",
+    "NextDay",
+    "Overview",
+    "PainBucket",
+    "PainPoint",
+    "PsfsChange",
+    "Reason",
+    "Sex",
+    "Suggestion",
+    "WeekMinutes",
+    "WeekStatus",
+    "apply_dose_changes",
+    "chair_stand_verdict",
+    "current_streak",
+    "day_start_utc",
+    "dose_changes",
+    "duration_text",
+    "local_day",
+    "minutes_in_week",
+    "next_day_question",
+    "next_suggestion",
+    "overview",
+    "pain_rule_kept",
+    "pain_trend",
+    "plan_routines",
+    "planned_on",
+    "psfs_change",
+    "psfs_score",
+    "psfs_scores",
+    "record_decision",
+    "record_next_day",
+    "suggest_progression",
+    "summary",
+    "walking_trend",
+    "week_start",
+    "weeks",
+]

@@ -1,0 +1,3 @@
+"""When Coach reminds: the reminder schedule for the tray and `coach reminders`. Kept lean, because
+the tray process waits all day with it.
+"""

@@ -1,0 +1,625 @@
+"""A routine turned into the ordered, timed steps the player walks through.
+
+The plan is the single source of every duration: the session runner takes its
+deadlines from here, `coach plan` prints it, and the total time shown before a
+session is the sum of these steps. Nothing here knows about clocks or Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from coach.core.content.model import (
+    LANGUAGES,
+    Dosage,
+    Exercise,
+    Routine,
+    RoutineItem,
+    Side,
+    Text,
+    Walk,
+)
+
+SELF_PACED_REP_S = 4.0
+"""Estimated time of one self-paced rep without its hold; used for totals only."""
+
+
+FIRST_SIDE = Side.RIGHT
+"""Sided work starts here: all sets of this side first (both), or this side's
+turn first in every pair of reps (alternate)."""
+SECOND_SIDE = Side.LEFT if FIRST_SIDE is Side.RIGHT else Side.RIGHT
+
+
+class PlanError(ValueError):
+    """A routine that cannot be turned into a plan (an unknown exercise id)."""
+
+
+class Phase(StrEnum):
+    GET_READY = "get_ready"
+    MOVE = "move"
+    HOLD = "hold"
+    BACK = "back"  # return from the end position
+    RELAX = "relax"  # between two reps
+    REST = "rest"  # between two sets
+    SWITCH_SIDE = "switch_side"
+    TRANSITION = "transition"  # rest between two exercises
+    TIMED = "timed"  # cycling, breathing: one stretch of time
+    WALK = "walk"  # one walking bout
+    FLEXION_BREAK = "flexion_break"  # sit or lean forward between bouts
+    DONE = "done"
+
+
+class Frame(StrEnum):
+    """Which picture the player shows during a step."""
+
+    START = "start"
+    END = "end"
+    ANIMATE = "animate"  # loop start -> end -> start
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the person does, for a planned number of seconds.
+
+    For a self-paced step the runner waits for a tap and ``seconds`` is only
+    the estimate used for totals. Walk steps count bouts in ``rep_no``/``reps``.
+    ``side`` is LEFT or RIGHT for sided work and None otherwise.
+    """
+
+    index: int
+    phase: Phase
+    seconds: float
+    exercise_id: str | None
+    item_index: int | None
+    instruction: Text
+    cue: Text | None = None
+    side: Side | None = None
+    set_no: int | None = None
+    sets: int | None = None
+    rep_no: int | None = None
+    reps: int | None = None
+    self_paced: bool = False
+    count_aloud: bool = False
+    frame: Frame = Frame.START
+
+
+@dataclass(frozen=True)
+class Plan:
+    routine_id: str
+    routine_title: Text
+    steps: tuple[Step, ...]
+    exercise_titles: Mapping[str, Text] = field(default_factory=dict)
+
+    @cached_property
+    def offsets(self) -> tuple[float, ...]:
+        """Planned start of every step from the session start, plus the end.
+
+        The runner's deadlines and ``total_seconds`` both come from these same
+        additions, so an unpaused session ends at exactly start + total.
+        """
+        offsets = [0.0]
+        for step in self.steps:
+            offsets.append(offsets[-1] + step.seconds)
+        return tuple(offsets)
+
+    @property
+    def total_seconds(self) -> float:
+        return self.offsets[-1]
+
+    def title_of(self, exercise_id: str | None, lang: str = "en") -> str:
+        if exercise_id is None:
+            return ""
+        title = self.exercise_titles.get(exercise_id)
+        return title.get(lang) if title else exercise_id
+
+    def to_json_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The ``coach plan --json`` contract: routine, total_seconds, steps."""
+        return {
+            "routine": self.routine_id,
+            "total_seconds": _number(self.total_seconds),
+            "steps": [_step_json(step, lang) for step in self.steps],
+        }
+
+    def format_timeline(self, lang: str = "en", *, detailed: bool = True) -> str:
+        """A readable timeline: one line per step, or one per exercise block."""
+        words = _WORDS[lang if lang in _WORDS else "en"]
+        header = (
+            f"{self.routine_title.get(lang)} ({self.routine_id}) — "
+            f"{format_clock(self.total_seconds)} {words['total']}, "
+            f"{len(self.steps)} {words['steps']}"
+        )
+        lines = [header]
+        if detailed:
+            for step, start in zip(self.steps, self.offsets, strict=False):
+                lines.append(self._step_line(step, start, lang))
+        else:
+            for first, last in self._blocks():
+                lines.append(self._block_line(first, last, lang))
+        return "\n".join(lines)
+
+    def _step_line(self, step: Step, start: float, lang: str) -> str:
+        words = _WORDS[lang if lang in _WORDS else "en"]
+        seconds = f"{_number(step.seconds)} s"
+        if step.self_paced:
+            seconds = f"~{seconds}"
+        detail = _detail(step, lang)
+        return (
+            f"{format_clock(start):>8}  {words[step.phase.value]:<16} {seconds:>8}  "
+            f"{step.exercise_id or '':<6} {step.instruction.get(lang)}"
+            + (f"  [{detail}]" if detail else "")
+        )
+
+    def _blocks(self) -> Iterator[tuple[int, int]]:
+        """Index ranges of consecutive steps that belong to the same item."""
+        start = 0
+        for i in range(1, len(self.steps) + 1):
+            if i == len(self.steps) or (self.steps[i].item_index != self.steps[start].item_index):
+                yield start, i - 1
+                start = i
+
+    def _block_line(self, first: int, last: int, lang: str) -> str:
+        step = self.steps[first]
+        seconds = self.offsets[last + 1] - self.offsets[first]
+        name = (
+            f"{step.exercise_id} {self.title_of(step.exercise_id, lang)}"
+            if step.phase is not Phase.DONE
+            else step.instruction.get(lang)
+        )
+        return f"{format_clock(self.offsets[first]):>8}  {name}  ({format_clock(seconds)})"
+
+
+def build_plan(
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    *,
+    walking_test_s: float | None = None,
+    get_ready_s: float = 10,
+    transition_s: float = 15,
+    switch_side_s: float = 5,
+    first_get_ready_s: float | None = None,
+) -> Plan:
+    """Expand a routine into timed steps.
+
+    ``walking_test_s`` is the person's time to first symptoms; walk bouts then
+    last their ``from_walking_test`` share of it. The first get-ready is
+    longer by default (twice ``get_ready_s``): getting down to the floor or
+    setting up the bike takes more than moving on to the next exercise.
+    """
+    if walking_test_s is not None and walking_test_s <= 0:
+        raise ValueError("walking_test_s must be positive")
+    builder = _Builder(exercises)
+    for item_index, item in enumerate(routine.items):
+        exercise = _lookup(exercises, item.exercise, item_index)
+        if item_index > 0:
+            builder.add(
+                Phase.TRANSITION,
+                transition_s,
+                exercise,
+                item_index,
+                _compose(_INSTRUCTIONS["transition"], title=exercise.title),
+            )
+        ready_s = get_ready_s
+        if item_index == 0:
+            ready_s = first_get_ready_s if first_get_ready_s is not None else 2 * get_ready_s
+        dosage = effective_dosage(item, exercise)
+        builder.get_ready(exercise, item_index, dosage, ready_s)
+        if dosage.walk is not None:
+            builder.walk(exercise, item_index, dosage.walk, walking_test_s)
+        elif dosage.duration_s is not None:
+            builder.timed(exercise, item_index, dosage, dosage.duration_s, switch_side_s)
+        else:
+            builder.reps(exercise, item_index, dosage, switch_side_s)
+    builder.add(Phase.DONE, 0, None, None, _INSTRUCTIONS["done"], force=True)
+    return Plan(routine.id, routine.title, tuple(builder.steps), builder.titles)
+
+
+def effective_dosage(item: RoutineItem, exercise: Exercise) -> Dosage:
+    """The exercise's default dose with the routine item's changes on top."""
+    return item.apply_to(exercise.dosage)
+
+
+def bout_seconds(walk: Walk, walking_test_s: float | None) -> float:
+    """A walking bout from the person's own walking test, else the fixed bout."""
+    if walking_test_s is None or walk.from_walking_test is None:
+        return walk.bout_s
+    # Whole seconds: a countdown of 239.99 s would show a confusing 4:00.
+    return max(1.0, float(math.floor(walking_test_s * walk.from_walking_test + 0.5)))
+
+
+def format_clock(seconds: float) -> str:
+    """m:ss, or h:mm:ss from one hour on; rounded up like a countdown."""
+    whole = math.ceil(seconds - 1e-9)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def _lookup(exercises: Mapping[str, Exercise], exercise_id: str, item_index: int) -> Exercise:
+    try:
+        return exercises[exercise_id]
+    except KeyError:
+        raise PlanError(f"item {item_index + 1}: unknown exercise '{exercise_id}'") from None
+
+
+def _sides(side: Side) -> list[Side | None]:
+    """The order in which sides are worked: FIRST_SIDE first."""
+    if side in (Side.BOTH, Side.ALTERNATE):
+        return [FIRST_SIDE, SECOND_SIDE]
+    if side in (Side.LEFT, Side.RIGHT):
+        return [side]
+    return [None]
+
+
+class _Builder:
+    """Collects steps; zero-length timed steps are left out."""
+
+    def __init__(self, exercises: Mapping[str, Exercise]) -> None:
+        self.exercises = exercises
+        self.steps: list[Step] = []
+        self.titles: dict[str, Text] = {}
+
+    def add(
+        self,
+        phase: Phase,
+        seconds: float,
+        exercise: Exercise | None,
+        item_index: int | None,
+        instruction: Text,
+        *,
+        force: bool = False,
+        **fields: Any,
+    ) -> None:
+        if seconds <= 0 and not force:
+            return
+        if exercise is not None:
+            self.titles[exercise.id] = exercise.title
+        self.steps.append(
+            Step(
+                index=len(self.steps),
+                phase=phase,
+                seconds=float(seconds),
+                exercise_id=exercise.id if exercise else None,
+                item_index=item_index,
+                instruction=instruction,
+                cue=exercise.cue if exercise else None,
+                **fields,
+            )
+        )
+
+    def get_ready(
+        self, exercise: Exercise, item_index: int, dosage: Dosage, seconds: float
+    ) -> None:
+        # Walks have no sides; sided work says where to begin.
+        first_side = None if dosage.walk else _sides(dosage.side)[0]
+        if first_side is None:
+            instruction = _compose(_INSTRUCTIONS["get_ready"], title=exercise.title)
+        else:
+            instruction = _compose(
+                _INSTRUCTIONS["get_ready_side"],
+                title=exercise.title,
+                side=_SIDE_NAMES[first_side],
+            )
+        self.add(Phase.GET_READY, seconds, exercise, item_index, instruction, side=first_side)
+
+    def switch_side(self, exercise: Exercise, item_index: int, to: Side, seconds: float) -> None:
+        template = "switch_left" if to is Side.LEFT else "switch_right"
+        self.add(Phase.SWITCH_SIDE, seconds, exercise, item_index, _INSTRUCTIONS[template], side=to)
+
+    def reps(
+        self, exercise: Exercise, item_index: int, dosage: Dosage, switch_side_s: float
+    ) -> None:
+        if dosage.side is Side.ALTERNATE:
+            # Each rep step is one side and the sides take turns within the set;
+            # ``reps`` counts per side, as the exercises' dose texts do
+            # ("10 times each leg"), so a set is 2 x reps rep steps.
+            first, second = _sides(Side.BOTH)
+            turns = [(rep, side) for rep in range(1, dosage.reps + 1) for side in (first, second)]
+            for set_no in range(1, dosage.sets + 1):
+                if set_no > 1:
+                    self._rest(exercise, item_index, dosage, set_no - 1, None)
+                self._one_set(exercise, item_index, dosage, set_no, turns)
+            return
+        for side_no, side in enumerate(_sides(dosage.side)):
+            if side_no > 0 and side is not None:
+                self.switch_side(exercise, item_index, side, switch_side_s)
+            for set_no in range(1, dosage.sets + 1):
+                if set_no > 1:
+                    self._rest(exercise, item_index, dosage, set_no - 1, side)
+                turns = [(rep, side) for rep in range(1, dosage.reps + 1)]
+                self._one_set(exercise, item_index, dosage, set_no, turns)
+
+    def _rest(
+        self, exercise: Exercise, item_index: int, dosage: Dosage, set_no: int, side: Side | None
+    ) -> None:
+        self.add(
+            Phase.REST,
+            dosage.rest_s,
+            exercise,
+            item_index,
+            _INSTRUCTIONS["rest"],
+            side=side,
+            set_no=set_no,
+            sets=dosage.sets,
+        )
+
+    def _one_set(
+        self,
+        exercise: Exercise,
+        item_index: int,
+        dosage: Dosage,
+        set_no: int,
+        turns: Sequence[tuple[int, Side | None]],
+    ) -> None:
+        """The reps of one set, as (rep number, side) turns, relaxing between them."""
+        previous: dict[str, Any] | None = None
+        for rep_no, side in turns:
+            where: dict[str, Any] = {
+                "side": side,
+                "set_no": set_no,
+                "sets": dosage.sets,
+                "rep_no": rep_no,
+                "reps": dosage.reps,
+            }
+            if previous is not None:
+                # A relax is labelled with the rep just done.
+                self.add(
+                    Phase.RELAX,
+                    dosage.relax_s,
+                    exercise,
+                    item_index,
+                    _INSTRUCTIONS["relax"],
+                    **previous,
+                )
+            self._one_rep(exercise, item_index, dosage, where)
+            previous = where
+
+    def _one_rep(
+        self, exercise: Exercise, item_index: int, dosage: Dosage, where: dict[str, Any]
+    ) -> None:
+        side = where["side"]
+        if dosage.tempo is None or dosage.self_paced:
+            self.add(
+                Phase.MOVE,
+                SELF_PACED_REP_S + dosage.hold_s,
+                exercise,
+                item_index,
+                _with_side(_INSTRUCTIONS["self_paced"], side),
+                self_paced=True,
+                frame=Frame.ANIMATE,
+                **where,
+            )
+            return
+        self.add(
+            Phase.MOVE,
+            dosage.tempo.out_s,
+            exercise,
+            item_index,
+            _with_side(_INSTRUCTIONS["move"], side),
+            count_aloud=True,
+            frame=Frame.END,
+            **where,
+        )
+        self.add(
+            Phase.HOLD,
+            dosage.hold_s,
+            exercise,
+            item_index,
+            _INSTRUCTIONS["hold"],
+            frame=Frame.END,
+            **where,
+        )
+        self.add(
+            Phase.BACK,
+            dosage.tempo.back_s,
+            exercise,
+            item_index,
+            _INSTRUCTIONS["back"],
+            count_aloud=True,
+            frame=Frame.START,
+            **where,
+        )
+
+    def timed(
+        self,
+        exercise: Exercise,
+        item_index: int,
+        dosage: Dosage,
+        seconds: float,
+        switch_side_s: float,
+    ) -> None:
+        """A timed item: ``duration_s`` per set and per side, rest between sets."""
+        for side_no, side in enumerate(_sides(dosage.side)):
+            if side_no > 0 and side is not None:
+                self.switch_side(exercise, item_index, side, switch_side_s)
+            for set_no in range(1, dosage.sets + 1):
+                if set_no > 1:
+                    self._rest(exercise, item_index, dosage, set_no - 1, side)
+                self.add(
+                    Phase.TIMED,
+                    seconds,
+                    exercise,
+                    item_index,
+                    _with_side(_INSTRUCTIONS["timed"], side),
+                    side=side,
+                    set_no=set_no,
+                    sets=dosage.sets,
+                    frame=Frame.ANIMATE,
+                )
+
+    def walk(
+        self, exercise: Exercise, item_index: int, walk: Walk, walking_test_s: float | None
+    ) -> None:
+        bout_s = bout_seconds(walk, walking_test_s)
+        break_exercise = exercise
+        if walk.break_exercise is not None:
+            break_exercise = _lookup(self.exercises, walk.break_exercise, item_index)
+        for bout in range(1, walk.bouts + 1):
+            if bout > 1:
+                self.add(
+                    Phase.FLEXION_BREAK,
+                    walk.break_s,
+                    break_exercise,
+                    item_index,
+                    _INSTRUCTIONS["flexion_break"],
+                    rep_no=bout - 1,
+                    reps=walk.bouts,
+                    frame=Frame.END,
+                )
+            self.add(
+                Phase.WALK,
+                bout_s,
+                exercise,
+                item_index,
+                _INSTRUCTIONS["walk"],
+                rep_no=bout,
+                reps=walk.bouts,
+                frame=Frame.ANIMATE,
+            )
+
+
+# --- texts -----------------------------------------------------------------
+
+_INSTRUCTIONS: dict[str, Text] = {
+    "get_ready": Text.of("Get ready: {title}", "Machen Sie sich bereit: {title}"),
+    "get_ready_side": Text.of(
+        "Get ready: {title}. Start with your {side} side.",
+        "Machen Sie sich bereit: {title}. Beginnen Sie mit der {side} Seite.",
+    ),
+    "move": Text.of("Move slowly", "Langsam bewegen"),
+    "hold": Text.of("Hold, and keep breathing", "Halten und ruhig weiteratmen"),
+    "back": Text.of("Slowly come back", "Langsam zurück"),
+    "relax": Text.of("Relax", "Entspannen"),
+    "rest": Text.of("Rest before the next set", "Pause vor dem nächsten Durchgang"),
+    "switch_left": Text.of("Switch to your left side", "Wechseln Sie zur linken Seite"),
+    "switch_right": Text.of("Switch to your right side", "Wechseln Sie zur rechten Seite"),
+    "transition": Text.of("Rest. Next: {title}", "Pause. Als Nächstes: {title}"),
+    "self_paced": Text.of(
+        "One repetition at your own pace, then press Done",
+        "Eine Wiederholung in Ihrem Tempo, dann auf „Fertig“ drücken",
+    ),
+    "timed": Text.of("Keep going calmly", "Ruhig weitermachen"),
+    "walk": Text.of("Walk at a comfortable pace", "Gehen Sie in angenehmem Tempo"),
+    "flexion_break": Text.of(
+        "Sit down or lean forward on a support, and rest until your legs settle",
+        "Setzen Sie sich oder stützen Sie sich nach vorn gebeugt ab, bis sich die Beine beruhigen",
+    ),
+    "done": Text.of("Well done. The session is finished.", "Gut gemacht. Die Einheit ist beendet."),
+}
+
+# Adjective forms that fit both "your ___ side" and "der ___ Seite".
+_SIDE_NAMES: dict[Side, Text] = {
+    Side.LEFT: Text.of("left", "linken"),
+    Side.RIGHT: Text.of("right", "rechten"),
+}
+
+_SIDE_PREFIX: dict[Side, Text] = {
+    Side.LEFT: Text.of("Left side", "Linke Seite"),
+    Side.RIGHT: Text.of("Right side", "Rechte Seite"),
+}
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "total": "in total",
+        "steps": "steps",
+        "set": "set",
+        "rep": "rep",
+        "bout": "bout",
+        "left": "left",
+        "right": "right",
+        "get_ready": "get ready",
+        "move": "move",
+        "hold": "hold",
+        "back": "back",
+        "relax": "relax",
+        "rest": "rest",
+        "switch_side": "switch side",
+        "transition": "transition",
+        "timed": "timed",
+        "walk": "walk",
+        "flexion_break": "flexion break",
+        "done": "done",
+    },
+    "de": {
+        "total": "insgesamt",
+        "steps": "Schritte",
+        "set": "Durchgang",
+        "rep": "Wiederholung",
+        "bout": "Gehphase",
+        "left": "links",
+        "right": "rechts",
+        "get_ready": "bereit machen",
+        "move": "bewegen",
+        "hold": "halten",
+        "back": "zurück",
+        "relax": "entspannen",
+        "rest": "Pause",
+        "switch_side": "Seitenwechsel",
+        "transition": "Übergang",
+        "timed": "nach Zeit",
+        "walk": "gehen",
+        "flexion_break": "Beugepause",
+        "done": "fertig",
+    },
+}
+
+
+def _compose(template: Text, **parts: Text) -> Text:
+    """Fill a two-language template with two-language parts, language by language."""
+    filled = {
+        lang: template.get(lang).format(**{k: v.get(lang) for k, v in parts.items()})
+        for lang in LANGUAGES
+    }
+    return Text(filled)
+
+
+def _with_side(instruction: Text, side: Side | None) -> Text:
+    if side is None:
+        return instruction
+    prefix = _SIDE_PREFIX[side]
+    return Text({lang: f"{prefix.get(lang)}: {instruction.get(lang)}" for lang in LANGUAGES})
+
+
+def _detail(step: Step, lang: str) -> str:
+    words = _WORDS[lang if lang in _WORDS else "en"]
+    parts: list[str] = []
+    if step.phase in (Phase.WALK, Phase.FLEXION_BREAK):
+        if step.rep_no is not None:
+            parts.append(f"{words['bout']} {step.rep_no}/{step.reps}")
+    else:
+        if step.set_no is not None and (step.sets or 1) > 1:
+            parts.append(f"{words['set']} {step.set_no}/{step.sets}")
+        if step.rep_no is not None:
+            parts.append(f"{words['rep']} {step.rep_no}/{step.reps}")
+    if step.side is not None:
+        parts.append(words[step.side.value])
+    return ", ".join(parts)
+
+
+def _number(value: float) -> int | float:
+    """Whole numbers as ints in JSON (12, not 12.0)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _step_json(step: Step, lang: str) -> dict[str, Any]:
+    return {
+        "exercise": step.exercise_id,
+        "phase": step.phase.value,
+        "seconds": _number(step.seconds),
+        "cue": step.cue.get(lang) if step.cue else None,
+        "instruction": step.instruction.get(lang),
+        "side": step.side.value if step.side else None,
+        "set": step.set_no,
+        "sets": step.sets,
+        "rep": step.rep_no,
+        "reps": step.reps,
+        "self_paced": step.self_paced,
+        "count_aloud": step.count_aloud,
+        "frame": step.frame.value,
+    }

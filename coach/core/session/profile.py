@@ -1,0 +1,714 @@
+"""The health profile and what it changes in the exercises Coach offers.
+
+A few first-run answers (bones, joint replacements, a recent back operation,
+getting down to the floor, falls, ...) decide which exercises are shown as
+they are, shown in their bone-safe version, or hidden. The rules are the ones
+of the clinical content specification (section 6b); each decision carries the
+reasons in plain words so the person can see *why* an exercise is missing.
+
+Pure data and functions, no Qt; the helpers at the end keep the profile as
+JSON in the data folder.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from coach.core.common.atomic import write_text_atomic
+from coach.core.content.model import Exercise, Routine, RoutineItem, Tag, Text, Variant
+from coach.core.content.records import FieldProblem, Meta, Record, field
+
+PROFILE_VERSION = 1
+"""The newest stored-profile format this Coach reads and writes."""
+
+# --------------------------------------------------------------------------
+# Emergency numbers
+# --------------------------------------------------------------------------
+
+DEFAULT_EMERGENCY_NUMBER = "112"
+"""112 works in every EU/EEA country and on most mobile networks elsewhere,
+so it is the fallback for any country we have no entry for."""
+
+# Only the exceptions to 112 are listed; every EU/EEA country (and
+# Switzerland) uses 112 and so falls through to the default.
+EMERGENCY_NUMBERS: Mapping[str, str] = {
+    "US": "911",
+    "CA": "911",
+    "GB": "999",
+    "AU": "000",
+    "NZ": "111",
+}
+
+# People type "UK"; ISO 3166 says "GB". Accept both, store the ISO code.
+_COUNTRY_ALIASES: Mapping[str, str] = {"UK": "GB"}
+
+
+def default_emergency_number(country: str) -> str:
+    """The emergency number for an ISO 3166 alpha-2 country code (112 if unknown)."""
+    code = country.strip().upper()
+    code = _COUNTRY_ALIASES.get(code, code)
+    return EMERGENCY_NUMBERS.get(code, DEFAULT_EMERGENCY_NUMBER)
+
+
+# --------------------------------------------------------------------------
+# The profile
+# --------------------------------------------------------------------------
+
+
+class Joint(StrEnum):
+    HIP = "hip"
+    KNEE = "knee"
+
+
+class BodySide(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+
+class Approach(StrEnum):
+    """The surgical approach; it decides the usual limits (posterior: no flexion
+    past 90°, no crossing; anterior: no extension with outward rotation)."""
+
+    POSTERIOR = "posterior"
+    ANTERIOR = "anterior"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}")
+
+
+class JointReplacement(Record, kw_only=True):
+    joint: Joint
+    side: BodySide
+    approach: Approach = Approach.UNKNOWN
+    # Not called "date": the field would shadow its own type in annotations.
+    operation_date: date | None = None
+    # Defaults to True: until the person (or their clinician) says the
+    # surgeon's limits are over, we assume they still apply.
+    limits_apply: bool = True
+
+
+class UsualSymptoms(Record, kw_only=True):
+    """The person's usual symptoms, recorded once so the daily check asks about
+    what is *new or worse* and does not raise false alarms every day."""
+
+    # In the person's own words.
+    text: Annotated[str, Meta(max_length=2000)] = ""
+    numbness_one_foot: bool = False
+    numbness_both_feet: bool = False
+    symptoms_both_legs: bool = False
+    leg_weakness: bool = False
+    bladder_trouble: bool = False
+
+
+class HealthProfile(Record, kw_only=True):
+    version: int = PROFILE_VERSION
+
+    # Bones: any of these switches on bone-safe mode.
+    osteoporosis: bool = False
+    # A broken bone from a minor fall or strain, or a spine fracture.
+    low_trauma_fracture: bool = False
+    height_loss: bool = False
+    long_term_steroids: bool = False
+
+    joint_replacements: list[JointReplacement] = field(default_factory=list)
+
+    # A back operation within the last 3 months.
+    back_operation_recent: bool = False
+    back_operation_date: date | None = None
+
+    # Cannot get down to and up from the floor safely.
+    cannot_use_floor: bool = False
+    fall_last_year: bool = False
+    # Heart disease, or blood pressure that is not under control.
+    heart_or_bp_uncontrolled: bool = False
+    diabetes: bool = False
+    blood_thinners: bool = False
+    # Neuropathy or usual numbness.
+    neuropathy: bool = False
+    dizziness_on_standing: bool = False
+
+    usual_symptoms: UsualSymptoms = field(default_factory=UsualSymptoms)
+
+    # ISO 3166 alpha-2 code.
+    country: str = "DE"
+    # The person's own emergency number; None = the country's default.
+    emergency_number_override: str | None = None
+
+    completed: bool = False
+
+    def __post_init__(self) -> None:
+        code = self.country.strip().upper()
+        code = _COUNTRY_ALIASES.get(code, code)
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise FieldProblem("country", "a two-letter country code (ISO 3166), e.g. DE, GB, US")
+        self.country = code
+        # An emptied field in the settings means "use the country's number".
+        number = (self.emergency_number_override or "").strip() or None
+        if number is not None and not _PHONE.fullmatch(number):
+            raise FieldProblem(
+                "emergency_number_override", "a phone number: digits and spaces, up to 15"
+            )
+        self.emergency_number_override = number
+
+    @property
+    def bone_safe(self) -> bool:
+        return (
+            self.osteoporosis
+            or self.low_trauma_fracture
+            or self.height_loss
+            or self.long_term_steroids
+        )
+
+    @property
+    def emergency_number(self) -> str:
+        return self.emergency_number_override or default_emergency_number(self.country)
+
+    def replacements_with_limits(self, joint: Joint) -> list[JointReplacement]:
+        return [r for r in self.joint_replacements if r.joint is joint and r.limits_apply]
+
+
+# --------------------------------------------------------------------------
+# Whole-profile decisions
+# --------------------------------------------------------------------------
+
+BACK_OPERATION_LOCK_MONTHS = 3
+
+
+def _add_months(day: date, months: int) -> date:
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    month = month0 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def builtin_routines_locked(profile: HealthProfile, today: date | None = None) -> bool:
+    """True while a recent back operation allows only a clinician's plan.
+
+    With an operation date the lock ends by itself 3 calendar months later;
+    without one the person's yes/no answer decides until they change it. A
+    date in the future (an operation planned) locks too: the plan after it
+    belongs to the surgeon's team.
+    """
+    if profile.back_operation_date is not None:
+        today = today or date.today()
+        ends = _add_months(profile.back_operation_date, BACK_OPERATION_LOCK_MONTHS)
+        return today < ends
+    return profile.back_operation_recent
+
+
+def chair_set_default(profile: HealthProfile) -> bool:
+    """True when the chair and counter set should be the default routine."""
+    return profile.cannot_use_floor or profile.fall_last_year
+
+
+# --------------------------------------------------------------------------
+# Texts: reasons and notes
+# --------------------------------------------------------------------------
+
+REASON_EXTENSION = Text.of(
+    "Hidden: this exercise arches the lower back, which can narrow the spinal canal. "
+    "Only with your physiotherapist's permission.",
+    "Ausgeblendet: Bei dieser Übung gehen Sie ins Hohlkreuz. Das kann den Spinalkanal "
+    "enger machen. Nur mit Erlaubnis Ihrer Physiotherapeutin oder Ihres Physiotherapeuten.",
+)
+NOTE_EXTENSION_ALLOWED = Text.of(
+    "Your physiotherapist allowed this exercise for you. It arches the back: if your leg "
+    "symptoms do not settle within a minute, stop and leave it out.",
+    "Ihre Physiotherapeutin oder Ihr Physiotherapeut hat Ihnen diese Übung erlaubt. Dabei "
+    "gehen Sie ins Hohlkreuz: Wenn die Beschwerden im Bein nicht innerhalb einer Minute "
+    "nachlassen, hören Sie auf und lassen Sie die Übung weg.",
+)
+REASON_BONE_SAFE_SWAP = Text.of(
+    "Bone-safe version: to protect your bones you do a gentler form of this exercise.",
+    "Knochenschonende Variante: Zum Schutz Ihrer Knochen üben Sie eine sanftere Form dieser Übung.",
+)
+REASON_BONE_SAFE_HIDDEN = Text.of(
+    "Hidden: this exercise bends or twists the back further than is safe for weak bones "
+    "(osteoporosis).",
+    "Ausgeblendet: Bei dieser Übung wird der Rücken stärker gebeugt oder gedreht, als es "
+    "für geschwächte Knochen (Osteoporose) sicher ist.",
+)
+REASON_BONE_SAFE_TARGET_HIDDEN = Text.of(
+    "Hidden: its bone-safe version is not suitable for you either.",
+    "Ausgeblendet: Auch die knochenschonende Variante ist für Sie nicht geeignet.",
+)
+NOTE_BONE_SAFE_ASSIGNED = Text.of(
+    "Your physiotherapist chose this exercise for you although your bones need care. "
+    "Do it exactly as you were shown, and keep the movement small.",
+    "Ihre Physiotherapeutin oder Ihr Physiotherapeut hat diese Übung für Sie ausgewählt, "
+    "obwohl Ihre Knochen Schonung brauchen. Üben Sie genau so, wie es Ihnen gezeigt wurde, "
+    "und halten Sie die Bewegung klein.",
+)
+REASON_HIP_FLEXION = Text.of(
+    "Hidden: this bends the hip further than a right angle, which the rules for your new "
+    "hip do not allow yet.",
+    "Ausgeblendet: Hier wird die Hüfte weiter als im rechten Winkel gebeugt. Das erlauben "
+    "die Regeln für Ihr künstliches Hüftgelenk noch nicht.",
+)
+REASON_HIP_CROSSING = Text.of(
+    "Hidden: this crosses the leg over the middle or turns it inwards, which the rules "
+    "for your new hip do not allow yet.",
+    "Ausgeblendet: Hier wird das Bein über die Mitte gekreuzt oder nach innen gedreht. "
+    "Das erlauben die Regeln für Ihr künstliches Hüftgelenk noch nicht.",
+)
+REASON_HIP_EXTENSION = Text.of(
+    "Hidden: this stretches the hip backwards, which the rules for your new hip do not allow yet.",
+    "Ausgeblendet: Hier wird die Hüfte nach hinten gestreckt. Das erlauben die Regeln für "
+    "Ihr künstliches Hüftgelenk noch nicht.",
+)
+REASON_KNEELING_KNEE = Text.of(
+    "Hidden: kneeling after a knee replacement.",
+    "Ausgeblendet: kein Knien mit einem künstlichen Kniegelenk.",
+)
+REASON_KNEELING_HIP = Text.of(
+    "Hidden: kneeling after a hip replacement.",
+    "Ausgeblendet: kein Knien mit einem künstlichen Hüftgelenk.",
+)
+REASON_FLOOR = Text.of(
+    "Hidden: this exercise is done on the floor. After a fall, or when getting down and "
+    "up again is hard, it is safer to stay off the floor.",
+    "Ausgeblendet: Diese Übung findet auf dem Boden statt. Nach einem Sturz oder wenn das "
+    "Hinlegen und Aufstehen schwerfällt, ist es sicherer, nicht auf dem Boden zu üben.",
+)
+NOTE_FIRM_BED = Text.of(
+    "Do this on a firm bed, not on the floor. To get up, roll onto your side, push "
+    "yourself up to sitting and sit for half a minute before you stand.",
+    "Üben Sie auf einem festen Bett, nicht auf dem Boden. Zum Aufstehen rollen Sie sich auf "
+    "die Seite, drücken sich mit den Armen zum Sitzen hoch und bleiben eine halbe Minute "
+    "sitzen, bevor Sie aufstehen.",
+)
+REASON_LOCKED = Text.of(
+    "After your back operation, only the plan from your physiotherapist or surgeon is "
+    "used for the first 3 months.",
+    "Nach Ihrer Rückenoperation gilt in den ersten 3 Monaten nur der Plan Ihrer "
+    "Physiotherapeutin, Ihres Physiotherapeuten oder Ihres Operateurs.",
+)
+
+
+def reason_unknown_exercise(exercise_id: str) -> Text:
+    return Text.of(
+        f"This routine uses an exercise that is missing ({exercise_id}).",
+        f"In diesem Programm fehlt eine Übung ({exercise_id}).",
+    )
+
+
+NOTE_HEART_ASK_DOCTOR = Text.of(
+    "Because of your heart or blood pressure, ask your doctor before you start these exercises.",
+    "Wegen Ihres Herzens oder Blutdrucks: Fragen Sie Ihre Ärztin oder Ihren Arzt, bevor "
+    "Sie mit den Übungen beginnen.",
+)
+NOTE_HEART_BREATHING = Text.of(
+    "Never hold your breath. Keep breathing during every hold: breathe out as you hold, "
+    "or count the seconds aloud.",
+    "Halten Sie nie die Luft an. Atmen Sie bei jedem Halten weiter: beim Halten ausatmen "
+    "oder die Sekunden laut zählen.",
+)
+NOTE_DIABETES_SUGAR = Text.of(
+    "Carry something sugary with you, such as glucose tablets or juice. Follow your "
+    "diabetes team's advice about exercise.",
+    "Haben Sie immer etwas Zuckerhaltiges dabei, zum Beispiel Traubenzucker oder Saft. "
+    "Halten Sie sich beim Sport an die Tipps Ihres Diabetes-Teams.",
+)
+NOTE_DIABETES_FEET = Text.of(
+    "Look at your feet every day for sores or red spots. Wear water shoes in the pool.",
+    "Schauen Sie sich jeden Tag Ihre Füße an, ob Druckstellen oder Wunden da sind. Tragen "
+    "Sie im Schwimmbad Badeschuhe.",
+)
+NOTE_NO_HEAT_ON_NUMB_SKIN = Text.of(
+    "Never put heat (hot-water bottle, heat pad) on skin that feels numb: you may not "
+    "notice a burn.",
+    "Legen Sie nie Wärme (Wärmflasche, Heizkissen) auf taube Haut: Sie spüren eine "
+    "Verbrennung dort vielleicht nicht.",
+)
+NOTE_BLOOD_THINNERS = Text.of(
+    "You take blood thinners: if you fall and knock your head, go to the emergency "
+    "department today, even if you feel fine.",
+    "Sie nehmen Blutverdünner: Wenn Sie stürzen und mit dem Kopf anstoßen, gehen Sie noch "
+    "am selben Tag in die Notaufnahme – auch wenn Sie sich gut fühlen.",
+)
+NOTE_RISE_SLOWLY = Text.of(
+    "Get up slowly after lying down or bending forward. Sit for a moment first, and hold "
+    "on to something stable when you stand.",
+    "Stehen Sie nach dem Liegen oder Vorbeugen langsam auf. Bleiben Sie erst einen Moment "
+    "sitzen und halten Sie sich beim Aufstehen an etwas Stabilem fest.",
+)
+NOTE_BONE_SAFE = Text.of(
+    "To protect your bones: bend forward from your hips, not by rounding your back, and "
+    "stop well before the end of the movement. Do not bend and twist at the same time.",
+    "Zum Schutz Ihrer Knochen: Beugen Sie sich aus der Hüfte nach vorne, nicht mit rundem "
+    "Rücken, und gehen Sie nicht bis ans Ende der Bewegung. Beugen und drehen Sie sich "
+    "nicht gleichzeitig.",
+)
+NOTE_JOINT_LIMITS = Text.of(
+    "Follow your surgeon's rules for your new joint. Exercises that go beyond them stay "
+    "hidden until you tell Coach that the limits no longer apply.",
+    "Halten Sie sich an die Regeln Ihres Operateurs für Ihr künstliches Gelenk. Übungen, "
+    "die darüber hinausgehen, bleiben ausgeblendet, bis Sie in Coach angeben, dass die "
+    "Einschränkungen nicht mehr gelten.",
+)
+NOTE_CHAIR_SET = Text.of(
+    "Your main routine is the chair and counter set. Lying exercises can be done on a "
+    "firm bed. Keep a phone within reach when you exercise alone.",
+    "Ihr Hauptprogramm sind die Übungen am Stuhl und an der Arbeitsplatte. Übungen im "
+    "Liegen können Sie auf einem festen Bett machen. Haben Sie beim Üben allein ein "
+    "Telefon in Reichweite.",
+)
+
+
+def profile_notes(profile: HealthProfile, today: date | None = None) -> list[Text]:
+    """The advice lines the profile calls for, most important first.
+
+    Heart/blood pressure comes first because "ask your doctor before you start"
+    must be read before anything else.
+    """
+    notes: list[Text] = []
+    if profile.heart_or_bp_uncontrolled:
+        notes += [NOTE_HEART_ASK_DOCTOR, NOTE_HEART_BREATHING]
+    if builtin_routines_locked(profile, today):
+        notes.append(REASON_LOCKED)
+    if profile.blood_thinners:
+        notes.append(NOTE_BLOOD_THINNERS)
+    if profile.diabetes:
+        notes += [NOTE_DIABETES_SUGAR, NOTE_DIABETES_FEET]
+    usual = profile.usual_symptoms
+    if (
+        profile.diabetes
+        or profile.neuropathy
+        or usual.numbness_one_foot
+        or usual.numbness_both_feet
+    ):
+        notes.append(NOTE_NO_HEAT_ON_NUMB_SKIN)
+    if profile.dizziness_on_standing:
+        notes.append(NOTE_RISE_SLOWLY)
+    if profile.bone_safe:
+        notes.append(NOTE_BONE_SAFE)
+    if any(r.limits_apply for r in profile.joint_replacements):
+        notes.append(NOTE_JOINT_LIMITS)
+    if chair_set_default(profile):
+        notes.append(NOTE_CHAIR_SET)
+    return notes
+
+
+# --------------------------------------------------------------------------
+# The exercise filter
+# --------------------------------------------------------------------------
+
+
+class OfferStatus(StrEnum):
+    OK = "ok"
+    BONE_SAFE_VARIANT = "bone_safe_variant"
+    HIDDEN = "hidden"
+
+
+@dataclass(frozen=True, eq=False)
+class Offer:
+    """What the profile makes of one exercise.
+
+    ``reasons`` explain the status (empty when ``ok``); ``notes`` are
+    instructions to show with an offered exercise (e.g. "on a firm bed").
+    With ``bone_safe_variant`` the player shows ``variant``: its text, or
+    the exercise it points to.
+    """
+
+    exercise: Exercise
+    status: OfferStatus
+    reasons: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    @property
+    def shown(self) -> bool:
+        return self.status is not OfferStatus.HIDDEN
+
+    @property
+    def variant(self) -> Variant | None:
+        if self.status is OfferStatus.BONE_SAFE_VARIANT:
+            return self.exercise.bone_safe
+        return None
+
+    @property
+    def variant_exercise_id(self) -> str | None:
+        variant = self.variant
+        return variant.exercise if variant else None
+
+
+_BONE_TAGS = frozenset({Tag.END_RANGE_FLEXION, Tag.LOADED_FLEXION, Tag.TWIST})
+# Which hidden tag goes with which reason, per replaced joint. All hip limits
+# apply whatever the approach: the rules vary between surgeons, and a wrong
+# "approach" answer must not let a dislocating movement through.
+_HIP_TAG_REASONS: tuple[tuple[Tag, Text], ...] = (
+    (Tag.HIP_FLEXION_OVER_90, REASON_HIP_FLEXION),
+    (Tag.HIP_CROSSING, REASON_HIP_CROSSING),
+    (Tag.HIP_EXTENSION, REASON_HIP_EXTENSION),
+    (Tag.KNEELING, REASON_KNEELING_HIP),
+)
+_KNEE_TAG_REASONS: tuple[tuple[Tag, Text], ...] = ((Tag.KNEELING, REASON_KNEELING_KNEE),)
+
+
+def _judge(
+    profile: HealthProfile,
+    exercise: Exercise,
+    allowed_extension: Collection[str],
+    assigned_by_clinician: Collection[str],
+) -> Offer:
+    tags = set(exercise.tags)
+    hidden: list[Text] = []
+    swaps: list[Text] = []
+    notes: list[Text] = []
+
+    # Section 3: extension narrows the canal, so it needs a named permission.
+    if exercise.lumbar_extension or Tag.LUMBAR_EXTENSION in tags:
+        if exercise.id in allowed_extension:
+            notes.append(NOTE_EXTENSION_ALLOWED)
+        else:
+            hidden.append(REASON_EXTENSION)
+
+    if profile.bone_safe and tags & _BONE_TAGS:
+        if exercise.bone_safe is not None:
+            # The variant wins even over a clinician's assignment: it is the
+            # version the exercise's author wrote for exactly this case.
+            swaps.append(REASON_BONE_SAFE_SWAP)
+        elif exercise.id in assigned_by_clinician:
+            notes.append(NOTE_BONE_SAFE_ASSIGNED)
+        else:
+            hidden.append(REASON_BONE_SAFE_HIDDEN)
+
+    if profile.replacements_with_limits(Joint.HIP):
+        hidden += [reason for tag, reason in _HIP_TAG_REASONS if tag in tags]
+    if profile.replacements_with_limits(Joint.KNEE):
+        hidden += [reason for tag, reason in _KNEE_TAG_REASONS if tag in tags]
+
+    if chair_set_default(profile) and Tag.FLOOR in tags:
+        if Tag.BED_OK in tags:
+            notes.append(NOTE_FIRM_BED)
+        else:
+            hidden.append(REASON_FLOOR)
+
+    if hidden:
+        return Offer(exercise, OfferStatus.HIDDEN, tuple(hidden))
+    if swaps:
+        return Offer(exercise, OfferStatus.BONE_SAFE_VARIANT, tuple(swaps), tuple(notes))
+    return Offer(exercise, OfferStatus.OK, (), tuple(notes))
+
+
+def filter_exercises(
+    profile: HealthProfile,
+    exercises: Iterable[Exercise],
+    *,
+    allowed_extension: Collection[str] = (),
+    assigned_by_clinician: Collection[str] = (),
+) -> list[Offer]:
+    """One ``Offer`` per exercise, in the given order.
+
+    ``allowed_extension``: ids of lumbar-extension exercises a clinician
+    allowed for this person (``Permissions.allow_extension``).
+    ``assigned_by_clinician``: ids a clinician put in this person's plan;
+    they may show bone-risky exercises that have no bone-safe variant (S3,
+    S10). No other rule gives way to it.
+
+    A bone-safe variant that points to another exercise in ``exercises``
+    which is itself hidden hides the original too: swapping to something
+    the person must not do is no swap. A variant pointing outside the given
+    exercises cannot be checked here and is offered as it is.
+    """
+    given = list(exercises)
+    offers = [_judge(profile, e, allowed_extension, assigned_by_clinician) for e in given]
+    hidden_ids = {o.exercise.id for o in offers if o.status is OfferStatus.HIDDEN}
+    result: list[Offer] = []
+    for offer in offers:
+        target = offer.variant_exercise_id
+        if target is not None and target in hidden_ids:
+            offer = Offer(offer.exercise, OfferStatus.HIDDEN, (REASON_BONE_SAFE_TARGET_HIDDEN,))
+        result.append(offer)
+    return result
+
+
+def routine_allowed(
+    profile: HealthProfile,
+    routine: Routine,
+    exercises: Mapping[str, Exercise] | Iterable[Exercise],
+    *,
+    from_clinician: bool = False,
+    today: date | None = None,
+) -> tuple[bool, list[Text]]:
+    """Whether this person may run ``routine``, and why (not).
+
+    ``from_clinician``: the routine is this person's plan from their
+    physiotherapist or surgeon (not a built-in or self-made routine). Only
+    such a plan runs in the 3 months after a back operation, and only its
+    exercises count as assigned for the bone-safe rule.
+
+    Returns ``(False, reasons)`` when blocked: the lock, a missing exercise
+    or any item hidden by the profile (a routine with a hole in it is not
+    what the clinician designed, so it is not silently shortened). Returns
+    ``(True, notes)`` otherwise, with what changes: bone-safe swaps, a firm
+    bed instead of the floor, an allowed extension exercise.
+    """
+    by_id = (
+        dict(exercises)
+        if isinstance(exercises, Mapping)
+        else {exercise.id: exercise for exercise in exercises}
+    )
+    blocking: list[Text] = []
+    if not from_clinician and builtin_routines_locked(profile, today):
+        blocking.append(REASON_LOCKED)
+
+    wanted = list(dict.fromkeys(routine.exercise_ids()))
+    missing = [i for i in wanted if i not in by_id]
+    blocking += [reason_unknown_exercise(i) for i in missing]
+
+    offers = filter_exercises(
+        profile,
+        # Variant targets are included so a swap to a hidden exercise is caught.
+        list(by_id.values()),
+        allowed_extension=routine.permissions.allow_extension,
+        assigned_by_clinician=wanted if from_clinician else (),
+    )
+    by_offer = {o.exercise.id: o for o in offers}
+    changes: list[Text] = []
+    for exercise_id in wanted:
+        offer = by_offer.get(exercise_id)
+        if offer is None:
+            continue
+        title = offer.exercise.title
+        for line in offer.reasons if offer.status is OfferStatus.HIDDEN else ():
+            blocking.append(_about(title, line))
+        if offer.shown:
+            changes += [_about(title, line) for line in (*offer.reasons, *offer.notes)]
+    if blocking:
+        return False, _unique(blocking)
+    return True, _unique(changes)
+
+
+def _about(title: Text, line: Text) -> Text:
+    """Prefix a reason with the exercise's title, per language."""
+    return Text({lang: f"{title.get(lang)} – {line.get(lang)}" for lang in line.root})
+
+
+def _unique(texts: Iterable[Text]) -> list[Text]:
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    out: list[Text] = []
+    for text in texts:
+        key = tuple(sorted(text.root.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Keeping the profile
+# --------------------------------------------------------------------------
+
+
+def load_profile(path: Path) -> tuple[HealthProfile | None, list[str]]:
+    """The saved profile, or None on first run; a damaged file is reported, not fatal."""
+    if not path.exists():
+        return None, []
+    try:
+        return HealthProfile.from_json(path.read_bytes()), []
+    except (OSError, ValueError) as exc:
+        return None, [f"Your health answers could not be read ({exc}); please answer again."]
+
+
+def save_profile(path: Path, profile: HealthProfile) -> None:
+    write_text_atomic(path, profile.to_json() + "\n", mode=0o600)
+
+
+@dataclass(frozen=True)
+class Tailored:
+    """A routine made fit for one person: what to play and what was changed."""
+
+    routine: Routine | None
+    changes: tuple[Text, ...]
+
+
+NOTE_ITEM_DROPPED = Text.of(
+    "Left out for you: {title} ({reason})",
+    "Für Sie weggelassen: {title} ({reason})",
+)
+NOTE_ITEM_SWAPPED = Text.of(
+    "{title} is replaced by its bone-friendly version: {other}",
+    "{title} wird durch die knochenschonende Variante ersetzt: {other}",
+)
+NOTE_NOTHING_LEFT = Text.of(
+    "None of this routine's exercises suits your health answers. Please ask your "
+    "physiotherapist for a plan.",
+    "Keine Übung dieser Folge passt zu Ihren Gesundheitsangaben. Bitte fragen Sie Ihre "
+    "Physiotherapeutin oder Ihren Physiotherapeuten nach einem Plan.",
+)
+
+
+def _format(template: Text, **values: Text) -> Text:
+    return Text(
+        {
+            lang: text.format(**{k: v.get(lang) for k, v in values.items()})
+            for lang, text in template.root.items()
+        }
+    )
+
+
+def tailor_routine(
+    profile: HealthProfile,
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    *,
+    from_clinician: bool = False,
+    today: date | None = None,
+) -> Tailored:
+    """The routine this person should actually play.
+
+    Rather than refusing a whole routine for one unsuitable exercise, hidden
+    items are left out and bone-safe variants that name another exercise take
+    its place (with that exercise's own dose); a text-only variant keeps the
+    exercise and carries the variant's words as the item's note. Every change
+    is listed so the person sees what was adapted and why.
+    """
+    if builtin_routines_locked(profile, today) and not from_clinician:
+        return Tailored(None, (REASON_LOCKED,))
+    allowed = routine.permissions.allow_extension
+    assigned = routine.exercise_ids() if from_clinician else ()
+    offers = {
+        o.exercise.id: o
+        for o in filter_exercises(
+            profile,
+            exercises.values(),
+            allowed_extension=allowed,
+            assigned_by_clinician=assigned,
+        )
+    }
+    items = []
+    changes: list[Text] = []
+    for item in routine.items:
+        offer = offers.get(item.exercise)
+        if offer is None:
+            changes.append(reason_unknown_exercise(item.exercise))
+            continue
+        title = offer.exercise.title
+        if not offer.shown:
+            changes.append(_format(NOTE_ITEM_DROPPED, title=title, reason=offer.reasons[0]))
+            continue
+        variant = offer.variant
+        if variant is not None and variant.exercise and variant.exercise in exercises:
+            other = exercises[variant.exercise]
+            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=other.title))
+            # The variant exercise comes with its own default dose.
+            items.append(RoutineItem(exercise=other.id, note=item.note))
+            continue
+        if variant is not None and variant.text is not None:
+            items.append(item.replace(note=variant.text))
+            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=variant.text))
+            continue
+        items.append(item)
+    if not items:
+        return Tailored(None, (*changes, NOTE_NOTHING_LEFT))
+    return Tailored(routine.replace(items=items), tuple(changes))

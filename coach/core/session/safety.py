@@ -1,0 +1,832 @@
+"""Safety as data: the check before a session, the stop rules and the pain rule.
+
+Section 6 of the clinical content specification: the warning-sign check
+(emergency / see a doctor soon), the "Stop" button's reasons with what to do
+now, the pain rule of section 4 and the disclaimer. Every text is English and
+German; texts that name the emergency number are templates filled in with the
+number from the person's profile, so a British user is told 999 and a German
+one 112.
+
+Pure data and functions: no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from coach.core.content.model import Text
+from coach.core.session.profile import (
+    DEFAULT_EMERGENCY_NUMBER,
+    HealthProfile,
+    UsualSymptoms,
+    builtin_routines_locked,
+)
+
+
+def _fill(template: Text, number: str) -> Text:
+    """Put the emergency number into a template text, in every language."""
+    return Text({lang: value.format(number=number) for lang, value in template.root.items()})
+
+
+def _number(profile: HealthProfile | None) -> str:
+    return profile.emergency_number if profile is not None else DEFAULT_EMERGENCY_NUMBER
+
+
+# --------------------------------------------------------------------------
+# The check (6a)
+# --------------------------------------------------------------------------
+
+
+class Group(StrEnum):
+    EMERGENCY = "emergency"
+    SEE_DOCTOR = "see_doctor"
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """One yes/no question; "yes" is the warning sign.
+
+    ``baseline`` names a ``UsualSymptoms`` flag: when the person said this is
+    usual for them, ``text_if_usual`` asks whether it is *worse than usual*
+    instead, so a usual symptom does not raise an alarm every day.
+    """
+
+    id: str
+    text: Text
+    group: Group
+    baseline: str | None = None
+    text_if_usual: Text | None = None
+
+    def text_for(self, usual: UsualSymptoms | None) -> Text:
+        usual_for_them = (
+            self.baseline is not None and usual is not None and bool(getattr(usual, self.baseline))
+        )
+        if usual_for_them and self.text_if_usual is not None:
+            return self.text_if_usual
+        return self.text
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """Questions under one heading, with what to do if any answer is yes.
+
+    ``advice`` may contain ``{number}`` for the emergency number.
+    ``after_back_operation``: only asked while a back operation is recent.
+    """
+
+    id: str
+    heading: Text
+    group: Group
+    questions: tuple[Question, ...]
+    advice: Text
+    after_back_operation: bool = False
+
+
+def _q(
+    qid: str,
+    group: Group,
+    en: str,
+    de: str,
+    *,
+    baseline: str | None = None,
+    if_usual: tuple[str, str] | None = None,
+) -> Question:
+    return Question(
+        qid,
+        Text.of(en, de),
+        group,
+        baseline,
+        Text.of(*if_usual) if if_usual else None,
+    )
+
+
+_E = Group.EMERGENCY
+_D = Group.SEE_DOCTOR
+
+GROUP_HEADINGS: Mapping[Group, Text] = {
+    Group.EMERGENCY: Text.of(
+        "Call the emergency number now – even at night – if any of this is new:",
+        "Rufen Sie sofort den Notruf an – auch nachts –, wenn etwas davon neu ist:",
+    ),
+    Group.SEE_DOCTOR: Text.of(
+        "See a doctor soon and do not exercise today if:",
+        "Gehen Sie bald zur Ärztin oder zum Arzt und üben Sie heute nicht, wenn:",
+    ),
+}
+
+QUICK_PROMPT = Text.of(
+    "Is anything new or worse than usual today?",
+    "Ist heute etwas neu oder schlimmer als sonst?",
+)
+NOTHING_NEW = Text.of("Nothing new", "Nichts Neues")
+SOMETHING_CHANGED = Text.of(
+    "Something has changed",
+    "Es hat sich etwas verändert",
+)
+
+_SEE_DOCTOR_ADVICE = Text.of(
+    "Please contact your family doctor (GP) soon – today or in the next few days – and "
+    "tell them what you noticed. No exercise today.",
+    "Bitte melden Sie sich bald bei Ihrer Hausärztin oder Ihrem Hausarzt – heute oder in "
+    "den nächsten Tagen – und erzählen Sie, was Ihnen aufgefallen ist. Heute bitte keine "
+    "Übungen.",
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "cauda_equina",
+        Text.of(
+            "Bladder, bowel, the saddle area and your legs",
+            "Blase, Darm, Genital- und Gesäßbereich, Beine",
+        ),
+        _E,
+        (
+            _q(
+                "saddle_numbness",
+                _E,
+                "Is there any new numbness or change of feeling in the area you would sit "
+                "on a saddle with: groin, genitals, inner thighs or buttocks? Even a small "
+                "patch counts – you may notice it when you wipe after the toilet.",
+                "Haben Sie eine neue Taubheit oder ein anderes Gefühl im Genital- oder "
+                "Gesäßbereich – also dort, wo man auf einem Fahrradsattel sitzt: Leiste, "
+                "Genitalien, Innenseite der Oberschenkel, Gesäß? Auch eine kleine Stelle "
+                "zählt. Oft merkt man es beim Abwischen nach dem Toilettengang.",
+            ),
+            _q(
+                "bladder_change",
+                _E,
+                "Is passing urine new or different? For example: hard to start or to stop, "
+                "a weak stream, or you cannot feel your bladder filling or the urine coming.",
+                "Ist beim Wasserlassen etwas neu oder anders? Zum Beispiel: Es fällt schwer "
+                "anzufangen oder aufzuhören, der Strahl ist schwach, oder Sie spüren nicht, "
+                "dass die Blase voll ist oder dass Urin kommt.",
+                baseline="bladder_trouble",
+                if_usual=(
+                    "Is passing urine clearly different from what is usual for you? For "
+                    "example: harder to start or to stop, a weaker stream, or you no longer "
+                    "feel your bladder filling or the urine coming.",
+                    "Ist das Wasserlassen deutlich anders als sonst bei Ihnen? Zum Beispiel: "
+                    "Es fällt schwerer anzufangen oder aufzuhören, der Strahl ist schwächer, "
+                    "oder Sie spüren nicht mehr, dass die Blase voll ist oder dass Urin kommt.",
+                ),
+            ),
+            _q(
+                "leaking",
+                _E,
+                "Are you leaking urine when you did not before, or more than before?",
+                "Verlieren Sie ungewollt Urin, obwohl das vorher nicht so war, oder mehr als "
+                "vorher?",
+                baseline="bladder_trouble",
+                if_usual=(
+                    "Are you leaking clearly more urine than usual, or in a new way?",
+                    "Verlieren Sie deutlich mehr Urin als sonst, oder auf eine neue Art?",
+                ),
+            ),
+            _q(
+                "bowel",
+                _E,
+                "Have you lost control of your bowels, or can you no longer feel when your "
+                "bowel is full?",
+                "Können Sie den Stuhlgang nicht mehr halten, oder spüren Sie nicht mehr, "
+                "wann der Darm voll ist?",
+            ),
+            _q(
+                "sexual",
+                _E,
+                "Have you noticed a new problem with sexual feeling or function?",
+                "Haben Sie neu bemerkt, dass sich beim Sex das Gefühl oder die Funktion "
+                "verändert hat?",
+            ),
+            _q(
+                "leg_weakness",
+                _E,
+                "Is a leg weaker than before, or getting weaker? For example, your foot "
+                "drags or your knee gives way.",
+                "Ist ein Bein schwächer als vorher, oder wird es schwächer? Zum Beispiel: "
+                "Der Fuß schleift, oder das Knie knickt weg.",
+                baseline="leg_weakness",
+                if_usual=(
+                    "Is the weakness in your leg worse than usual, or getting worse?",
+                    "Ist die Schwäche im Bein stärker als sonst, oder wird sie stärker?",
+                ),
+            ),
+            _q(
+                "both_legs",
+                _E,
+                "Do you have new pain, numbness or tingling in both legs?",
+                "Haben Sie neue Schmerzen, Taubheit oder Kribbeln in beiden Beinen?",
+                baseline="symptoms_both_legs",
+                if_usual=(
+                    "Is the pain, numbness or tingling in your legs clearly worse or "
+                    "different from usual?",
+                    "Sind die Schmerzen, die Taubheit oder das Kribbeln in den Beinen "
+                    "deutlich stärker oder anders als sonst?",
+                ),
+            ),
+        ),
+        Text.of(
+            "Call {number} now, even at night. Do not wait to see if it passes. The nerves "
+            "at the bottom of your spine may be squeezed (cauda equina syndrome), and this "
+            "must be checked in hospital straight away. Tell them you have a narrowed "
+            "spinal canal and what is new. Do not exercise.",
+            "Rufen Sie jetzt sofort den Notruf {number} an – auch nachts. Warten Sie nicht "
+            "ab, ob es von allein besser wird. Vielleicht werden die Nerven am unteren Ende "
+            "der Wirbelsäule eingeklemmt (Kauda-Syndrom). Das muss sofort im Krankenhaus "
+            "untersucht werden. Sagen Sie, dass Sie eine Spinalkanalstenose haben und was "
+            "neu ist. Bitte nicht üben.",
+        ),
+    ),
+    Section(
+        "heart_stroke",
+        Text.of(
+            "Heart, breathing and signs of a stroke",
+            "Herz, Atmung und Zeichen eines Schlaganfalls",
+        ),
+        _E,
+        (
+            _q(
+                "chest_pain",
+                _E,
+                "Do you have pain, pressure or tightness in your chest that does not go "
+                "away after a few minutes of rest?",
+                "Haben Sie Schmerzen, Druck oder ein Engegefühl in der Brust, das nach ein "
+                "paar Minuten Ruhe nicht weggeht?",
+            ),
+            _q(
+                "fainting",
+                _E,
+                "Have you fainted (blacked out) since you last exercised?",
+                "Sind Sie seit dem letzten Üben ohnmächtig geworden?",
+            ),
+            _q(
+                "breathless",
+                _E,
+                "Are you very short of breath, even when resting?",
+                "Haben Sie starke Atemnot, auch in Ruhe?",
+            ),
+            _q(
+                "stroke",
+                _E,
+                "Is one side of your face, an arm or a leg suddenly weak, numb or "
+                "drooping, or is it suddenly hard to speak?",
+                "Ist plötzlich eine Gesichtshälfte, ein Arm oder ein Bein auf einer Seite "
+                "schwach, taub oder hängt herab? Oder fällt Ihnen plötzlich das Sprechen "
+                "schwer?",
+            ),
+        ),
+        Text.of(
+            "Stop, and sit or lie down. Call {number} now. Do not drive yourself. If you "
+            "are alone, unlock the front door if you can and keep the phone with you.",
+            "Hören Sie auf und setzen oder legen Sie sich hin. Rufen Sie jetzt den Notruf "
+            "{number} an. Fahren Sie nicht selbst. Wenn Sie allein sind: Öffnen Sie, wenn "
+            "möglich, die Haustür und behalten Sie das Telefon bei sich.",
+        ),
+    ),
+    Section(
+        "other_emergency",
+        Text.of("Other urgent signs", "Weitere dringende Warnzeichen"),
+        _E,
+        (
+            _q(
+                "back_belly_faint",
+                _E,
+                "Do you have sudden, very bad pain in your back or belly, and feel faint?",
+                "Haben Sie plötzlich sehr starke Schmerzen im Rücken oder im Bauch und "
+                "fühlen sich dabei schwach, als würden Sie ohnmächtig?",
+            ),
+            _q(
+                "cold_leg",
+                _E,
+                "Is one leg suddenly cold, pale and painful?",
+                "Ist ein Bein plötzlich kalt, blass und schmerzhaft?",
+            ),
+            _q(
+                "head_knock_thinners",
+                _E,
+                "Have you fallen and knocked your head while you take blood thinners?",
+                "Sind Sie gestürzt und mit dem Kopf angestoßen, während Sie Blutverdünner nehmen?",
+            ),
+        ),
+        Text.of(
+            "Call {number} now. Do not wait to see if it passes. Sit or lie down while you "
+            "wait for help, and do not exercise.",
+            "Rufen Sie jetzt den Notruf {number} an. Warten Sie nicht ab, ob es besser "
+            "wird. Setzen oder legen Sie sich hin, bis Hilfe kommt, und üben Sie nicht.",
+        ),
+    ),
+    Section(
+        "general",
+        Text.of(
+            "Fever, weight and pain at night",
+            "Fieber, Gewicht und Schmerzen in der Nacht",
+        ),
+        _D,
+        (
+            _q(
+                "fever",
+                _D,
+                "Do you have a fever or chills? This matters even more if you take "
+                "steroid tablets, if your immune system is weak, or if you recently had an "
+                "injection in your back or a back operation.",
+                "Haben Sie Fieber oder Schüttelfrost? Das ist besonders wichtig, wenn Sie "
+                "Kortison-Tabletten nehmen, Ihr Immunsystem geschwächt ist oder Sie vor "
+                "Kurzem eine Spritze in den Rücken oder eine Rückenoperation hatten.",
+            ),
+            _q(
+                "weight_loss",
+                _D,
+                "Have you lost weight without trying?",
+                "Haben Sie abgenommen, ohne es zu wollen?",
+            ),
+            _q(
+                "cancer_history",
+                _D,
+                "Have you ever had cancer, and is your back pain now new or different?",
+                "Hatten Sie schon einmal Krebs, und sind Ihre Rückenschmerzen jetzt neu oder "
+                "anders als sonst?",
+            ),
+            _q(
+                "night_pain",
+                _D,
+                "Do you have constant pain at night that does not ease when you change position?",
+                "Haben Sie nachts ständig Schmerzen, die auch nicht nachlassen, wenn Sie "
+                "sich anders hinlegen?",
+            ),
+        ),
+        _SEE_DOCTOR_ADVICE,
+    ),
+    Section(
+        "fracture_fall",
+        Text.of("Falls and sudden back pain", "Stürze und plötzliche Rückenschmerzen"),
+        _D,
+        (
+            _q(
+                "sudden_back_pain",
+                _D,
+                "Did your back suddenly become very painful after a small strain, a cough "
+                "or lifting something? (A bone in the spine can break without a fall.)",
+                "Haben Sie plötzlich starke Rückenschmerzen bekommen – nach einer kleinen "
+                "Anstrengung, beim Husten oder beim Heben? (Ein Wirbel kann auch ohne Sturz "
+                "brechen.)",
+            ),
+            _q(
+                "recent_fall",
+                _D,
+                "Have you had a fall or hurt yourself since you last exercised?",
+                "Sind Sie seit dem letzten Üben gestürzt, oder haben Sie sich verletzt?",
+            ),
+        ),
+        Text.of(
+            "Please contact your family doctor (GP) soon – today or in the next few days. "
+            "Rest in a comfortable position. No exercise today.",
+            "Bitte melden Sie sich bald bei Ihrer Hausärztin oder Ihrem Hausarzt – heute "
+            "oder in den nächsten Tagen. Ruhen Sie sich in einer bequemen Lage aus. Heute "
+            "bitte keine Übungen.",
+        ),
+    ),
+    Section(
+        "neck_hands",
+        Text.of("Balance and hands", "Gleichgewicht und Hände"),
+        _D,
+        (
+            _q(
+                "balance_hands",
+                _D,
+                "Is your balance getting worse, and at the same time do your hands feel "
+                "clumsy or tingle? For example, buttons or writing are harder.",
+                "Wird Ihr Gleichgewicht schlechter, und sind gleichzeitig Ihre Hände "
+                "ungeschickt oder kribbeln? Zum Beispiel fällt das Zuknöpfen oder Schreiben "
+                "schwerer.",
+            ),
+        ),
+        _SEE_DOCTOR_ADVICE,
+    ),
+    Section(
+        "circulation",
+        Text.of("Feet and circulation", "Füße und Durchblutung"),
+        _D,
+        (
+            _q(
+                "foot_pain_rest",
+                _D,
+                "Do your feet hurt when you rest or at night?",
+                "Tun Ihnen die Füße in Ruhe oder nachts weh?",
+            ),
+            _q(
+                "foot_wound",
+                _D,
+                "Do you have a wound on your foot that does not heal?",
+                "Haben Sie eine Wunde am Fuß, die nicht heilt?",
+            ),
+            _q(
+                "calf_pain_standing",
+                _D,
+                "Does your calf hurt when you walk, and does the pain go away when you "
+                "simply stand still – without sitting down or bending forward?",
+                "Tut beim Gehen die Wade weh, und geht der Schmerz weg, sobald Sie einfach "
+                "stehen bleiben – ohne sich hinzusetzen oder nach vorne zu beugen?",
+            ),
+        ),
+        _SEE_DOCTOR_ADVICE,
+    ),
+    Section(
+        "after_operation",
+        Text.of("After your back operation", "Nach Ihrer Rückenoperation"),
+        _D,
+        (
+            _q(
+                "wound_red",
+                _D,
+                "Is your operation wound red, swollen or leaking?",
+                "Ist die Operationswunde gerötet, geschwollen, oder nässt sie?",
+            ),
+            _q(
+                "wound_clear_fluid",
+                _D,
+                "Is clear, watery fluid coming from the wound?",
+                "Kommt klare, wässrige Flüssigkeit aus der Wunde?",
+            ),
+            _q(
+                "headache_upright",
+                _D,
+                "Do you get a headache when you sit or stand that gets better when you lie down?",
+                "Bekommen Sie im Sitzen oder Stehen Kopfschmerzen, die im Liegen besser werden?",
+            ),
+        ),
+        Text.of(
+            "Please contact the hospital or the surgeon who operated on you today. No "
+            "exercise today.",
+            "Bitte melden Sie sich noch heute in der Klinik oder bei der Ärztin oder dem "
+            "Arzt, die oder der Sie operiert hat. Heute bitte keine Übungen.",
+        ),
+        after_back_operation=True,
+    ),
+)
+
+QUESTIONS: Mapping[str, Question] = {q.id: q for s in SECTIONS for q in s.questions}
+_SECTION_OF: Mapping[str, Section] = {q.id: s for s in SECTIONS for q in s.questions}
+
+
+def sections_for(profile: HealthProfile | None, today: date | None = None) -> list[Section]:
+    """The sections to ask this person. Without a profile everything is asked."""
+    recent_operation = profile is None or builtin_routines_locked(profile, today)
+    return [s for s in SECTIONS if recent_operation or not s.after_back_operation]
+
+
+# The usual-symptoms baseline, asked once at first use. Ids are the flags of
+# ``UsualSymptoms``; the free text is ``UsualSymptoms.text``.
+BASELINE_INTRO = Text.of(
+    "First, tell us what is usual for you. Then the daily check only asks about what is "
+    "new or worse.",
+    "Sagen Sie uns zuerst, welche Beschwerden Sie schon länger haben. Dann fragt die "
+    "tägliche Kontrolle nur nach dem, was neu oder schlimmer ist.",
+)
+BASELINE_TEXT_PROMPT = Text.of(
+    "In your own words: which symptoms do you usually have?",
+    "In Ihren eigenen Worten: Welche Beschwerden haben Sie normalerweise?",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class BaselineQuestion:
+    id: str
+    text: Text
+
+
+BASELINE_QUESTIONS: tuple[BaselineQuestion, ...] = (
+    BaselineQuestion(
+        "numbness_one_foot",
+        Text.of(
+            "Is one foot usually numb, partly or completely?",
+            "Ist ein Fuß bei Ihnen schon länger ganz oder teilweise taub?",
+        ),
+    ),
+    BaselineQuestion(
+        "numbness_both_feet",
+        Text.of(
+            "Are both feet usually numb or tingling (for example because of diabetes)?",
+            "Sind beide Füße schon länger taub oder kribbeln sie (zum Beispiel wegen Diabetes)?",
+        ),
+    ),
+    BaselineQuestion(
+        "symptoms_both_legs",
+        Text.of(
+            "Do you usually have pain, numbness or tingling in both legs when you walk or stand?",
+            "Haben Sie beim Gehen oder Stehen normalerweise Schmerzen, Taubheit oder "
+            "Kribbeln in beiden Beinen?",
+        ),
+    ),
+    BaselineQuestion(
+        "leg_weakness",
+        Text.of(
+            "Is one leg weaker than the other, and has a doctor already checked this?",
+            "Ist ein Bein schwächer als das andere, und hat eine Ärztin oder ein Arzt das "
+            "schon untersucht?",
+        ),
+    ),
+    BaselineQuestion(
+        "bladder_trouble",
+        Text.of(
+            "Do you have bladder trouble that your doctor already knows about? For "
+            "example, you need to go often or suddenly, or you leak a little.",
+            "Haben Sie Blasenprobleme, von denen Ihre Ärztin oder Ihr Arzt schon weiß? "
+            "Zum Beispiel häufiger oder plötzlicher Harndrang oder etwas Urinverlust.",
+        ),
+    ),
+)
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    SEE_DOCTOR = "see_doctor"
+    EMERGENCY = "emergency"
+
+
+HEADLINES: Mapping[Outcome, Text] = {
+    Outcome.OK: Text.of(
+        "Nothing new that stops you. You can exercise today.",
+        "Nichts Neues, das dagegen spricht. Sie können heute üben.",
+    ),
+    Outcome.SEE_DOCTOR: Text.of(
+        "No exercise today. Please see your doctor soon.",
+        "Heute keine Übungen. Bitte gehen Sie bald zur Ärztin oder zum Arzt.",
+    ),
+    Outcome.EMERGENCY: Text.of(
+        "Call {number} now.",
+        "Rufen Sie jetzt den Notruf {number} an.",
+    ),
+}
+
+OK_ADVICE = Text.of(
+    "Go ahead. Stop straight away if pain spreads further down your leg than usual, if "
+    "anything feels new or numb or weak, or if the pain rises sharply.",
+    "Sie können anfangen. Hören Sie sofort auf, wenn der Schmerz weiter ins Bein zieht als "
+    "sonst, wenn sich etwas neu, taub oder schwach anfühlt oder wenn der Schmerz stark "
+    "zunimmt.",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class CheckResult:
+    outcome: Outcome
+    flagged: tuple[str, ...]
+    headline: Text
+    advice: tuple[Text, ...]
+    emergency_number: str
+    checked_on: date
+
+    @property
+    def exercise_allowed(self) -> bool:
+        return self.outcome is Outcome.OK
+
+
+def evaluate(
+    answers: Mapping[str, bool],
+    *,
+    profile: HealthProfile | None = None,
+    on: date | None = None,
+) -> CheckResult:
+    """Judge the check's answers. A missing answer counts as "no".
+
+    "Nothing new" is the empty mapping. An unknown question id raises
+    ``ValueError``: a misspelt id must not quietly turn a "yes" into "no".
+    The advice is most urgent first: every emergency section that has a
+    "yes", then every see-a-doctor section.
+    """
+    unknown = sorted(set(answers) - set(QUESTIONS))
+    if unknown:
+        raise ValueError(f"unknown check question(s): {', '.join(unknown)}")
+    number = _number(profile)
+    flagged = tuple(qid for qid in QUESTIONS if answers.get(qid))
+    hit = {_SECTION_OF[qid].id for qid in flagged}
+    # SECTIONS lists the emergency sections first (a test holds it to that),
+    # so the advice the person must act on right now comes first.
+    sections = [s for s in SECTIONS if s.id in hit]
+    if any(s.group is Group.EMERGENCY for s in sections):
+        outcome = Outcome.EMERGENCY
+    elif sections:
+        outcome = Outcome.SEE_DOCTOR
+    else:
+        outcome = Outcome.OK
+    advice: list[Text] = []
+    for section in sections:
+        text = _fill(section.advice, number)
+        if all(text.root != a.root for a in advice):
+            advice.append(text)
+    if not advice:
+        advice.append(OK_ADVICE)
+    return CheckResult(
+        outcome=outcome,
+        flagged=flagged,
+        headline=_fill(HEADLINES[outcome], number),
+        advice=tuple(advice),
+        emergency_number=number,
+        checked_on=on or date.today(),
+    )
+
+
+def check_blocks_today(results: CheckResult | Iterable[CheckResult] | None, today: date) -> bool:
+    """True if a check taken on ``today`` said "no exercise today".
+
+    Takes one result or the day's history: a warning sign answered in the
+    morning is not cleared by answering "nothing new" later the same day.
+    An older result never blocks; the next check asks again, and a sign
+    that is still there will be answered "yes" again.
+    """
+    if results is None:
+        return False
+    items = [results] if isinstance(results, CheckResult) else list(results)
+    return any(r.checked_on == today and not r.exercise_allowed for r in items)
+
+
+# --------------------------------------------------------------------------
+# Stop rules during a session (6c)
+# --------------------------------------------------------------------------
+
+
+class StopReason(StrEnum):
+    PAIN_SPREADING_LEG = "pain_spreading_leg"
+    NEW_NUMBNESS_WEAKNESS = "new_numbness_weakness"
+    SHARP_PAIN = "sharp_pain"
+    DIZZINESS_CHEST = "dizziness_chest"
+    OTHER = "other"
+
+
+STOP_BUTTON = Text.of("Stop – this hurts", "Stopp – das tut weh")
+
+STOP_LABELS: Mapping[StopReason, Text] = {
+    StopReason.PAIN_SPREADING_LEG: Text.of(
+        "The pain goes further down my leg than usual",
+        "Der Schmerz zieht weiter ins Bein als sonst",
+    ),
+    StopReason.NEW_NUMBNESS_WEAKNESS: Text.of(
+        "New numbness or weakness",
+        "Neue Taubheit oder Schwäche",
+    ),
+    StopReason.SHARP_PAIN: Text.of("Sharp pain", "Stechender Schmerz"),
+    StopReason.DIZZINESS_CHEST: Text.of(
+        "Dizzy, chest pain or short of breath",
+        "Schwindel, Brustschmerz oder Atemnot",
+    ),
+    StopReason.OTHER: Text.of("Something else", "Etwas anderes"),
+}
+
+_STOP_ADVICE: Mapping[StopReason, Text] = {
+    StopReason.PAIN_SPREADING_LEG: Text.of(
+        "Stop the exercise. Rest in a position that eases your back: sit and lean "
+        "forward, or lie on your back with your lower legs on a chair. If it has not "
+        "settled after about 15 minutes, or if numbness or weakness is new, contact your "
+        "doctor.",
+        "Hören Sie mit der Übung auf. Ruhen Sie sich in einer Haltung aus, die den Rücken "
+        "entlastet: Setzen Sie sich und beugen Sie sich nach vorne, oder legen Sie sich "
+        "auf den Rücken und die Unterschenkel auf einen Stuhl. Wenn es nach etwa 15 "
+        "Minuten nicht besser ist, oder wenn Taubheit oder Schwäche neu sind, melden Sie "
+        "sich bei Ihrer Ärztin oder Ihrem Arzt.",
+    ),
+    StopReason.NEW_NUMBNESS_WEAKNESS: Text.of(
+        "Stop the exercise and rest in a position that eases your back. New numbness or "
+        "weakness needs checking: contact your doctor today, even if it settles. If the "
+        "numbness is in the saddle area (groin, genitals, inner thighs, buttocks), or "
+        "your bladder or bowel feel different, call {number} now.",
+        "Hören Sie mit der Übung auf und ruhen Sie sich in einer entlastenden Haltung "
+        "aus. Neue Taubheit oder Schwäche muss untersucht werden: Melden Sie sich heute "
+        "noch bei Ihrer Ärztin oder Ihrem Arzt, auch wenn es besser wird. Wenn die "
+        "Taubheit im Genital- oder Gesäßbereich ist oder sich Blase oder Darm anders "
+        "anfühlen, rufen Sie sofort den Notruf {number} an.",
+    ),
+    StopReason.SHARP_PAIN: Text.of(
+        "Stop the exercise. Rest in a position that eases your back until the pain "
+        "settles. Next time, do this exercise one step easier: smaller, shorter, or the "
+        "easier version.",
+        "Hören Sie mit der Übung auf. Ruhen Sie sich in einer entlastenden Haltung aus, "
+        "bis der Schmerz nachlässt. Machen Sie die Übung beim nächsten Mal eine Stufe "
+        "leichter: kleiner, kürzer oder die leichtere Variante.",
+    ),
+    StopReason.DIZZINESS_CHEST: Text.of(
+        "Stop and sit or lie down now. If chest pain or pressure does not ease within a "
+        "few minutes, or you feel faint, very short of breath, or weak on one side, call "
+        "{number} now. Do not exercise any more today.",
+        "Hören Sie sofort auf und setzen oder legen Sie sich hin. Wenn Schmerzen oder "
+        "Druck in der Brust nicht nach wenigen Minuten nachlassen, oder wenn Sie sich "
+        "einer Ohnmacht nahe fühlen, starke Atemnot haben oder eine Körperseite schwach "
+        "ist, rufen Sie jetzt den Notruf {number} an. Heute nicht mehr üben.",
+    ),
+    StopReason.OTHER: Text.of(
+        "Stop and rest in a comfortable position. If something worries you, contact your "
+        "doctor or physiotherapist. If it feels like an emergency, call {number}.",
+        "Hören Sie auf und ruhen Sie sich in einer bequemen Haltung aus. Wenn Sie etwas "
+        "beunruhigt, melden Sie sich bei Ihrer Ärztin, Ihrem Arzt oder Ihrer "
+        "Physiotherapie. Wenn es sich wie ein Notfall anfühlt, rufen Sie den Notruf "
+        "{number} an.",
+    ),
+}
+
+
+def stop_advice(reason: StopReason, emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> Text:
+    """What to do now after pressing Stop for ``reason``."""
+    return _fill(_STOP_ADVICE[reason], emergency_number)
+
+
+def stop_is_emergency(reason: StopReason) -> bool:
+    """True if the stop screen should lead with the call button."""
+    return reason is StopReason.DIZZINESS_CHEST
+
+
+PAIN_RULE_ADVICE = Text.of(
+    "Your pain rose more than the rule allows. Stop for today and rest in a position "
+    "that eases your back. Next session, go one step easier.",
+    "Ihr Schmerz ist stärker gestiegen, als die Regel erlaubt. Hören Sie für heute auf "
+    "und ruhen Sie sich in einer entlastenden Haltung aus. Üben Sie beim nächsten Mal "
+    "eine Stufe leichter.",
+)
+WALK_NOT_SETTLING_ADVICE = Text.of(
+    "Your symptoms have not settled after 15 minutes of sitting and leaning forward. End "
+    "the walk for today. If this happens again, tell your doctor or physiotherapist.",
+    "Ihre Beschwerden sind nach 15 Minuten Sitzen und Vorbeugen nicht abgeklungen. Beenden "
+    "Sie den Spaziergang für heute. Wenn das wieder passiert, sagen Sie es Ihrer Ärztin, "
+    "Ihrem Arzt oder Ihrer Physiotherapie.",
+)
+NEXT_MORNING_WORSE_ADVICE = Text.of(
+    "You felt worse than usual this morning, so today's session is one step easier.",
+    "Heute Morgen ging es Ihnen schlechter als sonst. Deshalb ist das heutige Training "
+    "eine Stufe leichter.",
+)
+
+# --------------------------------------------------------------------------
+# The pain rule (section 4)
+# --------------------------------------------------------------------------
+
+PAIN_MAX_RISE = 2
+"""Pain may rise at most this many points above the pre-session level ..."""
+PAIN_CEILING = 6
+"""... and never reach this score or more."""
+
+
+def _score(name: str, value: int) -> int:
+    # bool is an int subclass; True as a pain score is a caller's bug.
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ValueError(f"{name} must be a whole number from 0 to 10, not {value!r}")
+    return value
+
+
+def pain_rule(before_back: int, before_leg: int, now_back: int, now_leg: int) -> bool:
+    """True while back and leg pain (0–10) both stay inside the rule.
+
+    Each may rise at most 2 points above its own pre-session level and must
+    stay below 6. Literal reading: someone who starts at 6 or more is
+    outside the rule from the start.
+    """
+    pairs = (
+        (_score("before_back", before_back), _score("now_back", now_back)),
+        (_score("before_leg", before_leg), _score("now_leg", now_leg)),
+    )
+    return all(now - before <= PAIN_MAX_RISE and now < PAIN_CEILING for before, now in pairs)
+
+
+# --------------------------------------------------------------------------
+# Disclaimer (6d)
+# --------------------------------------------------------------------------
+
+DISCLAIMER = Text.of(
+    "Coach helps you practise at home. It does not replace your doctor or "
+    "physiotherapist: ask one of them before you start. Stop if you feel pain, dizziness "
+    "or shortness of breath. Never put off getting medical help because of this app. If "
+    "a doctor or physiotherapist is treating you, do only what they have approved.",
+    "Coach hilft Ihnen beim Üben zu Hause. Die App ersetzt weder Ihre Ärztin oder Ihren "
+    "Arzt noch Ihre Physiotherapie: Fragen Sie dort nach, bevor Sie anfangen. Hören Sie "
+    "auf, wenn Sie Schmerzen, Schwindel oder Atemnot bekommen. Schieben Sie wegen dieser "
+    "App nie einen Arztbesuch auf. Wenn Sie in ärztlicher oder physiotherapeutischer "
+    "Behandlung sind, machen Sie nur, was dort mit Ihnen abgesprochen ist.",
+)
+
+
+def all_texts(number: str = DEFAULT_EMERGENCY_NUMBER) -> list[Text]:
+    """Every user-facing text of this module (templates filled), for checks."""
+    texts: list[Text] = [
+        *GROUP_HEADINGS.values(),
+        QUICK_PROMPT,
+        NOTHING_NEW,
+        SOMETHING_CHANGED,
+        BASELINE_INTRO,
+        BASELINE_TEXT_PROMPT,
+        OK_ADVICE,
+        STOP_BUTTON,
+        PAIN_RULE_ADVICE,
+        WALK_NOT_SETTLING_ADVICE,
+        NEXT_MORNING_WORSE_ADVICE,
+        DISCLAIMER,
+    ]
+    for section in SECTIONS:
+        texts += [section.heading, _fill(section.advice, number)]
+        for question in section.questions:
+            texts.append(question.text)
+            if question.text_if_usual:
+                texts.append(question.text_if_usual)
+    texts += [b.text for b in BASELINE_QUESTIONS]
+    texts += [_fill(h, number) for h in HEADLINES.values()]
+    texts += list(STOP_LABELS.values())
+    texts += [stop_advice(r, number) for r in StopReason]
+    return texts

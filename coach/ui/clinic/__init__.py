@@ -1,0 +1,1 @@
+"""Clinician mode: the routine editor, the hand-over and the Patients list."""

@@ -1,0 +1,1278 @@
+"""The hand-over between clinic and home, on screen.
+
+- At the clinic: :class:`HandOverDialog` puts routines, contact, goals, dates
+  and measures into a ``.coach`` file; :class:`PatientListView` lists the
+  reports that came back, next to the plan that was assigned.
+- At home: opening a ``.coach`` file (File > Open, drag and drop, ``coach
+  import``) shows :class:`AssignmentSummaryDialog` to accept; accepted, the
+  plan is installed. :class:`TodayPlanWidget` then says on the home page what
+  today asks for ("Today: Daily relief, 1 of 2 done") and exports the report
+  for the physiotherapist.
+
+Every file dialog is a replaceable class attribute (``*_chooser``), opened
+with ``open()`` and a callback, so tests drive the real widgets without a
+native dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coach.core.clinic.assignment import (
+    ASSIGNMENT_SUFFIX,
+    HINT_LABELS,
+    MEASURE_NAMES,
+    REPORT_SUFFIX,
+    Assignment,
+    Contact,
+    HandoverError,
+    InstallResult,
+    MeasureName,
+    PatientRow,
+    ProfileHints,
+    build_assignment,
+    current_assignment,
+    default_period,
+    export_report_data,
+    from_installed_plan,
+    import_report,
+    install_assignment,
+    keep_handed_over_copy,
+    load_clinic_contact,
+    patient_list,
+    read_assignment,
+    save_clinic_contact,
+    today_plan,
+    write_assignment,
+    write_report_file,
+)
+from coach.core.common.paths import Paths
+from coach.core.content.custom_exercise import picture_kind, slug
+from coach.core.content.library import Library
+from coach.core.content.model import Exercise, Routine, Text
+from coach.core.session.plan import build_plan, effective_dosage
+from coach.ui.clinic.editor import PictureView, editor_style, error_label, show_error
+from coach.ui.i18n import T
+from coach.ui.widgets import button, card, label
+
+MEASURE_LABELS: dict[str, str] = {
+    "pain": "Pain, back and leg",
+    "walking_test": "Walking test",
+    "psfs": "Activities that matter (PSFS)",
+    "chair_stand": "30-second chair stand",
+}
+HINTS_OFFERED = (
+    "cannot_use_floor",
+    "fall_last_year",
+    "osteoporosis",
+    "back_operation_recent",
+    "dizziness_on_standing",
+    "blood_thinners",
+)
+
+FileChooser = Callable[[QWidget, Callable[[Path], None]], None]
+SaveChooser = Callable[[QWidget, Path, Callable[[Path], None]], None]
+
+
+def _date_text(day: dt.date, lang: str) -> str:
+    from coach.core.content.wording import date_text
+
+    return date_text(day, lang)
+
+
+def _dose_text(item: Any, exercise: Exercise, lang: str) -> str:
+    from coach.core.content.wording import dose_text
+
+    dose = effective_dosage(item, exercise)
+    text = dose_text(dose, lang)
+    return f"{text}, {dose.load}" if dose.load else text
+
+
+def _schedule_text(routine: Routine, lang: str) -> str:
+    from coach.core.content.wording import schedule_text
+
+    return schedule_text(routine.schedule, lang)
+
+
+def _minutes(routine: Routine, exercises: dict[str, Exercise], lang: str) -> str:
+    from coach.core.content.wording import minutes_text
+
+    try:
+        return minutes_text(build_plan(routine, exercises).total_seconds, lang)
+    except ValueError:
+        return ""
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def _file_dialog(
+    parent: QWidget,
+    title: str,
+    name_filter: str,
+    done: Callable[[Path], None],
+    *,
+    save_as: Path | None = None,
+    suffix: str = "",
+) -> None:
+    """A non-blocking file dialog; ``save_as`` makes it a save dialog with that suggestion."""
+    dialog = QFileDialog(parent, title)
+    dialog.setNameFilter(name_filter)
+    if save_as is None:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    else:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        dialog.selectFile(str(save_as))
+    dialog.fileSelected.connect(lambda name: done(Path(name)))
+    dialog.open()
+
+
+def choose_save_path(parent: QWidget, suggested: Path, done: Callable[[Path], None]) -> None:
+    _file_dialog(
+        parent,
+        T("Save the hand-over file"),
+        T("Coach plan (*.coach)"),
+        done,
+        save_as=suggested,
+        suffix="coach",
+    )
+
+
+def choose_report_save_path(parent: QWidget, suggested: Path, done: Callable[[Path], None]) -> None:
+    _file_dialog(
+        parent,
+        T("Save the report for your physiotherapist"),
+        T("Coach report (*.coachreport)"),
+        done,
+        save_as=suggested,
+        suffix="coachreport",
+    )
+
+
+def choose_open_path(parent: QWidget, done: Callable[[Path], None]) -> None:
+    _file_dialog(
+        parent,
+        T("Open a file from your physiotherapist"),
+        T("Coach files (*.coach *.coachreport)"),
+        done,
+    )
+
+
+def choose_report_path(parent: QWidget, done: Callable[[Path], None]) -> None:
+    _file_dialog(
+        parent, T("Import a patient's report"), T("Coach report (*.coachreport *.json)"), done
+    )
+
+
+def _scroll(inner: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(inner)
+    return area
+
+
+def _message(parent: QWidget | None, text: str, *, warning: bool = True) -> QMessageBox:
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, "Coach", text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("coach-message")
+    box.open()
+    return box
+
+
+# --------------------------------------------------------------------------
+# The clinic: hand over
+# --------------------------------------------------------------------------
+
+
+class HandOverDialog(QDialog):
+    """Patient, contact, goals, dates, routines and measures -> a .coach file."""
+
+    handed_over = Signal(object, object)  # the file (Path), the Assignment
+    save_chooser: SaveChooser = staticmethod(choose_save_path)
+    printer: Callable[[QWidget, Assignment, Library], None] | None = None
+    """Set by the app when printing is available: prints the plan's sheets."""
+
+    def __init__(
+        self,
+        library: Library,
+        paths: Paths,
+        lang: str = "en",
+        parent: QWidget | None = None,
+        *,
+        routine_ids: list[str] | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.paths = paths
+        self.lang = lang
+        self.assignment: Assignment | None = None
+        self.written: Path | None = None
+        self.setWindowTitle(T("Hand over a plan"))
+        self.setMinimumSize(860, 700)
+        self.setStyleSheet(editor_style())
+        today = today or dt.date.today()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages, 1)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setSpacing(8)
+        layout.addWidget(label(T("Hand over a plan"), "h1"))
+        layout.addWidget(
+            label(
+                T(
+                    "Coach writes one file for the patient to open at home: the routines "
+                    "with their pictures, your contact, the goals and the dates."
+                ),
+                "hint",
+            )
+        )
+        self.errors: dict[str, QLabel] = {}
+
+        def line(name: str, placeholder: str = "", accessible: str = "") -> QLineEdit:
+            edit = QLineEdit()
+            edit.setObjectName(f"handover-{name}")
+            edit.setPlaceholderText(placeholder)
+            edit.setAccessibleName(accessible or placeholder)
+            return edit
+
+        def form_grid() -> tuple[QGridLayout, Callable[[str, str, QWidget, bool], None]]:
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(12)
+            grid.setVerticalSpacing(4)
+            grid.setColumnStretch(1, 1)
+            rows = [0]
+
+            def add(name: str, caption: str, widget: QWidget, error: bool = False) -> None:
+                caption_label = label(caption, wrap=False)
+                caption_label.setBuddy(widget)
+                grid.addWidget(caption_label, rows[0], 0)
+                grid.addWidget(widget, rows[0], 1)
+                rows[0] += 1
+                if error:
+                    self.errors[name] = error_label(name)
+                    grid.addWidget(self.errors[name], rows[0], 1)
+                    rows[0] += 1
+
+            return grid, add
+
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(24)
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        left.addWidget(label(T("Who"), "h2"))
+        who, add = form_grid()
+        self.patient = line("patient", T("e.g. Maria Muster"), T("Patient's name"))
+        add("patient", T("Patient *"), self.patient, True)
+        contact = load_clinic_contact(paths)
+        self.clinician = line("clinician", T("Your name"), T("Your name"))
+        self.clinic = line("clinic", T("Practice or clinic"), T("Clinic"))
+        self.phone = line("phone", T("For the patient's questions"), T("Phone"))
+        self.email = line("email", T("optional"), T("E-mail"))
+        if contact is not None:
+            self.clinician.setText(contact.name)
+            self.clinic.setText(contact.clinic or "")
+            self.phone.setText(contact.phone or "")
+            self.email.setText(contact.email or "")
+        add("clinician", T("Clinician *"), self.clinician, True)
+        add("clinic", T("Clinic"), self.clinic, False)
+        add("phone", T("Phone"), self.phone, False)
+        add("email", T("E-mail"), self.email, False)
+        left.addLayout(who)
+
+        left.addWidget(label(T("When"), "h2"))
+        when, add = form_grid()
+        self.start = QDateEdit(_qdate(today))
+        self.review = QDateEdit(_qdate(today + dt.timedelta(weeks=6)))
+        for name, edit, accessible in (
+            ("start", self.start, T("Start date")),
+            ("review", self.review, T("Review date")),
+        ):
+            edit.setObjectName(f"handover-{name}")
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.setAccessibleName(accessible)
+        add("start", T("Starts on"), self.start, False)
+        add("dates", T("Review on"), self.review, True)
+        left.addLayout(when)
+
+        left.addWidget(label(T("Goals (PSFS activities)"), "h2"))
+        left.addWidget(label(T("What the patient wants to be able to do again."), "hint"))
+        self.goals: list[QLineEdit] = []
+        examples = (
+            T("e.g. Walk to the bakery (500 m)"),
+            T("e.g. Stand at the sink for 10 minutes"),
+            T("e.g. Play with the grandchildren"),
+            T("another activity"),
+            T("another activity"),
+        )
+        for n, example in enumerate(examples):
+            goal = line(f"goal-{n}", example, T("Goal {n}").format(n=n + 1))
+            self.goals.append(goal)
+            left.addWidget(goal)
+            goal.setVisible(n < 3)
+        self.more_goals = button(T("+ Another goal"), accessible=T("Another goal"))
+        self.more_goals.setObjectName("handover-more-goals")
+        self.more_goals.clicked.connect(self._on_more_goals_clicked)
+        more_row = QHBoxLayout()
+        more_row.addWidget(self.more_goals)
+        more_row.addStretch(1)
+        left.addLayout(more_row)
+        left.addStretch(1)
+        self.columns.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        right.addWidget(label(T("Routines *"), "h2"))
+        self.routines = QListWidget()
+        self.routines.setObjectName("handover-routines")
+        self.routines.setAccessibleName(T("Routines to hand over"))
+        self.routines.setMinimumHeight(200)
+        self.routines.setWordWrap(True)
+        self.routines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        chosen = set(routine_ids or [])
+        for routine in self._offered_routines():
+            item = QListWidgetItem(self._routine_line(routine))
+            item.setData(Qt.ItemDataRole.UserRole, routine.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if routine.id in chosen else Qt.CheckState.Unchecked
+            )
+            self.routines.addItem(item)
+        right.addWidget(self.routines, 1)
+        self.errors["routines"] = error_label("routines")
+        right.addWidget(self.errors["routines"])
+        right.addWidget(label(T("Measures to record"), "h2"))
+        self.measures: dict[str, QCheckBox] = {}
+        for name in MEASURE_NAMES:
+            box = QCheckBox(T(MEASURE_LABELS[name]))
+            box.setObjectName(f"measure-{name}")
+            box.setChecked(name in ("pain", "walking_test", "psfs"))
+            self.measures[name] = box
+            right.addWidget(box)
+        right.addWidget(label(T("What Coach should know"), "h2"))
+        self.hints: dict[str, QCheckBox] = {}
+        for hint in HINTS_OFFERED:
+            box = QCheckBox(T(HINT_LABELS[hint]))
+            box.setObjectName(f"hint-{hint}")
+            self.hints[hint] = box
+            right.addWidget(box)
+        right.addWidget(label(T("Progression and next step (optional)"), "h2"))
+        self.progression = line(
+            "progression",
+            T("e.g. +2 repetitions a week while pain stays within the rule"),
+            T("Progression and next step"),
+        )
+        right.addWidget(self.progression)
+        self.columns.addLayout(right, 1)
+        layout.addLayout(self.columns)
+        layout.addStretch(1)
+        form_area = _scroll(body)
+        form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pages.addWidget(form_area)
+
+        done = QWidget()
+        done_layout = QVBoxLayout(done)
+        done_layout.setSpacing(14)
+        done_layout.addWidget(label("✓ " + T("The plan is ready"), "h1"))
+        self.done_text = label("")
+        self.done_text.setObjectName("handover-done")
+        done_layout.addWidget(self.done_text)
+        done_layout.addStretch(1)
+        self.pages.addWidget(done)
+
+        self.summary = error_label("handover-summary")
+        outer.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.print_button = button(T("Print the plan…"), accessible=T("Print the plan"))
+        self.print_button.setObjectName("handover-print")
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.print_button.setVisible(type(self).printer is not None)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        self.cancel_button = button(T("Cancel"))
+        self.cancel_button.setObjectName("handover-cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = button(T("Save the file…"), "primary", accessible=T("Save the file"))
+        self.save_button.setObjectName("handover-save")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        em = max(1, self.fontMetrics().horizontalAdvance("m"))
+        across = QBoxLayout.Direction.LeftToRight
+        down = QBoxLayout.Direction.TopToBottom
+        wanted = down if self.width() < 48 * em else across
+        if self.columns.direction() != wanted:
+            self.columns.setDirection(wanted)
+
+    def _on_more_goals_clicked(self) -> None:
+        hidden = [g for g in self.goals if g.isHidden()]
+        if hidden:
+            hidden[0].show()
+            hidden[0].setFocus()
+        self.more_goals.setVisible(len(hidden) > 1)
+
+    # -- content ---------------------------------------------------------------------
+    def _offered_routines(self) -> list[Routine]:
+        mine: list[Routine] = []
+        builtin: list[Routine] = []
+        for routine in self.library.routines.values():
+            if from_installed_plan(self.library, self.paths, "routine", routine.id):
+                continue  # installed from a clinician's plan
+            origin = self.library.origin("routine", routine.id)
+            (builtin if origin == "builtin" else mine).append(routine)
+        key: Callable[[Routine], str] = lambda r: r.title.get(self.lang).casefold()  # noqa: E731
+        return sorted(mine, key=key) + sorted(builtin, key=key)
+
+    def _routine_line(self, routine: Routine) -> str:
+        facts = [
+            _minutes(routine, self.library.exercises, self.lang),
+            T("{n} exercises").format(n=len(routine.items)),
+            _schedule_text(routine, self.lang),
+        ]
+        mark = (
+            "" if self.library.origin("routine", routine.id) != "builtin" else " " + T("(built-in)")
+        )
+        return f"{routine.title.get(self.lang)}{mark}\n" + " · ".join(f for f in facts if f)
+
+    def chosen_routines(self) -> list[Routine]:
+        out = []
+        for i in range(self.routines.count()):
+            item = self.routines.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(self.library.routines[str(item.data(Qt.ItemDataRole.UserRole))])
+        return out
+
+    def contact(self) -> Contact | None:
+        name = self.clinician.text().strip()
+        if not name:
+            return None
+        return Contact(
+            name=name,
+            clinic=self.clinic.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+        )
+
+    def build(self) -> Assignment | None:
+        """The assignment from the form, or None with the problems shown inline."""
+        problems: dict[str, str] = {}
+        if not self.patient.text().strip():
+            problems["patient"] = T("Write the patient's name.")
+        contact = self.contact()
+        if contact is None:
+            problems["clinician"] = T("Write your name: the patient sees who the plan is from.")
+        start, review = _pydate(self.start.date()), _pydate(self.review.date())
+        if review < start:
+            problems["dates"] = T("The review date is before the start.")
+        routines = self.chosen_routines()
+        if not routines:
+            problems["routines"] = T("Tick at least one routine.")
+        for name, widget in self.errors.items():
+            show_error(widget, problems.get(name))
+        if problems or contact is None:
+            show_error(
+                self.summary,
+                T("Not saved: fix the {n} marked field(s) first.").format(n=len(problems)),
+            )
+            return None
+        hints = {name: True for name, box in self.hints.items() if box.isChecked()}
+        progression = self.progression.text().strip()
+        measures: list[MeasureName] = [n for n in MEASURE_NAMES if self.measures[n].isChecked()]
+        try:
+            assignment = build_assignment(
+                routines,
+                self.library,
+                patient=self.patient.text(),
+                clinician=contact,
+                goals=[g.text() for g in self.goals if g.text().strip()],
+                start=start,
+                review=review,
+                measures=measures,
+                progression=Text.of(progression) if progression else None,
+                profile_hints=ProfileHints(**hints) if hints else None,
+            )
+        except HandoverError as exc:
+            show_error(self.summary, exc.message)
+            return None
+        show_error(self.summary, None)
+        return assignment
+
+    # -- actions ---------------------------------------------------------------------
+    def _on_save_clicked(self) -> None:
+        assignment = self.build()
+        if assignment is None:
+            return
+        self.assignment = assignment
+        name = slug(assignment.patient.name, 40) or "plan"
+        suggested = Path.home() / f"{name}{ASSIGNMENT_SUFFIX}"
+        type(self).save_chooser(self, suggested, self._write)
+
+    def _write(self, path: Path) -> None:
+        assert self.assignment is not None
+        try:
+            written = write_assignment(path, self.assignment)
+        except OSError as exc:
+            show_error(self.summary, T("Could not save: {why}").format(why=exc.strerror or exc))
+            return
+        contact = self.assignment.clinician
+        try:
+            keep_handed_over_copy(self.paths, self.assignment)
+            save_clinic_contact(self.paths, contact)
+        except OSError:
+            pass  # the file for the patient is written; the clinic's copy is a convenience
+        self.written = written
+        first = self.assignment.patient.name.split()[0]
+        self.done_text.setText(
+            T(
+                "Saved as {file} in {folder}.\n\nGive the file to {name} on a USB stick or by "
+                "e-mail. At home, {name} opens it in Coach (File > Open, or drag it onto the "
+                "window) and the plan appears on the home page."
+            ).format(file=written.name, folder=written.parent, name=first)
+        )
+        self.pages.setCurrentIndex(1)
+        self.save_button.hide()
+        self.cancel_button.setText(T("Close"))
+        self.cancel_button.setAccessibleName(T("Close"))
+        self.handed_over.emit(written, self.assignment)
+
+    def _on_print_clicked(self) -> None:
+        printer = type(self).printer
+        assignment = self.assignment or self.build()
+        if printer is not None and assignment is not None:
+            printer(self, assignment, self.library)
+
+
+# --------------------------------------------------------------------------
+# At home: the summary to accept, and installing
+# --------------------------------------------------------------------------
+
+
+class AssignmentSummaryDialog(QDialog):
+    """What the plan holds, with pictures and doses, before anything is installed."""
+
+    accepted_plan = Signal()
+
+    def __init__(
+        self,
+        assignment: Assignment,
+        library: Library,
+        lang: str = "en",
+        parent: QWidget | None = None,
+        *,
+        replaces: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.assignment = assignment
+        self.setWindowTitle(T("A plan from your physiotherapist"))
+        self.setMinimumSize(820, 680)
+        self.setStyleSheet(editor_style())
+        a = assignment
+        exercises = dict(library.exercises) | {e.id: e for e in a.exercises}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setSpacing(10)
+        layout.addWidget(label(T("A plan from your physiotherapist"), "h1"))
+        layout.addWidget(label(T("For {name}").format(name=a.patient.name), "h2"))
+        who = T("From {who}").format(who=a.clinician.line())
+        layout.addWidget(label(who))
+        when = T("Starts on {date}").format(date=_date_text(a.start, lang))
+        if a.review:
+            when += " · " + T("Review on {date}").format(date=_date_text(a.review, lang))
+        layout.addWidget(label(when))
+        if a.goals:
+            layout.addWidget(label(T("Your goals: {goals}").format(goals="; ".join(a.goals))))
+        if replaces:
+            layout.addWidget(label("ℹ " + replaces, "hint"))
+        for routine in a.routines:
+            frame, box = card()
+            head = QHBoxLayout()
+            head.addWidget(label(routine.title.get(lang), "h2"), 1)
+            box.addLayout(head)
+            facts = [_minutes(routine, exercises, lang), _schedule_text(routine, lang)]
+            box.addWidget(label(" · ".join(f for f in facts if f), "hint"))
+            allowed = a.allowed_extension(routine)
+            for n, item in enumerate(routine.items, 1):
+                ex = exercises.get(item.exercise)
+                if ex is None:
+                    continue
+                row = QHBoxLayout()
+                picture = PictureView(minimum=QSize(112, 84))
+                picture.setFixedSize(QSize(128, 96))
+                picture.setAccessibleName(T("Picture: {title}").format(title=ex.title.get(lang)))
+                ref = ex.illustrations.end
+                if ref in a.pictures:
+                    picture.set_picture(data=a.pictures[ref], svg=picture_kind(ref) == "svg")
+                else:
+                    picture.set_picture(path=library.illustration(ex.id, "end"))
+                row.addWidget(picture)
+                text = QVBoxLayout()
+                text.setSpacing(2)
+                text.addWidget(label(f"{n}. {ex.title.get(lang)}", None))
+                text.addWidget(label(_dose_text(item, ex, lang), "hint"))
+                if item.note:
+                    text.addWidget(label("“" + item.note.get(lang) + "”"))
+                if ex.lumbar_extension and ex.id in allowed:
+                    text.addWidget(
+                        label(
+                            "⚠ "
+                            + T(
+                                "This one arches the back. Your physiotherapist allowed it "
+                                "for you; stop if leg symptoms do not settle within a minute."
+                            ),
+                            "caution",
+                        )
+                    )
+                text.addStretch(1)
+                row.addLayout(text, 1)
+                box.addLayout(row)
+            layout.addWidget(frame)
+        if a.progression:
+            layout.addWidget(label(T("Next step: {text}").format(text=a.progression.get(lang))))
+        layout.addStretch(1)
+        outer.addWidget(_scroll(body), 1)
+        row = QHBoxLayout()
+        row.addWidget(
+            label(T("Your progress so far stays as it is."), "hint"),
+            1,
+        )
+        later = button(T("Not now"))
+        later.setObjectName("summary-later")
+        later.clicked.connect(self.reject)
+        use = button(T("Use this plan"), "primary")
+        use.setObjectName("summary-accept")
+        use.clicked.connect(self._on_accept_clicked)
+        use.setDefault(True)
+        row.addWidget(later)
+        row.addWidget(use)
+        outer.addLayout(row)
+
+    def _on_accept_clicked(self) -> None:
+        self.accepted_plan.emit()
+        self.accept()
+
+
+def refresh_library(library: Library, paths: Paths, result: InstallResult) -> None:
+    """Let an open library see the installed plan (and forget the one it replaced)."""
+    from coach.core.content.files import yaml_files
+
+    stale = set()
+    if result.replaced is not None:
+        stale |= {("routine", i) for i in result.replaced.routine_ids.values()}
+        stale |= {("exercise", i) for i in result.replaced.exercise_ids.values()}
+    for kind, ident in stale:
+        library.sources.pop((kind, ident), None)
+        library.origins.pop((kind, ident), None)
+        if kind == "routine":
+            library.routines.pop(ident, None)
+        else:
+            library.exercises.pop(ident, None)
+    folder = result.installed.folder
+    files = yaml_files(folder) if folder.is_dir() else []
+    exercises = [f for f in files if f.stem in result.installed.exercise_ids.values()]
+    routines = [f for f in files if f not in exercises]
+    library.add_files(exercises + routines, "user")
+
+
+class PlanOpener(QObject):
+    """Open a .coach file at home: check it, show the summary, install on "Use this plan".
+
+    ``installed`` is emitted after a successful install (with the InstallResult);
+    a refused file shows one clear message and changes nothing.
+    """
+
+    installed = Signal(object)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        paths: Paths,
+        store: Any,
+        library: Library,
+        lang: str = "en",
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self.paths = paths
+        self.store = store
+        self.library = library
+        self.lang = lang
+        self.dialog: QDialog | None = None
+        self.message: QMessageBox | None = None
+
+    def open_file(self, path: Path) -> QDialog | QMessageBox:
+        path = Path(path)
+        try:
+            assignment = read_assignment(path, self.library)
+            raw = path.read_bytes()
+        except HandoverError as exc:
+            return self._tell(
+                T("This file cannot be used, nothing was changed.") + "\n\n" + exc.message
+            )
+        except OSError as exc:
+            return self._tell(T("This file cannot be read: {why}").format(why=exc.strerror or exc))
+        replaces = None
+        current = current_assignment(self.store, self.paths) if self.store is not None else None
+        if current is not None and current.slot == _slot(assignment):
+            replaces = T("This plan replaces the one from {date}.").format(
+                date=_date_text(current.assignment.created.astimezone().date(), self.lang)
+            )
+        dialog = AssignmentSummaryDialog(
+            assignment, self.library, self.lang, self._parent, replaces=replaces
+        )
+        self.dialog = dialog
+        dialog.accepted_plan.connect(lambda: self._install(assignment, raw))
+        dialog.open()
+        return dialog
+
+    def _install(self, assignment: Assignment, raw: bytes) -> None:
+        if self.store is None:
+            self._tell(T("Coach's progress file is not available, so the plan cannot be kept."))
+            return
+        try:
+            result = install_assignment(
+                assignment, self.paths, self.store, library=self.library, raw=raw
+            )
+        except HandoverError as exc:
+            self._tell(exc.message)
+            return
+        refresh_library(self.library, self.paths, result)
+        if result.notes:
+            self._tell("\n\n".join(result.notes), warning=False)
+        self.installed.emit(result)
+
+    def _tell(self, text: str, *, warning: bool = True) -> QMessageBox:
+        self.message = _message(self._parent, text, warning=warning)
+        return self.message
+
+
+def _slot(assignment: Assignment) -> str:
+    from coach.core.clinic.assignment import clinician_slot
+
+    return clinician_slot(assignment.clinician)
+
+
+class FileDropFilter(QObject):
+    """Install on a window (with ``setAcceptDrops(True)``): .coach and .coachreport drops.
+
+    ``window.installEventFilter(FileDropFilter(window, on_file))``.
+    """
+
+    SUFFIXES = (ASSIGNMENT_SUFFIX, REPORT_SUFFIX)
+
+    def __init__(self, parent: QObject, on_file: Callable[[Path], None]) -> None:
+        super().__init__(parent)
+        self._on_file = on_file
+
+    def _path(self, event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                path = Path(url.toLocalFile())
+                if path.suffix.lower() in self.SUFFIXES:
+                    return path
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QDragEnterEvent | QDropEvent) and event.type() in (
+            QEvent.Type.DragEnter,
+            QEvent.Type.DragMove,
+            QEvent.Type.Drop,
+        ):
+            path = self._path(event)
+            if path is None:
+                return False
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop:
+                self._on_file(path)
+            return True
+        return super().eventFilter(watched, event)
+
+
+# --------------------------------------------------------------------------
+# At home: today's plan on the home page
+# --------------------------------------------------------------------------
+
+
+class TodayPlanWidget(QFrame):
+    """ "Today: Daily relief, 1 of 2 done" from the current plan and today's sessions.
+
+    Hidden while no plan is installed. ``refresh()`` after a session or an install.
+    """
+
+    start_requested = Signal(str)  # the installed routine id
+    report_saved = Signal(object)  # Path
+    report_chooser: SaveChooser = staticmethod(choose_report_save_path)
+
+    def __init__(
+        self,
+        store: Any,
+        paths: Paths,
+        library: Library | None = None,
+        lang: str = "en",
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.paths = paths
+        self.library = library
+        self.lang = lang
+        self._today = today
+        self.setProperty("role", "card")
+        self.setObjectName("today-plan")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(20, 16, 20, 16)
+        self._layout.setSpacing(8)
+        self.headline = ""
+        self.refresh()
+
+    def refresh(self) -> None:
+        _clear(self._layout)
+        plan = today_plan(self.store, self.paths, self._today()) if self.store is not None else None
+        if plan is None:
+            self.headline = ""
+            self.hide()
+            return
+        self.show()
+        lang = self.lang
+        a = plan.installed.assignment
+        if not plan.started:
+            headline = T("Your new plan starts on {date}").format(date=_date_text(a.start, lang))
+        elif plan.rest_day:
+            headline = T("Today: no exercise planned. Rest, or go for a walk.")
+        else:
+            due = [i for i in plan.items if i.due]
+            names = ", ".join(i.title.get(lang) for i in due)
+            headline = T("Today: {names}, {done} of {due} done").format(
+                names=names, done=plan.done, due=plan.due
+            )
+            if plan.done >= plan.due:
+                headline = "✓ " + headline
+        self.headline = headline
+        title = label(headline, "h2")
+        title.setObjectName("today-headline")
+        self._layout.addWidget(title)
+        who = T("Your plan from {who}").format(who=a.clinician.name)
+        if a.clinician.clinic:
+            who += f", {a.clinician.clinic}"
+        if a.review:
+            who += " · " + T("review on {date}").format(date=_date_text(a.review, lang))
+        self._layout.addWidget(label(who, "muted"))
+        first_open = True
+        for item in plan.items:
+            row = QHBoxLayout()
+            if item.due:
+                marks = "✓" * min(item.done, item.due) + "○" * max(0, item.due - item.done)
+                status = T("{done} of {due} done").format(
+                    done=min(item.done, item.due), due=item.due
+                )
+                text = f"{marks}  {item.title.get(lang)} – {status}"
+            elif item.as_needed:
+                text = T("{title} – on bad days").format(title=item.title.get(lang))
+            else:
+                text = T("{title} – not planned today").format(title=item.title.get(lang))
+            row.addWidget(label(text), 1)
+            open_one = item.due and item.done < item.due
+            start = button(
+                T("Start"),
+                "primary" if open_one and first_open else None,
+                accessible=T("Start {title}").format(title=item.title.get(lang)),
+            )
+            start.setObjectName(f"today-start-{item.routine_id}")
+            start.clicked.connect(lambda _=False, i=item.routine_id: self.start_requested.emit(i))
+            if open_one:
+                first_open = False
+            row.addWidget(start)
+            self._layout.addLayout(row)
+        bottom = QHBoxLayout()
+        if a.clinician.phone:
+            bottom.addWidget(
+                label(T("Questions? Call {phone}").format(phone=a.clinician.phone), "muted"), 1
+            )
+        else:
+            bottom.addStretch(1)
+        report = button(
+            T("Report for your physiotherapist…"),
+            accessible=T("Save a report for your physiotherapist"),
+        )
+        report.setObjectName("today-report")
+        report.clicked.connect(self._on_report_clicked)
+        bottom.addWidget(report)
+        self._layout.addLayout(bottom)
+
+    def _on_report_clicked(self) -> None:
+        a = current_assignment(self.store, self.paths)
+        name = slug(a.assignment.patient.name if a else "report", 30) or "report"
+        suggested = Path.home() / f"{name}-{self._today():%Y-%m-%d}{REPORT_SUFFIX}"
+        type(self).report_chooser(self, suggested, lambda path: self._save_chosen(path))
+
+    def _save_chosen(self, path: Path) -> None:
+        self.save_report(path)
+
+    def save_report(self, path: Path) -> Path | None:
+        installed = current_assignment(self.store, self.paths)
+        try:
+            report = export_report_data(
+                self.store,
+                installed,
+                default_period(installed, self._today()),
+                library=self.library,
+            )
+            written = write_report_file(path, report)
+        except (OSError, HandoverError) as exc:
+            _message(self, T("The report could not be saved: {why}").format(why=exc))
+            return None
+        self.report_saved.emit(written)
+        return written
+
+
+# --------------------------------------------------------------------------
+# The clinic: the patient list from the reports that came back
+# --------------------------------------------------------------------------
+
+
+def _trend(first: float | None, last: float | None, *, lower_is_better: bool | None = None) -> str:
+    """6 → 3 (better): the words carry the direction, not a colour."""
+    if first is None and last is None:
+        return "–"
+
+    def show(v: float | None) -> str:
+        return "–" if v is None else f"{v:g}"
+
+    text = f"{show(first)} → {show(last)}"
+    if lower_is_better is not None and first is not None and last is not None and first != last:
+        better = (last < first) if lower_is_better else (last > first)
+        text += " " + (T("(better)") if better else T("(worse)"))
+    return text
+
+
+class PatientListView(QWidget):
+    """The reports that came back: one line per patient, the assigned plan beside it."""
+
+    COLUMNS = (
+        ("Patient", ""),
+        ("Period", "The weeks the report covers"),
+        ("Sessions", "Sessions done of those planned"),
+        ("Back pain", "Pain before sessions, first week → last week (0–10)"),
+        ("Leg pain", "Pain before sessions, first week → last week (0–10)"),
+        ("Walking", "Minutes walked in the walking test, first → last"),
+        ("Stops", "Sessions stopped early"),
+    )
+    report_chooser: FileChooser = staticmethod(choose_report_path)
+
+    def __init__(
+        self,
+        paths: Paths,
+        library: Library | None = None,
+        lang: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.library = library
+        self.lang = lang
+        self.rows: list[PatientRow] = []
+        self.setStyleSheet(editor_style())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
+        top = QHBoxLayout()
+        top.addWidget(label(T("Patients"), "h1"), 1)
+        self.import_button = button(T("Import a report…"), "primary")
+        self.import_button.setObjectName("import-report")
+        self.import_button.clicked.connect(self._on_import_clicked)
+        top.addWidget(self.import_button)
+        layout.addLayout(top)
+        self.note = label(
+            T("Reports your patients send back (.coachreport files) appear here."), "hint"
+        )
+        layout.addWidget(self.note)
+        self.error = error_label("patients")
+        layout.addWidget(self.error)
+
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("patient-table")
+        self.table.setAccessibleName(T("Patient list"))
+        self.table.setHorizontalHeaderLabels([T(c) for c, _tip in self.COLUMNS])
+        for n, (_c, tip) in enumerate(self.COLUMNS):
+            header_item = self.table.horizontalHeaderItem(n)
+            if tip and header_item is not None:
+                header_item.setToolTip(T(tip))
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.currentCellChanged.connect(lambda row, *_: self._show_detail(row))
+        layout.addWidget(self.table)
+        detail = QWidget()
+        self.detail = QHBoxLayout(detail)
+        self.detail.setContentsMargins(0, 8, 0, 0)
+        self.detail.setSpacing(16)
+        layout.addWidget(_scroll(detail), 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows, problems = patient_list(self.paths)
+        self.rows = rows
+        self.table.blockSignals(True)
+        show_error(self.error, "; ".join(problems) if problems else None)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            counts = row.sessions_done
+            ratio = row.adherence
+            adherence = (
+                T("{done}/{due} · {pct} %").format(
+                    done=counts[0], due=counts[1], pct=round((ratio or 0) * 100)
+                )
+                if counts and counts[1]
+                else "–"
+            )
+            b1, b2, l1, l2 = row.pain_trend
+            w1, w2 = row.walking
+            stops = row.stops
+            values = [
+                row.patient,
+                _short_period(row.period.start, row.period.end, self.lang),
+                adherence,
+                _trend(b1, b2),
+                _trend(l1, l2),
+                _trend(w1, w2),
+                str(len(stops)) if stops else T("none"),
+            ]
+            for c, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setToolTip(value)
+                self.table.setItem(r, c, cell)
+        self.table.resizeRowsToContents()
+        header_height = self.table.horizontalHeader().sizeHint().height()
+        shown = sum(self.table.rowHeight(r) for r in range(min(len(rows), 6)))
+        self.table.setFixedHeight(
+            header_height
+            + max(shown, self.table.fontMetrics().lineSpacing() * 2)
+            + 2 * self.table.frameWidth()
+            + self.table.horizontalScrollBar().sizeHint().height()
+            + 4
+        )
+        self.note.setVisible(not rows)
+        if rows:
+            self.table.setCurrentCell(0, 0)
+        self.table.blockSignals(False)
+        self._show_detail(0 if rows else -1)
+
+    def _show_detail(self, index: int) -> None:
+        _clear(self.detail)
+        if not 0 <= index < len(self.rows):
+            return
+        report = self.rows[index].report
+        lang = self.lang
+        plan_box = QVBoxLayout()
+        plan_box.addWidget(label(T("The plan that was assigned"), "h2"))
+        if report.clinician is not None:
+            plan_box.addWidget(label(T("By {who}").format(who=report.clinician.line()), "hint"))
+        plan = report.plan
+        if plan is None:
+            plan_box.addWidget(label(T("No plan: the patient used Coach's own routines.")))
+        else:
+            when = T("From {date}").format(date=_date_text(plan.start, lang))
+            if report.review:
+                when += " · " + T("review on {date}").format(date=_date_text(report.review, lang))
+            plan_box.addWidget(label(when))
+            if plan.goals:
+                plan_box.addWidget(label(T("Goals: {goals}").format(goals="; ".join(plan.goals))))
+            exercises = dict(self.library.exercises) if self.library else {}
+            for routine in plan.routines:
+                plan_box.addWidget(
+                    label(f"{routine.title.get(lang)} · {_schedule_text(routine, lang)}", None)
+                )
+                for n, item in enumerate(routine.items, 1):
+                    title = plan.exercise_titles.get(item.exercise)
+                    name = title.get(lang) if title else item.exercise
+                    ex = exercises.get(item.exercise)
+                    dose = _dose_text(item, ex, lang) if ex is not None else ""
+                    plan_box.addWidget(
+                        label(f"   {n}. {name}" + (f" – {dose}" if dose else ""), "hint")
+                    )
+        plan_box.addStretch(1)
+        self.detail.addLayout(plan_box, 1)
+
+        went = QVBoxLayout()
+        went.addWidget(label(T("How it went"), "h2"))
+        a = report.adherence
+        if a is not None and a.prescribed:
+            went.addWidget(
+                label(
+                    T(
+                        "{done} of {due} planned sessions done ({completed} completed, "
+                        "{stopped} stopped early)"
+                    ).format(
+                        done=a.done, due=a.prescribed, completed=a.completed, stopped=a.stopped
+                    )
+                )
+            )
+            weeks = ", ".join(f"{w.done}/{w.prescribed}" for w in a.weeks)
+            went.addWidget(label(T("Week by week: {weeks}").format(weeks=weeks), "hint"))
+        p = report.pain
+        went.addWidget(
+            label(
+                T("Pain before sessions, first week → last week: back {back}, leg {leg}").format(
+                    back=_trend(
+                        p.first_week_before_back, p.last_week_before_back, lower_is_better=True
+                    ),
+                    leg=_trend(
+                        p.first_week_before_leg, p.last_week_before_leg, lower_is_better=True
+                    ),
+                )
+            )
+        )
+        if p.mean_change_back is not None or p.mean_change_leg is not None:
+            went.addWidget(
+                label(
+                    T(
+                        "During a session pain changed by {back} (back) and {leg} (leg) on average"
+                    ).format(back=_signed(p.mean_change_back), leg=_signed(p.mean_change_leg)),
+                    "hint",
+                )
+            )
+        if report.walking_tests:
+            tests = "; ".join(
+                f"{_date_text(t.date, lang)}: "
+                + (
+                    f"{t.first_symptoms_s / 60:.0f} min " + T("to symptoms")
+                    if t.first_symptoms_s
+                    else ""
+                )
+                + (f", {t.total_s / 60:.0f} min " + T("in all") if t.total_s else "")
+                for t in report.walking_tests
+            )
+            went.addWidget(label(T("Walking tests: {tests}").format(tests=tests)))
+        else:
+            went.addWidget(label(T("No walking test in this period."), "hint"))
+        if report.stops:
+            went.addWidget(label(T("Stopped sessions"), "h2"))
+            for stop in report.stops:
+                reason = (
+                    stop.reason_text.get(lang) or stop.reason_text.get("en") or stop.reason or "?"
+                )
+                routine_title = stop.routine_title.get(lang) or stop.routine_title.get("en") or ""
+                line = f"⚠ {_date_text(stop.date, lang)} · {routine_title}: {reason}"
+                if stop.note:
+                    line += f" – “{stop.note}”"
+                went.addWidget(label(line))
+        else:
+            went.addWidget(label(T("No session was stopped."), "hint"))
+        went.addStretch(1)
+        self.detail.addLayout(went, 1)
+
+    def _on_import_clicked(self) -> None:
+        type(self).report_chooser(self, lambda path: self._import_chosen(path))
+
+    def _import_chosen(self, path: Path) -> None:
+        self.import_file(path)
+
+    def import_file(self, path: Path) -> bool:
+        try:
+            report = import_report(Path(path), self.paths)
+        except HandoverError as exc:
+            show_error(self.error, exc.message)
+            return False
+        self.refresh()
+        for r, row in enumerate(self.rows):
+            if (
+                row.report.assignment_id == report.assignment_id
+                and row.patient == report.patient_name
+            ):
+                self.table.setCurrentCell(r, 0)
+        return True
+
+
+def _clear(layout: Any) -> None:
+    """Empty a layout now: hidden at once, deleted later (no overdraw in between)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            break
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+            item.layout().deleteLater()
+
+
+def _short_period(start: dt.date, end: dt.date, lang: str) -> str:
+    if lang == "de":
+        return f"{start.day}.{start.month}.–{end.day}.{end.month}.{end.year}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b} {end.year}"
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+g}"
+
+
+__all__ = [
+    "AssignmentSummaryDialog",
+    "FileDropFilter",
+    "HandOverDialog",
+    "PatientListView",
+    "PlanOpener",
+    "TodayPlanWidget",
+    "choose_open_path",
+    "refresh_library",
+]

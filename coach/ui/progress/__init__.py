@@ -1,0 +1,1 @@
+"""My progress, the measures and other activity."""

@@ -1,0 +1,256 @@
+"""From "Start" to "Well done": the safety steps around a session, in order.
+
+Start -> health profile (first run only) -> warning-sign check -> pain before
+-> the player -> pain after -> home. Each step is a dialog opened with
+``open()``; the next step runs from its signal, so no nested event loops.
+The store is optional at every step: if it cannot be opened or written, the
+person is told once and can still exercise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from coach.core.session import safety
+from coach.core.session.profile import HealthProfile, load_profile, save_profile, tailor_routine
+from coach.ui.i18n import T
+from coach.ui.session.safety_views import CheckDialog, PainDialog, ProfileDialog
+
+if TYPE_CHECKING:
+    from coach.core.content.library import Library
+    from coach.core.content.model import Routine
+    from coach.core.session.plan import Plan
+    from coach.core.session.runner import StepResult
+    from coach.ui.main_window import MainWindow
+
+
+FIRST_CHECK_KEY = "first_check_done"
+
+
+class StoreRecorder:
+    """Writes each finished step of one session to the store as it happens."""
+
+    def __init__(self, store: Any, session_id: int) -> None:
+        self.store = store
+        self.session_id = session_id
+
+    def step_finished(self, result: StepResult) -> None:
+        self.store.record_step(self.session_id, result)
+
+    def session_ended(self, outcome: str, reason: str | None) -> None:
+        # The store knows completed / stopped / abandoned; ending early by
+        # choice is an abandoned session, with the player's word as the reason.
+        if outcome not in ("completed", "stopped", "abandoned"):
+            outcome, reason = "abandoned", reason or outcome
+        self.store.end_session(self.session_id, outcome, stop_reason=reason)
+
+
+class SessionFlow(QObject):
+    """Runs the steps around a session for the main window."""
+
+    session_closed = Signal()
+
+    # Replaceable in tests (pytest-qt advice): the dialogs this flow opens.
+    profile_dialog = ProfileDialog
+    check_dialog = CheckDialog
+    pain_dialog = PainDialog
+
+    def __init__(self, window: MainWindow, store: Any | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self._profile: HealthProfile | None = None
+        self._profile_loaded = False
+        self._checks_today: list[safety.CheckResult] = []
+        self.dialog: QWidget | None = None
+        self.player: QWidget | None = None
+        self.session_id: int | None = None
+
+    # -- the profile ------------------------------------------------------------
+    @property
+    def profile(self) -> HealthProfile | None:
+        if not self._profile_loaded:
+            self._profile, notes = load_profile(self.window.paths.data / "profile.json")
+            self._profile_loaded = True
+            for note in notes:
+                self._tell(note)
+        return self._profile
+
+    def set_profile(self, profile: HealthProfile) -> None:
+        """Keep new health answers and let every page follow them."""
+        self._profile = profile
+        self._profile_loaded = True
+        try:
+            self.window.paths.ensure_data_dir()
+            save_profile(self.window.paths.data / "profile.json", profile)
+        except OSError as exc:
+            self._tell(T("Your answers could not be saved: {why}").format(why=exc.strerror))
+        self.window.profile_changed(profile)
+
+    def edit_profile(self, then: Callable[[], None] | None = None) -> None:
+        dialog = self.profile_dialog(self.profile, self.window.prefs.language, self.window)
+        self.dialog = dialog
+
+        def saved(profile: object) -> None:
+            assert isinstance(profile, HealthProfile)
+            self.set_profile(profile)
+            if then is not None:
+                then()
+
+        dialog.profile_saved.connect(saved)
+        dialog.open()
+
+    # -- the check -------------------------------------------------------------
+    def blocked_today(self) -> tuple[bool, list[str]]:
+        """Whether a check today said "no exercise", with its headline and advice."""
+        lang = self.window.prefs.language
+        today = dt.date.today()
+        if safety.check_blocks_today(self._checks_today, today):
+            last = [c for c in self._checks_today if c.checked_on == today][-1]
+            return True, [last.headline.get(lang), *(a.get(lang) for a in last.advice)]
+        # After a restart the day's answers come from the store.
+        rows = self._store_call("checks_on", today) or []
+        if any(not row.exercise_allowed for row in rows):
+            return True, [T("Your warning-sign check today said: no exercise today.")]
+        return False, []
+
+    def open_check(self, *, for_session: bool, then: Callable[[], None] | None = None) -> None:
+        first_time = not self._checks_today and not self._store_call("get_json", FIRST_CHECK_KEY)
+        dialog = self.check_dialog(
+            self.profile,
+            self.window.prefs.language,
+            full=bool(first_time),
+            for_session=for_session,
+            parent=self.window,
+        )
+        self.dialog = dialog
+
+        def done(result: object) -> None:
+            assert isinstance(result, safety.CheckResult)
+            self._checks_today.append(result)
+            self._store_call("record_check", result)
+            if first_time:
+                self._store_call("set_json", FIRST_CHECK_KEY, True)
+            if result.exercise_allowed and then is not None:
+                then()
+
+        dialog.check_done.connect(done)
+        dialog.open()
+
+    # -- a session --------------------------------------------------------------
+    def start(self, routine_id: str) -> None:
+        if self.profile is None or not self.profile.completed:
+            self.edit_profile(then=lambda: self.start(routine_id))
+            return
+        blocked, why = self.blocked_today()
+        if blocked:
+            self._tell("\n\n".join(why))
+            return
+        from coach.core.clinic.assignment import from_installed_plan
+
+        library = self.window.lib
+        tailored = tailor_routine(
+            self.profile,
+            library.routines[routine_id],
+            library.exercises,
+            from_clinician=from_installed_plan(library, self.window.paths, "routine", routine_id),
+        )
+        lang = self.window.prefs.language
+        if tailored.routine is None:
+            self._tell("\n\n".join(c.get(lang) for c in tailored.changes))
+            return
+        routine = tailored.routine
+        if tailored.changes:
+            self._tell(
+                T("Adapted to your health answers:")
+                + "\n\n"
+                + "\n".join("• " + c.get(lang) for c in tailored.changes)
+            )
+        self.open_check(for_session=True, then=lambda: self._ask_pain_before(routine))
+
+    def _ask_pain_before(self, routine: Routine) -> None:
+        dialog = self.pain_dialog(T("Before you start: how is your pain?"), self.window)
+        self.dialog = dialog
+        dialog.pain_given.connect(lambda back, leg: self._play(routine, back, leg))
+        dialog.open()
+
+    def _play(self, routine: Routine, back: int | None, leg: int | None) -> None:
+        from coach.core.session.plan import build_plan
+        from coach.ui.session.player import PlayerView
+
+        library: Library = self.window.lib
+        walking = self._store_call("latest_walking_test_s")
+        if self.store is not None:
+            # Dose steps the person accepted (progression) apply from now on.
+            from coach.core.progress import stats
+
+            changes = self._store_call("get_json", stats.DOSE_CHANGES_KEY)
+            if changes:
+                routine = stats.apply_dose_changes(routine, stats.dose_changes(self.store))
+        plan: Plan = build_plan(routine, library.exercises, walking_test_s=walking)
+        self.session_id = self._store_call(
+            "start_session",
+            routine.id,
+            routine.title,
+            pain_before_back=back,
+            pain_before_leg=leg,
+            planned_total_s=plan.total_seconds,
+        )
+        recorder = StoreRecorder(self.store, self.session_id) if self.session_id else None
+        profile = self.profile
+        player = PlayerView(
+            plan,
+            library,
+            lang=self.window.prefs.language,
+            sound=self.window.prefs.sound,
+            voice=self.window.prefs.voice,
+            recorder=recorder,
+            emergency_number=profile.emergency_number if profile else "112",
+        )
+        self.player = player
+        player.finished.connect(self._on_player_finished)
+        self.window.show_player(player)
+
+    def _on_player_finished(self, outcome: str, reason: str | None) -> None:
+        if outcome == "completed":
+            dialog = self.pain_dialog(T("Well done. How is your pain now?"), self.window)
+            self.dialog = dialog
+            dialog.pain_given.connect(self._on_pain_after)
+            dialog.open()
+        else:
+            self._close_session()
+
+    def _on_pain_after(self, back: int | None, leg: int | None) -> None:
+        if self.session_id:
+            self._store_call("set_pain_after", self.session_id, back=back, leg=leg)
+        self._close_session()
+
+    def _close_session(self) -> None:
+        self.window.close_player()
+        self.player = None
+        self.session_id = None
+        self.session_closed.emit()
+
+    # -- helpers -------------------------------------------------------------------
+    def _store_call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if self.store is None:
+            return None
+        try:
+            return getattr(self.store, name)(*args, **kwargs)
+        except Exception as exc:
+            self._tell(
+                T("Your progress could not be saved: {why}. You can still exercise.").format(
+                    why=getattr(exc, "message", str(exc))
+                )
+            )
+            return None
+
+    def _tell(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Coach", text, parent=self.window)
+        box.open()
+        self.dialog = box

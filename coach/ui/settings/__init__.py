@@ -1,0 +1,1 @@
+"""Settings and the person's data (export, backup, restore, delete)."""
