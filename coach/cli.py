@@ -88,7 +88,19 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "--walking-test",
         type=float,
         metavar="SECONDS",
-        help="time to first symptoms from your walking test (sets walking bouts)",
+        help="time to first symptoms from your walking test (sets walking bouts; "
+        "default: the newest test recorded in the data folder)",
+    )
+    plan.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="health answers to tailor the routine to (default: the data folder's own)",
+    )
+    plan.add_argument(
+        "--as-written",
+        action="store_true",
+        help="the routine exactly as written, for nobody in particular",
     )
 
     fig = sub.add_parser("figures", help="render the illustrations or a contact sheet")
@@ -222,9 +234,12 @@ def _load_library(args: argparse.Namespace) -> Library:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from coach.core.session.plan import build_plan
+    from coach.core.person.inputs import gather_from_folder
 
     lib = _load_library(args)
+    inputs, notes = gather_from_folder(_paths(args), lib)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     lang = args.lang
     exercises = [
         {
@@ -242,7 +257,8 @@ def _list(args: argparse.Namespace) -> int:
     for routine in sorted(lib.routines.values(), key=lambda r: r.id):
         total: float | None
         try:
-            total = round(build_plan(routine, lib.exercises).total_seconds)
+            personal = inputs.plan_for(routine, lib.exercises)
+            total = round(personal.total_seconds) if personal.playable else None
         except (KeyError, ValueError):
             total = None
         routines.append(
@@ -272,8 +288,13 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    """The routine as the person in the data folder does it today (``--as-written``: as is)."""
+    from dataclasses import replace
+
     from coach.core.content.files import FileProblems
-    from coach.core.session.plan import build_plan
+    from coach.core.person.inputs import gather_from_folder
+    from coach.core.session.personal import AS_WRITTEN
+    from coach.core.session.profile import HealthProfile
 
     lib = _load_library(args)
     try:
@@ -285,11 +306,30 @@ def _plan(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"coach plan: {exc.args[0]}", file=sys.stderr)
         return 1
-    plan = build_plan(routine, lib.exercises, walking_test_s=args.walking_test)
-    if args.json:
-        print(json.dumps(plan.to_json_dict(args.lang), ensure_ascii=False, indent=2))
+    if args.walking_test is not None and args.walking_test <= 0:
+        print("coach plan: --walking-test must be a positive number of seconds", file=sys.stderr)
+        return 2
+    if args.as_written:
+        inputs = AS_WRITTEN
     else:
-        print(plan.format_timeline(args.lang))
+        if args.profile is None:
+            inputs, notes = gather_from_folder(_paths(args), lib)
+        else:
+            try:
+                profile = HealthProfile.from_json(args.profile.read_bytes())
+            except (OSError, ValueError) as exc:
+                print(f"coach plan: {args.profile}: {exc}", file=sys.stderr)
+                return 1
+            inputs, notes = gather_from_folder(_paths(args), lib, profile=profile)
+        for note in notes:
+            print(f"warning: {note}", file=sys.stderr)
+    if args.walking_test is not None:
+        inputs = replace(inputs, walking_test_s=args.walking_test)
+    personal = inputs.plan_for(routine, lib.exercises)
+    if args.json:
+        print(json.dumps(personal.to_json_dict(args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(personal.format_timeline(args.lang))
     return 0
 
 

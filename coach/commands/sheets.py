@@ -48,6 +48,12 @@ def register(sub: Any) -> None:
         help="two-letter country code for the emergency number (default: from the "
         "health answers, else 112)",
     )
+    parser.add_argument(
+        "--as-written",
+        action="store_true",
+        help="print the routine as written, not as Coach runs it for the person whose data "
+        "folder this is (their health answers, accepted dose steps, walking test)",
+    )
     parser.set_defaults(handler=print_sheet, quick_exit=True)
 
     report = sub.add_parser(
@@ -120,8 +126,13 @@ def print_sheet(args: argparse.Namespace) -> int:
     if problem is not None:
         return fail("print", f"cannot write the PDF: {problem}")
     paths = paths_of(args)
+    # A person's state may swap in exercises the routine does not name (a
+    # bone-friendly version): the short way cannot know them.
+    personal_state = not args.as_written and (
+        (paths.data / "profile.json").exists() or paths.database.exists()
+    )
     try:
-        quick = _quick_library(paths, args.routine)
+        quick = None if personal_state else _quick_library(paths, args.routine)
         if quick is not None:
             library, routine = quick
         else:
@@ -139,6 +150,15 @@ def print_sheet(args: argparse.Namespace) -> int:
     lang = args.lang or _app_language(paths.settings)
     number = _emergency_number(args.country, paths.data / "profile.json")
 
+    personal = None
+    if personal_state:
+        from coach.core.person.inputs import gather_from_folder
+
+        inputs, notes = gather_from_folder(paths, library)
+        for note in notes:
+            print(f"warning: {note}", file=sys.stderr)
+        personal = inputs.plan_for(routine, library.exercises)
+
     _app = _ensure_gui_application()
     from coach.sheets.pdf import write_routine_pdf
     from coach.sheets.routine_sheet import SheetData
@@ -154,6 +174,7 @@ def print_sheet(args: argparse.Namespace) -> int:
         review=args.review,
         note=args.note,
         emergency_number=number,
+        personal=personal,
     )
     try:
         pages = write_routine_pdf(output, sheet, args.paper)

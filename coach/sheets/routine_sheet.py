@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
@@ -54,7 +54,8 @@ from coach.core.content.wording import (
     number_text,
     schedule_text,
 )
-from coach.core.session.plan import FIRST_SIDE, build_plan, effective_dosage
+from coach.core.session.personal import AS_WRITTEN, PersonalPlan
+from coach.core.session.plan import FIRST_SIDE, effective_dosage
 from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
 from coach.core.session.safety import (
     DISCLAIMER,
@@ -115,6 +116,22 @@ class SheetData:
     """Overrides the routine's schedule in words."""
     note: str = ""
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    personal: PersonalPlan | None = None
+    """The routine as this person does it (``coach.core.session.personal``);
+    None prints it as written, for anyone."""
+
+    @cached_property
+    def as_run(self) -> PersonalPlan:
+        """What Coach will play: the personal plan, or the routine as written."""
+        if self.personal is not None:
+            return self.personal
+        return AS_WRITTEN.plan_for(self.routine, self.library.exercises)
+
+    @property
+    def items(self) -> list[RoutineItem]:
+        """The exercises as they will be run (as written when none can be run now)."""
+        played = self.as_run.routine
+        return list(played.items if played is not None else self.routine.items)
 
 
 # --------------------------------------------------------------------------
@@ -131,6 +148,7 @@ WORDS: dict[str, dict[str, str]] = {
         "how_often": "How often",
         "exercises_n": "{n} exercises",
         "note": "Note",
+        "as_run": "Your routine as Coach will run it, changed for you:",
         "page": "Page {n} of {total}",
         "start_caption": "Start",
         "end_caption": "End",
@@ -200,6 +218,7 @@ WORDS: dict[str, dict[str, str]] = {
         "how_often": "Wie oft",
         "exercises_n": "{n} Übungen",
         "note": "Hinweis",
+        "as_run": "Ihre Übungsfolge, wie Coach sie abspielt, für Sie geändert:",
         "page": "Seite {n} von {total}",
         "start_caption": "Anfang",
         "end_caption": "Ende",
@@ -714,10 +733,12 @@ class _Sheet:
     # -- header ------------------------------------------------------------
     def routine_minutes(self) -> str:
         try:
-            seconds = build_plan(self.sheet.routine, self.sheet.library.exercises).total_seconds
+            personal = self.sheet.as_run
         except (KeyError, ValueError):
             return ""
-        return minutes_text(seconds, self.lang)
+        if not personal.playable:
+            return ""
+        return minutes_text(personal.total_seconds, self.lang)
 
     def header_block(self) -> _Block:
         sheet, lang = self.sheet, self.lang
@@ -729,7 +750,7 @@ class _Sheet:
         facts = [
             how_often,
             self.routine_minutes(),
-            self.text("exercises_n", n=len(routine.items)),
+            self.text("exercises_n", n=len(sheet.items)),
         ]
         fields = [
             (self.text("name"), sheet.patient),
@@ -754,6 +775,15 @@ class _Sheet:
             if sheet.note.strip()
             else None
         )
+        changes = self.sheet_changes()
+        changes_doc = (
+            self.paragraphs(
+                self.width - self.mm(8),
+                [[(self.text("as_run"), True)], *([("• " + c, False)] for c in changes)],
+            )
+            if changes
+            else None
+        )
         space = self.mm(2.5)
         heights = [
             self.doc_height(kind_doc),
@@ -769,7 +799,13 @@ class _Sheet:
             self.doc_height(often_doc),
         ]
         note_h = self.doc_height(note_doc) + self.mm(6) if note_doc is not None else 0.0
-        total = sum(heights) + (self.mm(4) + note_h if note_doc is not None else 0) + self.mm(3)
+        changes_h = self.doc_height(changes_doc) + self.mm(6) if changes_doc is not None else 0.0
+        total = (
+            sum(heights)
+            + (self.mm(4) + note_h if note_doc is not None else 0)
+            + (self.mm(4) + changes_h if changes_doc is not None else 0)
+            + self.mm(3)
+        )
 
         def draw(painter: QPainter, top: float) -> None:
             y = top
@@ -795,6 +831,16 @@ class _Sheet:
                 painter.restore()
                 self.draw_doc(painter, note_doc, self.mm(4), y + self.mm(3))
                 y += note_h
+            if changes_doc is not None:
+                y += self.mm(4)
+                box = QRectF(0, y, self.width, changes_h)
+                painter.save()
+                painter.setPen(QPen(ACCENT, self.mm(0.5)))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(box, self.mm(2), self.mm(2))
+                painter.restore()
+                self.draw_doc(painter, changes_doc, self.mm(4), y + self.mm(3))
+                y += changes_h
             y += self.mm(1.5)
             painter.save()
             painter.setPen(QPen(INK, self.mm(0.5)))
@@ -802,6 +848,13 @@ class _Sheet:
             painter.restore()
 
         return _Block(total, draw)
+
+    def sheet_changes(self) -> list[str]:
+        """How the routine as run differs from the routine as written, in the sheet's words."""
+        try:
+            return self.sheet.as_run.change_texts(self.lang)
+        except (KeyError, ValueError):
+            return []
 
     def field_cell(
         self, label: str, value: str, width: float
@@ -1338,7 +1391,7 @@ class _Sheet:
 
     def exercise_blocks(self, pic_mm: float) -> list[_Block]:
         blocks = []
-        for n, item in enumerate(self.sheet.routine.items, start=1):
+        for n, item in enumerate(self.sheet.items, start=1):
             ex = self.sheet.library.exercises.get(item.exercise)
             if ex is not None:
                 blocks.append(self.exercise_block(n, item, ex, pic_mm))

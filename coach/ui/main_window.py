@@ -31,6 +31,8 @@ from coach.ui.widgets import button, label
 
 if TYPE_CHECKING:  # the library (and its validation code) loads after the window shows
     from coach.core.content.library import Library
+    from coach.core.content.model import Routine
+    from coach.core.session.personal import PersonalInputs, PersonalPlan
     from coach.core.session.profile import HealthProfile
     from coach.ui.session.session_flow import SessionFlow
 
@@ -149,9 +151,24 @@ class MainWindow(QMainWindow):
         if self._flow is None:
             from coach.ui.session.session_flow import SessionFlow
 
-            self._flow = SessionFlow(self, self.store)
+            self._flow = SessionFlow(self, self, self.store)
             self._flow.session_closed.connect(self.refresh_progress)
         return self._flow
+
+    def personal_inputs(self) -> PersonalInputs:
+        """This person's state as the personal plan needs it, read afresh each time.
+
+        Cheap (a few small reads), and read afresh so that the home page, the
+        sheet and the player see a dose step or walking test the moment it is saved.
+        """
+        from coach.core.person.inputs import gather
+
+        inputs, _notes = gather(self.paths, self.lib, self.store, profile=self.flow.profile)
+        return inputs
+
+    def personal_plan(self, routine: Routine) -> PersonalPlan:
+        """The routine as this person does it today: what every page shows and plays."""
+        return self.personal_inputs().plan_for(routine, self.lib.exercises)
 
     def visible_exercise_ids(self) -> set[str] | None:
         """What the health profile lets this person see; None before a profile exists."""
@@ -261,7 +278,11 @@ class MainWindow(QMainWindow):
         from coach.ui.home.home_view import HomeView
 
         view = HomeView(
-            self.lib, self.prefs.language, extras=self._home_extras, chair_first=self._chair_first()
+            self.lib,
+            self.prefs.language,
+            extras=self._home_extras,
+            chair_first=self._chair_first(),
+            plan_of=self.personal_plan,
         )
         view.start_requested.connect(self.start_routine)
         view.details_requested.connect(self.open_routine)
@@ -286,7 +307,7 @@ class MainWindow(QMainWindow):
     def _make_routine(self) -> QWidget:
         from coach.ui.home.home_view import RoutineView
 
-        view = RoutineView(self.lib, self.prefs.language)
+        view = RoutineView(self.lib, self.prefs.language, plan_of=self.personal_plan)
         view.start_requested.connect(self.start_routine)
         view.exercise_requested.connect(self.open_exercise)
         view.back_requested.connect(lambda: self.show_page("home"))
@@ -320,7 +341,9 @@ class MainWindow(QMainWindow):
         from coach.ui.clinic.assignment_view import TodayPlanWidget
         from coach.ui.progress.history_view import ProgressionBanner
 
-        today = TodayPlanWidget(self.store, self.paths, self.lib, self.prefs.language)
+        today = TodayPlanWidget(
+            self.store, self.paths, self.lib, self.prefs.language, plan_of=self.personal_plan
+        )
         today.setObjectName("today-plan")
         today.start_requested.connect(self.start_routine)
         banner = ProgressionBanner(self.store, self.lib, self.prefs.language)
@@ -464,6 +487,7 @@ class MainWindow(QMainWindow):
             self.lib,
             self.prefs.language,
             emergency_number=profile.emergency_number if profile else DEFAULT_EMERGENCY_NUMBER,
+            personal=self.personal_plan(routine),
         )
         actions: dict[str, Callable[..., object]] = {
             "print": print_actions.print_routine,

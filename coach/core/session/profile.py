@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated
 
 from coach.core.common.atomic import write_text_atomic
-from coach.core.content.model import Exercise, Routine, RoutineItem, Tag, Text, Variant
+from coach.core.content.model import Exercise, Routine, Tag, Text, Variant
 from coach.core.content.records import FieldProblem, Meta, Record, field
 
 PROFILE_VERSION = 1
@@ -622,93 +622,3 @@ def load_profile(path: Path) -> tuple[HealthProfile | None, list[str]]:
 
 def save_profile(path: Path, profile: HealthProfile) -> None:
     write_text_atomic(path, profile.to_json() + "\n", mode=0o600)
-
-
-@dataclass(frozen=True)
-class Tailored:
-    """A routine made fit for one person: what to play and what was changed."""
-
-    routine: Routine | None
-    changes: tuple[Text, ...]
-
-
-NOTE_ITEM_DROPPED = Text.of(
-    "Left out for you: {title} ({reason})",
-    "Für Sie weggelassen: {title} ({reason})",
-)
-NOTE_ITEM_SWAPPED = Text.of(
-    "{title} is replaced by its bone-friendly version: {other}",
-    "{title} wird durch die knochenschonende Variante ersetzt: {other}",
-)
-NOTE_NOTHING_LEFT = Text.of(
-    "None of this routine's exercises suits your health answers. Please ask your "
-    "physiotherapist for a plan.",
-    "Keine Übung dieser Folge passt zu Ihren Gesundheitsangaben. Bitte fragen Sie Ihre "
-    "Physiotherapeutin oder Ihren Physiotherapeuten nach einem Plan.",
-)
-
-
-def _format(template: Text, **values: Text) -> Text:
-    return Text(
-        {
-            lang: text.format(**{k: v.get(lang) for k, v in values.items()})
-            for lang, text in template.root.items()
-        }
-    )
-
-
-def tailor_routine(
-    profile: HealthProfile,
-    routine: Routine,
-    exercises: Mapping[str, Exercise],
-    *,
-    from_clinician: bool = False,
-    today: date | None = None,
-) -> Tailored:
-    """The routine this person should actually play.
-
-    Rather than refusing a whole routine for one unsuitable exercise, hidden
-    items are left out and bone-safe variants that name another exercise take
-    its place (with that exercise's own dose); a text-only variant keeps the
-    exercise and carries the variant's words as the item's note. Every change
-    is listed so the person sees what was adapted and why.
-    """
-    if builtin_routines_locked(profile, today) and not from_clinician:
-        return Tailored(None, (REASON_LOCKED,))
-    allowed = routine.permissions.allow_extension
-    assigned = routine.exercise_ids() if from_clinician else ()
-    offers = {
-        o.exercise.id: o
-        for o in filter_exercises(
-            profile,
-            exercises.values(),
-            allowed_extension=allowed,
-            assigned_by_clinician=assigned,
-        )
-    }
-    items = []
-    changes: list[Text] = []
-    for item in routine.items:
-        offer = offers.get(item.exercise)
-        if offer is None:
-            changes.append(reason_unknown_exercise(item.exercise))
-            continue
-        title = offer.exercise.title
-        if not offer.shown:
-            changes.append(_format(NOTE_ITEM_DROPPED, title=title, reason=offer.reasons[0]))
-            continue
-        variant = offer.variant
-        if variant is not None and variant.exercise and variant.exercise in exercises:
-            other = exercises[variant.exercise]
-            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=other.title))
-            # The variant exercise comes with its own default dose.
-            items.append(RoutineItem(exercise=other.id, note=item.note))
-            continue
-        if variant is not None and variant.text is not None:
-            items.append(item.replace(note=variant.text))
-            changes.append(_format(NOTE_ITEM_SWAPPED, title=title, other=variant.text))
-            continue
-        items.append(item)
-    if not items:
-        return Tailored(None, (*changes, NOTE_NOTHING_LEFT))
-    return Tailored(routine.replace(items=items), tuple(changes))

@@ -79,7 +79,8 @@ from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import picture_kind, slug
 from coach.core.content.library import Library
 from coach.core.content.model import Exercise, Routine, Text
-from coach.core.session.plan import build_plan, effective_dosage
+from coach.core.session.personal import AS_WRITTEN, PersonalPlan
+from coach.core.session.plan import effective_dosage
 from coach.ui.clinic.editor import PictureView, editor_style, error_label, show_error
 from coach.ui.i18n import T
 from coach.ui.widgets import button, card, label
@@ -124,10 +125,12 @@ def _schedule_text(routine: Routine, lang: str) -> str:
 
 
 def _minutes(routine: Routine, exercises: dict[str, Exercise], lang: str) -> str:
+    """A hand-over's routine as the clinician wrote it: the clinician choosing what to
+    hand over, and the patient reading the summary before it is installed, see it so."""
     from coach.core.content.wording import minutes_text
 
     try:
-        return minutes_text(build_plan(routine, exercises).total_seconds, lang)
+        return minutes_text(AS_WRITTEN.plan_for(routine, exercises).total_seconds, lang)
     except ValueError:
         return ""
 
@@ -860,6 +863,7 @@ class TodayPlanWidget(QFrame):
         lang: str = "en",
         *,
         today: Callable[[], dt.date] = dt.date.today,
+        plan_of: Callable[[Routine], PersonalPlan] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -868,6 +872,7 @@ class TodayPlanWidget(QFrame):
         self.library = library
         self.lang = lang
         self._today = today
+        self._plan_of = plan_of
         self.setProperty("role", "card")
         self.setObjectName("today-plan")
         self._layout = QVBoxLayout(self)
@@ -921,6 +926,9 @@ class TodayPlanWidget(QFrame):
                 text = T("{title} – on bad days").format(title=item.title.get(lang))
             else:
                 text = T("{title} – not planned today").format(title=item.title.get(lang))
+            minutes = self._minutes_today(item.routine_id)
+            if minutes:
+                text += f" · {minutes}"
             row.addWidget(label(text), 1)
             open_one = item.due and item.done < item.due
             start = button(
@@ -949,6 +957,19 @@ class TodayPlanWidget(QFrame):
         report.clicked.connect(self._on_report_clicked)
         bottom.addWidget(report)
         self._layout.addLayout(bottom)
+
+    def _minutes_today(self, routine_id: str) -> str:
+        """The routine's time as this person does it today (health answers, dose steps)."""
+        from coach.core.content.wording import minutes_text
+
+        routine = self.library.routines.get(routine_id) if self.library else None
+        if routine is None or self._plan_of is None:
+            return ""
+        try:
+            personal = self._plan_of(routine)
+        except (KeyError, ValueError):
+            return ""
+        return minutes_text(personal.total_seconds, self.lang) if personal.playable else ""
 
     def _on_report_clicked(self) -> None:
         a = current_assignment(self.store, self.paths)

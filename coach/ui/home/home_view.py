@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from coach.core.content import wording
 from coach.core.content.library import Library
 from coach.core.content.model import Dosage, Routine, RoutineItem
+from coach.core.session.personal import AS_WRITTEN, PersonalPlan
 from coach.ui.i18n import T, language
 from coach.ui.widgets import FigureView, button, card, clear_layout, label
 
@@ -34,11 +35,23 @@ def item_dose_text(item: RoutineItem, base: Dosage) -> str:
     return wording.dose_text(item.apply_to(base), language())
 
 
-def routine_seconds(routine: Routine, library: Library) -> float | None:
-    from coach.core.session.plan import build_plan
+PlanOf = Callable[[Routine], PersonalPlan]
+"""Gives the routine as this person does it (the main window's ``personal_plan``)."""
 
+
+def as_written(library: Library) -> PlanOf:
+    """For a view shown without a person behind it (tests, a clinician's preview)."""
+    return lambda routine: AS_WRITTEN.plan_for(routine, library.exercises)
+
+
+def routine_seconds(personal: PersonalPlan) -> float | None:
+    return personal.total_seconds if personal.playable else None
+
+
+def personal_or_none(plan_of: PlanOf, routine: Routine) -> PersonalPlan | None:
+    """The personal plan, or None for a routine that names an unknown exercise."""
     try:
-        return build_plan(routine, library.exercises).total_seconds
+        return plan_of(routine)
     except (KeyError, ValueError):
         return None
 
@@ -70,9 +83,11 @@ class HomeView(QWidget):
         today: Callable[[], dt.date] = dt.date.today,
         extras: Callable[[], list[QWidget]] | None = None,
         chair_first: bool = False,
+        plan_of: PlanOf | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._plan_of = plan_of or as_written(library)
         self._extras = extras
         self._chair_first = chair_first
         self._cards: list[QWidget] = []
@@ -180,9 +195,11 @@ class HomeView(QWidget):
         frame, box = card()
         frame.setObjectName(f"routine-{routine.id}")
         box.addWidget(label(routine.title.get(lang), "h2"))
+        personal = personal_or_none(self._plan_of, routine)
+        played = personal.routine if personal is not None else None
         facts = [
-            minutes_text(routine_seconds(routine, self._library)),
-            T("{n} exercises").format(n=len(routine.items)),
+            minutes_text(routine_seconds(personal) if personal is not None else None),
+            T("{n} exercises").format(n=len((played or routine).items)),
             schedule_text(routine, lang),
         ]
         box.addWidget(label(" · ".join(f for f in facts if f), "muted"))
@@ -232,10 +249,18 @@ class RoutineView(QWidget):
     exercise_requested = Signal(str)
     back_requested = Signal()
 
-    def __init__(self, library: Library, lang: str = "en", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        lang: str = "en",
+        parent: QWidget | None = None,
+        *,
+        plan_of: PlanOf | None = None,
+    ) -> None:
         super().__init__(parent)
         self._library = library
         self._lang = lang
+        self._plan_of = plan_of or as_written(library)
         self.routine: Routine | None = None
         self._layout = _scrolling(self)
 
@@ -272,13 +297,22 @@ class RoutineView(QWidget):
         top.addWidget(start)
         layout.addLayout(top)
         layout.addWidget(label(routine.title.get(lang), "h1"))
+        personal = personal_or_none(self._plan_of, routine)
         facts = [
-            minutes_text(routine_seconds(routine, self._library)),
+            minutes_text(routine_seconds(personal) if personal is not None else None),
             schedule_text(routine, lang),
         ]
         layout.addWidget(label(" · ".join(f for f in facts if f), "muted"))
         layout.addWidget(label(routine.description.get(lang)))
-        for n, item in enumerate(routine.items, start=1):
+        if personal is not None and personal.changes:
+            changed, changes_box = card()
+            changed.setObjectName("routine-changes")
+            changes_box.addWidget(label(T("Changed for you"), "h2"))
+            for change in personal.change_texts(lang):
+                changes_box.addWidget(label("• " + change))
+            layout.addWidget(changed)
+        played = personal.routine if personal is not None else None
+        for n, item in enumerate((played or routine).items, start=1):
             ex = self._library.exercises.get(item.exercise)
             if ex is None:
                 continue

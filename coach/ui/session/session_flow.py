@@ -11,22 +11,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from coach.core.session import safety
-from coach.core.session.profile import HealthProfile, load_profile, save_profile, tailor_routine
+from coach.core.session.personal import Cause
+from coach.core.session.profile import HealthProfile, load_profile, save_profile
 from coach.ui.i18n import T
 from coach.ui.session.safety_views import CheckDialog, PainDialog, ProfileDialog
 
 if TYPE_CHECKING:
+    from coach.core.common.paths import Paths
+    from coach.core.common.settings import Preferences
     from coach.core.content.library import Library
     from coach.core.content.model import Routine
-    from coach.core.session.plan import Plan
+    from coach.core.session.personal import PersonalPlan
     from coach.core.session.runner import StepResult
-    from coach.ui.main_window import MainWindow
+
+
+class SessionHost(Protocol):
+    """What the flow needs from the window that runs it (the main window, or a test's)."""
+
+    paths: Paths
+    prefs: Preferences
+
+    @property
+    def lib(self) -> Library: ...
+
+    def personal_plan(self, routine: Routine) -> PersonalPlan: ...
+
+    def profile_changed(self, profile: HealthProfile) -> None: ...
+
+    def show_player(self, player: QWidget) -> None: ...
+
+    def close_player(self) -> None: ...
+
+
+# The changes told before a session: the ones about this person's health and
+# their clinician's decisions. The dose, walking and week are on the home page.
+_TOLD_BEFORE_A_SESSION = (Cause.HEALTH, Cause.CLINICIAN, Cause.CONTENT)
 
 
 FIRST_CHECK_KEY = "first_check_done"
@@ -60,9 +85,10 @@ class SessionFlow(QObject):
     check_dialog = CheckDialog
     pain_dialog = PainDialog
 
-    def __init__(self, window: MainWindow, store: Any | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: SessionHost, parent: QWidget, store: Any | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.parent_widget = parent
         self.store = store
         self._profile: HealthProfile | None = None
         self._profile_loaded = False
@@ -75,7 +101,7 @@ class SessionFlow(QObject):
     @property
     def profile(self) -> HealthProfile | None:
         if not self._profile_loaded:
-            self._profile, notes = load_profile(self.window.paths.data / "profile.json")
+            self._profile, notes = load_profile(self.host.paths.data / "profile.json")
             self._profile_loaded = True
             for note in notes:
                 self._tell(note)
@@ -86,14 +112,14 @@ class SessionFlow(QObject):
         self._profile = profile
         self._profile_loaded = True
         try:
-            self.window.paths.ensure_data_dir()
-            save_profile(self.window.paths.data / "profile.json", profile)
+            self.host.paths.ensure_data_dir()
+            save_profile(self.host.paths.data / "profile.json", profile)
         except OSError as exc:
             self._tell(T("Your answers could not be saved: {why}").format(why=exc.strerror))
-        self.window.profile_changed(profile)
+        self.host.profile_changed(profile)
 
     def edit_profile(self, then: Callable[[], None] | None = None) -> None:
-        dialog = self.profile_dialog(self.profile, self.window.prefs.language, self.window)
+        dialog = self.profile_dialog(self.profile, self.host.prefs.language, self.parent_widget)
         self.dialog = dialog
 
         def saved(profile: object) -> None:
@@ -108,7 +134,7 @@ class SessionFlow(QObject):
     # -- the check -------------------------------------------------------------
     def blocked_today(self) -> tuple[bool, list[str]]:
         """Whether a check today said "no exercise", with its headline and advice."""
-        lang = self.window.prefs.language
+        lang = self.host.prefs.language
         today = dt.date.today()
         if safety.check_blocks_today(self._checks_today, today):
             last = [c for c in self._checks_today if c.checked_on == today][-1]
@@ -123,10 +149,10 @@ class SessionFlow(QObject):
         first_time = not self._checks_today and not self._store_call("get_json", FIRST_CHECK_KEY)
         dialog = self.check_dialog(
             self.profile,
-            self.window.prefs.language,
+            self.host.prefs.language,
             full=bool(first_time),
             for_session=for_session,
-            parent=self.window,
+            parent=self.parent_widget,
         )
         self.dialog = dialog
 
@@ -151,48 +177,33 @@ class SessionFlow(QObject):
         if blocked:
             self._tell("\n\n".join(why))
             return
-        from coach.core.clinic.assignment import from_installed_plan
-
-        library = self.window.lib
-        tailored = tailor_routine(
-            self.profile,
-            library.routines[routine_id],
-            library.exercises,
-            from_clinician=from_installed_plan(library, self.window.paths, "routine", routine_id),
-        )
-        lang = self.window.prefs.language
-        if tailored.routine is None:
-            self._tell("\n\n".join(c.get(lang) for c in tailored.changes))
+        personal = self.host.personal_plan(self.host.lib.routines[routine_id])
+        lang = self.host.prefs.language
+        if personal.plan is None:
+            self._tell("\n\n".join(personal.change_texts(lang)))
             return
-        routine = tailored.routine
-        if tailored.changes:
+        told = [c.text.get(lang) for c in personal.changes if c.cause in _TOLD_BEFORE_A_SESSION]
+        if told:
             self._tell(
                 T("Adapted to your health answers:")
                 + "\n\n"
-                + "\n".join("• " + c.get(lang) for c in tailored.changes)
+                + "\n".join("• " + text for text in told)
             )
-        self.open_check(for_session=True, then=lambda: self._ask_pain_before(routine))
+        self.open_check(for_session=True, then=lambda: self._ask_pain_before(personal))
 
-    def _ask_pain_before(self, routine: Routine) -> None:
-        dialog = self.pain_dialog(T("Before you start: how is your pain?"), self.window)
+    def _ask_pain_before(self, personal: PersonalPlan) -> None:
+        dialog = self.pain_dialog(T("Before you start: how is your pain?"), self.parent_widget)
         self.dialog = dialog
-        dialog.pain_given.connect(lambda back, leg: self._play(routine, back, leg))
+        dialog.pain_given.connect(lambda back, leg: self._play(personal, back, leg))
         dialog.open()
 
-    def _play(self, routine: Routine, back: int | None, leg: int | None) -> None:
-        from coach.core.session.plan import build_plan
+    def _play(self, personal: PersonalPlan, back: int | None, leg: int | None) -> None:
         from coach.ui.session.player import PlayerView
 
-        library: Library = self.window.lib
-        walking = self._store_call("latest_walking_test_s")
-        if self.store is not None:
-            # Dose steps the person accepted (progression) apply from now on.
-            from coach.core.progress import stats
-
-            changes = self._store_call("get_json", stats.DOSE_CHANGES_KEY)
-            if changes:
-                routine = stats.apply_dose_changes(routine, stats.dose_changes(self.store))
-        plan: Plan = build_plan(routine, library.exercises, walking_test_s=walking)
+        library: Library = self.host.lib
+        plan = personal.plan
+        assert plan is not None  # start() plays only a playable plan
+        routine = personal.written
         self.session_id = self._store_call(
             "start_session",
             routine.id,
@@ -206,19 +217,19 @@ class SessionFlow(QObject):
         player = PlayerView(
             plan,
             library,
-            lang=self.window.prefs.language,
-            sound=self.window.prefs.sound,
-            voice=self.window.prefs.voice,
+            lang=self.host.prefs.language,
+            sound=self.host.prefs.sound,
+            voice=self.host.prefs.voice,
             recorder=recorder,
             emergency_number=profile.emergency_number if profile else "112",
         )
         self.player = player
         player.finished.connect(self._on_player_finished)
-        self.window.show_player(player)
+        self.host.show_player(player)
 
     def _on_player_finished(self, outcome: str, reason: str | None) -> None:
         if outcome == "completed":
-            dialog = self.pain_dialog(T("Well done. How is your pain now?"), self.window)
+            dialog = self.pain_dialog(T("Well done. How is your pain now?"), self.parent_widget)
             self.dialog = dialog
             dialog.pain_given.connect(self._on_pain_after)
             dialog.open()
@@ -231,7 +242,7 @@ class SessionFlow(QObject):
         self._close_session()
 
     def _close_session(self) -> None:
-        self.window.close_player()
+        self.host.close_player()
         self.player = None
         self.session_id = None
         self.session_closed.emit()
@@ -251,6 +262,6 @@ class SessionFlow(QObject):
             return None
 
     def _tell(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Coach", text, parent=self.window)
+        box = QMessageBox(QMessageBox.Icon.Information, "Coach", text, parent=self.parent_widget)
         box.open()
         self.dialog = box
