@@ -185,6 +185,10 @@ class MainWindow(QMainWindow):
         home = self.pages.get("home")
         if home is not None:
             home.set_chair_first(self._chair_first())  # type: ignore[attr-defined]
+            home.refresh()  # type: ignore[attr-defined]  # the minutes follow the answers
+        shown = getattr(self.pages.get("routine"), "routine", None)
+        if shown is not None:
+            self.pages["routine"].show_routine(shown)  # type: ignore[attr-defined]
         view = self.pages.get("exercises")
         if view is not None:
             view.set_visible_ids(self.visible_exercise_ids())  # type: ignore[attr-defined]
