@@ -157,3 +157,15 @@ def test_drop_default_none_leaves_out_empty_fields_only() -> None:
     assert "text" not in data["schedule"]
     assert data["schedule"]["times_per_day"] == 1
     assert data["chair_only"] is False
+
+
+@pytest.mark.parametrize("ident", ["P1\n", "daily-relief\n", "a\nb"])
+def test_an_identifier_with_a_newline_is_refused_with_the_hint(ident: str) -> None:
+    # Python's "$" matches before a final newline: "P1\n" used to pass as an id
+    # and so got past the check for clashes with built-in ids.
+    data = {"id": ident, "title": {"en": "x"}, "description": {"en": "y"}}
+    with pytest.raises(Invalid) as caught:
+        Routine.from_data(data | {"items": [{"exercise": "P1"}]})
+    assert "use letters, digits" in str(caught.value)
+    with pytest.raises(Invalid):
+        Routine.from_data({"id": "ok"} | data | {"id": "ok", "items": [{"exercise": ident}]})

@@ -37,10 +37,13 @@ MAX_DURATION_S = 2 * 60 * 60
 MAX_REPS = 100
 MAX_SETS = 10
 
+# "(?!\n)$": in Python's re (which msgspec uses) a bare "$" also matches before a
+# final newline, so "P1\n" passed and slipped past the built-in clash check. The
+# look-ahead keeps the pattern valid JSON Schema (ECMA regex has no "\Z").
 Identifier = Annotated[
     str,
     pattern(
-        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+        r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}(?!\n)$",
         "use letters, digits, '-', '_' or '.' (up to 64 characters, starting with a "
         "letter or digit)",
     ),

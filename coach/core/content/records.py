@@ -234,7 +234,9 @@ def _message(what: str) -> tuple[Loc, str]:
             return (), f"needs at least {m[2]} {'entry' if m[2] == '1' else 'entries'}"
         return (), f"allows at most {m[2]} entries"
     if m := re.fullmatch(r"Expected `str` matching regex '(.+)'", what, re.S):
-        return (), _PATTERN_HINTS.get(m[1], "does not have the expected form")
+        # msgspec doubles the backslashes of the regex it quotes.
+        regex = m[1].replace("\\\\", "\\")
+        return (), _PATTERN_HINTS.get(regex, "does not have the expected form")
     if m := re.fullmatch(r"Invalid enum value (.+)", what):
         return (), f"{m[1]} is not one of the allowed values"
     if m := re.fullmatch(r"Invalid RFC3339 encoded (date|datetime)", what):
