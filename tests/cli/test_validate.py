@@ -220,3 +220,14 @@ def test_every_mistake_in_a_file_is_listed_at_once(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stdout
     found = [(int(m["line"]), m["field"]) for m in problems(result)]
     assert found == [(6, "colour"), (11, "items[0].reps"), (13, "items[1].hold_s")], result.stdout
+
+
+def test_a_fifo_is_refused_instead_of_blocking(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "routine.yaml"
+    os.mkfifo(fifo)
+    result = coach("validate", str(fifo))  # blocked forever before (timeout 60 s)
+    assert result.returncode == 1
+    (found,) = problems(result)
+    assert found["file"] == str(fifo) and "not an ordinary file" in found["msg"]

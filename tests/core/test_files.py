@@ -64,3 +64,18 @@ def test_a_loaded_library_still_points_at_lines_after_dropping_its_trees(
     where = ("items", 2, "exercise")
     assert fresh.locate(*where)[0] > 10
     assert loaded.problem(where, "x").line == fresh.locate(*where)[0]
+
+
+def test_a_picture_name_over_the_system_limit_is_no_picture(tmp_path: Path) -> None:
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+
+    lib = Library.load(resolve(tmp_path / "data"))
+    source = tmp_path / "clinic" / "E1.yaml"
+    source.parent.mkdir()
+    # ENAMETOOLONG from the file system used to escape and stop the window loading.
+    assert lib.resolve_illustration(source, "x" * 300 + ".png") is None
+    assert lib.resolve_illustration(source, "a/" * 3000 + "b.png") is None
+    picture = source.parent / "mine.png"
+    picture.write_bytes(b"\x89PNG")
+    assert lib.resolve_illustration(source, "mine.png") == picture.resolve()

@@ -10,6 +10,7 @@ go.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,7 +171,14 @@ def _decode(path: Path, raw: bytes) -> str:
 def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
     """Parse one YAML file safely into plain data and its node tree."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block the read (or never end): only
+            # ordinary files are content.
+            raise FileProblems(
+                [Problem(path, 1, 1, "", "not an ordinary file (a pipe, device or folder)")]
+            )
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise FileProblems(
                 [

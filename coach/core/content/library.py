@@ -197,8 +197,13 @@ class Library:
         roots = ([source.parent] if source is not None else []) + [self.assets]
         for root in roots:
             candidate = root / ref
-            if _inside(candidate, root) and candidate.is_file():
-                return candidate.resolve()
+            try:
+                if _inside(candidate, root) and candidate.is_file():
+                    return candidate.resolve()
+            except OSError:
+                # A name over the system's limit (ENAMETOOLONG) or a path the
+                # system refuses is no picture; it must not stop the window.
+                continue
         return None
 
     def illustration(self, exercise_id: str, frame: str) -> Path | None:
