@@ -42,7 +42,8 @@ def load_library(paths: Paths) -> Library:
 
 def open_store(paths: Paths) -> tuple[Store | None, str | None]:
     """The progress store, or None and a message: without it the app still runs."""
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     try:
         paths.ensure_data_dir()
@@ -61,11 +62,11 @@ def make_reminders(app: QApplication, paths: Paths, lang: str) -> tuple[Any, Any
     Needs neither the window nor the library: the service runs on the plan
     cached in reminders.json.
     """
-    from coach.core.reminders import schedule as rcore
+    from coach.core.reminders.settings_file import load_settings, settings_path
     from coach.ui.reminders.tray import ReminderService, TrayPresence
 
-    path = rcore.settings_path(paths.data)
-    settings, notes = rcore.load_settings(path)
+    path = settings_path(paths.data)
+    settings, notes = load_settings(path)
     service = ReminderService(settings, path=path)
     presence = TrayPresence(service, paths.assets, lang=lang)
     presence.quit_requested.connect(app.quit)
@@ -76,7 +77,7 @@ def attach_reminders(
     window: MainWindow, service: Any, presence: Any, library: Library, store: Store | None
 ) -> None:
     """Once the window and the library exist, reminders follow the real plan."""
-    from coach.core.reminders.schedule import plan_entries
+    from coach.core.reminders.plan_entries import plan_entries
     from coach.ui.reminders.tray import routine_picture_from, store_done_today
 
     presence.routine_picture = routine_picture_from(library)

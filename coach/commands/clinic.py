@@ -87,7 +87,7 @@ def register(sub: Any) -> None:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    from coach.core.clinic.assignment import (
+    from coach.core.clinic.handover import (
         Contact,
         HandoverError,
         build_assignment,
@@ -190,7 +190,7 @@ def _looks_like_report(path: Path) -> bool:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from coach.core.clinic.assignment import HandoverError
+    from coach.core.clinic.handover import HandoverError
 
     path: Path = args.file
     try:
@@ -202,14 +202,12 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_plan(args: argparse.Namespace, path: Path) -> int:
-    from coach.core.clinic.assignment import (
-        HandoverError,
-        describe_assignment,
-        install_assignment,
-        read_assignment,
-        today_plan,
-    )
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.clinic.handover import HandoverError, describe_assignment
+    from coach.core.clinic.handover_file import read_assignment
+    from coach.core.clinic.install import install_assignment
+    from coach.core.clinic.today import today_plan
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     paths = paths_of(args)
     library = library_of(args)
@@ -239,7 +237,7 @@ def _import_plan(args: argparse.Namespace, path: Path) -> int:
 
 
 def _import_report(args: argparse.Namespace, path: Path) -> int:
-    from coach.core.clinic.assignment import import_report
+    from coach.core.clinic.patients import import_report
 
     paths = paths_of(args)
     report = import_report(path, paths)
@@ -248,7 +246,7 @@ def _import_report(args: argparse.Namespace, path: Path) -> int:
 
 
 def _print_patients(paths: Any) -> int:
-    from coach.core.clinic.assignment import patient_list
+    from coach.core.clinic.patients import patient_list
 
     rows, problems = patient_list(paths)
     for problem in problems:
@@ -295,15 +293,16 @@ def _patients(args: argparse.Namespace) -> int:
 
 
 def _report_data(args: argparse.Namespace) -> int:
-    from coach.core.clinic.assignment import (
-        HandoverError,
+    from coach.core.clinic.handover import HandoverError
+    from coach.core.clinic.install import current_assignment
+    from coach.core.clinic.report import (
         Period,
-        current_assignment,
         default_period,
         export_report_data,
         write_report_file,
     )
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     paths = paths_of(args)
     if not paths.database.exists():

@@ -66,7 +66,8 @@ def _existing_database(args: argparse.Namespace, command: str) -> Path | int:
 
 def _export(args: argparse.Namespace) -> int:
     from coach.core.progress.export import EXPORTERS
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     database = _existing_database(args, "export")
     if isinstance(database, int):
@@ -83,7 +84,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     database = _existing_database(args, "backup")
     if isinstance(database, int):
@@ -101,7 +103,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     paths = paths_of(args)
     try:
@@ -126,7 +129,8 @@ def _delete_all(args: argparse.Namespace) -> int:
             "confirm; a backup copy is kept first.",
         )
     from coach.core.progress.export import delete_all
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     database = _existing_database(args, "delete-all")
     if isinstance(database, int):

@@ -22,7 +22,9 @@ from coach.commands import fail, library_of, paths_of
 if TYPE_CHECKING:
     from coach.core.common.paths import Paths
     from coach.core.content.library import Library
-    from coach.core.reminders.schedule import PlanEntry, ReminderPrefs, ReminderSettings
+    from coach.core.reminders.plan_entries import PlanEntry
+    from coach.core.reminders.preferences import ReminderPrefs
+    from coach.core.reminders.settings_file import ReminderSettings
 
 NAME = "reminders"
 DEFAULT_COUNT = 10
@@ -104,11 +106,12 @@ _SETTING_OPTIONS = (
 
 
 def handler(args: argparse.Namespace) -> int:
-    from coach.core.reminders import schedule as core
+    from coach.core.reminders.preferences import PrefsError
+    from coach.core.reminders.settings_file import load_settings, settings_path
 
     paths = paths_of(args)
-    path = core.settings_path(paths.data)
-    settings, notes = core.load_settings(path)
+    path = settings_path(paths.data)
+    settings, notes = load_settings(path)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     changing = any(getattr(args, name) is not None for name in _SETTING_OPTIONS)
@@ -118,7 +121,7 @@ def handler(args: argparse.Namespace) -> int:
             library = library_of(args)
         try:
             prefs = _changed(settings.prefs, args, library)
-        except core.PrefsError as exc:
+        except PrefsError as exc:
             return fail(NAME, str(exc))
         except LookupError as exc:
             return fail(NAME, str(exc.args[0]))
@@ -137,7 +140,13 @@ def handler(args: argparse.Namespace) -> int:
 def _changed(
     prefs: ReminderPrefs, args: argparse.Namespace, library: Library | None
 ) -> ReminderPrefs:
-    from coach.core.reminders import schedule as core
+    from coach.core.reminders.preferences import (
+        check_posture_interval,
+        parse_active_hours,
+        parse_days,
+        parse_minutes,
+        parse_times,
+    )
 
     values: dict[str, Any] = {}
     if args.enabled is not None:
@@ -146,26 +155,26 @@ def _changed(
         assert library is not None
         values["routines"] = _routine_ids(args.routines, library)
     if args.days is not None:
-        values["days"] = core.parse_days(args.days, "days")
+        values["days"] = parse_days(args.days, "days")
     if args.quiet_days is not None:
-        values["quiet_days"] = core.parse_days(args.quiet_days, "quiet_days", allow_empty=True)
+        values["quiet_days"] = parse_days(args.quiet_days, "quiet_days", allow_empty=True)
     if args.posture is not None:
         values["posture_prompts"] = args.posture == "on"
     if args.posture_every is not None:
-        minutes = core.parse_minutes(args.posture_every, "posture_every_min")
-        values["posture_every_min"] = core.check_posture_interval(minutes)
+        minutes = parse_minutes(args.posture_every, "posture_every_min")
+        values["posture_every_min"] = check_posture_interval(minutes)
         values.setdefault("posture_prompts", True)
     if args.active is not None:
-        values["active_from"], values["active_until"] = core.parse_active_hours(args.active)
+        values["active_from"], values["active_until"] = parse_active_hours(args.active)
     if args.repeat_after is not None:
-        values["repeat_after_min"] = core.parse_minutes(args.repeat_after, "repeat_after_min")
+        values["repeat_after_min"] = parse_minutes(args.repeat_after, "repeat_after_min")
     if args.snooze is not None:
-        values["snooze_min"] = core.parse_minutes(args.snooze, "snooze_min")
+        values["snooze_min"] = parse_minutes(args.snooze, "snooze_min")
     if args.start_at_login is not None:
         values["start_at_login"] = args.start_at_login == "on"
     updated: ReminderPrefs = prefs.changed(**values)
     for text in args.set_times or ():
-        updated = updated.with_times(core.parse_times(text))
+        updated = updated.with_times(parse_times(text))
     return updated
 
 
@@ -185,18 +194,20 @@ def _routine_ids(text: str, library: Library) -> tuple[str, ...]:
 
 def _apply(paths: Paths, settings: ReminderSettings, prefs: ReminderPrefs) -> int:
     from coach.core.reminders import schedule as core
+    from coach.core.reminders.autostart import AutostartError, set_autostart
+    from coach.core.reminders.settings_file import save_settings, settings_path
 
     if prefs.start_at_login != settings.prefs.start_at_login:
         try:
-            print(core.set_autostart(prefs.start_at_login), file=sys.stderr)
-        except core.AutostartError as exc:
+            print(set_autostart(prefs.start_at_login), file=sys.stderr)
+        except AutostartError as exc:
             return fail(NAME, str(exc))
     # New settings count from now on (as in the app): nothing "missed" is caught up.
     settings.state.mark_checked(datetime.now(core.local_zone()))
     settings.prefs = prefs
     try:
         paths.ensure_data_dir()
-        core.save_settings(core.settings_path(paths.data), settings)
+        save_settings(settings_path(paths.data), settings)
     except OSError as exc:
         return fail(NAME, f"the settings could not be saved: {exc.strerror or exc}")
     print("Reminder settings saved.", file=sys.stderr)
@@ -204,12 +215,12 @@ def _apply(paths: Paths, settings: ReminderSettings, prefs: ReminderPrefs) -> in
 
 
 def _summary(prefs: ReminderPrefs) -> str:
-    from coach.core.reminders import schedule as core
+    from coach.core.reminders.preferences import format_days, format_time
 
-    times = " | ".join(", ".join(core.format_time(t) for t in row) for row in prefs.times)
+    times = " | ".join(", ".join(format_time(t) for t in row) for row in prefs.times)
     posture = (
-        f"every {prefs.posture_every_min} min, {core.format_time(prefs.active_from)}-"
-        f"{core.format_time(prefs.active_until)}"
+        f"every {prefs.posture_every_min} min, {format_time(prefs.active_from)}-"
+        f"{format_time(prefs.active_until)}"
         if prefs.posture_prompts
         else "off"
     )
@@ -217,8 +228,8 @@ def _summary(prefs: ReminderPrefs) -> str:
         f"reminders:     {'on' if prefs.enabled else 'off'}",
         f"routines:      {', '.join(prefs.routines) or '(none chosen)'}",
         f"times:         {times}  (once | twice | three times a day)",
-        f"days:          {core.format_days(prefs.days)}",
-        f"quiet days:    {core.format_days(prefs.quiet_days)}",
+        f"days:          {format_days(prefs.days)}",
+        f"quiet days:    {format_days(prefs.quiet_days)}",
         f"posture tips:  {posture}",
         f"repeat after:  {prefs.repeat_after_min} min; snooze {prefs.snooze_min} min",
         f"start at login: {'on' if prefs.start_at_login else 'off'}",
@@ -244,14 +255,14 @@ def _start(args: argparse.Namespace, zone: tzinfo) -> datetime:
 
 
 def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
-    from coach.core.reminders import schedule as core
+    from coach.core.reminders.plan_entries import plan_entries
 
     for routine_id in prefs.routines:
         if routine_id not in library.routines:
             print(
                 f"warning: routine '{routine_id}' is not in the library; left out", file=sys.stderr
             )
-    return core.plan_entries(library, prefs.routines)
+    return plan_entries(library, prefs.routines)
 
 
 def _done_today(paths: Paths, now: datetime) -> dict[str, int]:
@@ -259,7 +270,8 @@ def _done_today(paths: Paths, now: datetime) -> dict[str, int]:
 
     if not paths.database.exists():
         return {}
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     tz = now.tzinfo
     assert tz is not None

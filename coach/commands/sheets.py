@@ -254,7 +254,7 @@ def print_report(args: argparse.Namespace) -> int:
     if not paths.database.is_file():
         return fail("report", f"no progress recorded yet (no database at {paths.database})")
     from coach.core.progress.history import History
-    from coach.core.progress.store import StoreError
+    from coach.core.progress.store_errors import StoreError
 
     library = library_of(args)
     lang = args.lang or _app_language(paths.settings)

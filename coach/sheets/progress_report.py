@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QPagedPaintDevice, QPainter, QPainterP
 from coach.core.content.model import Routine, Text
 from coach.core.content.wording import date_text, number_text
 from coach.core.progress.history import History, Measure, WalkingTest, iso, parse
+from coach.core.progress.measures import psfs_score, psfs_scores
 from coach.core.progress.stats import (
     DayMark,
     PainBucket,
@@ -30,13 +31,11 @@ from coach.core.progress.stats import (
     local_day,
     pain_trend,
     plan_routines,
-    psfs_score,
-    psfs_scores,
     summary,
     week_start,
     weeks,
 )
-from coach.core.progress.store import MeasureKind
+from coach.core.progress.store_rows import MeasureKind
 from coach.core.session.safety import STOP_LABELS, StopReason
 from coach.sheets.routine_sheet import (
     ACCENT,

@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
         return [today, banner]
 
     def _make_editor(self) -> QWidget:
-        from coach.core.clinic.assignment import load_clinic_contact
+        from coach.core.clinic.handover import load_clinic_contact
         from coach.ui.clinic.editor import RoutineEditor
 
         contact = load_clinic_contact(self.paths)

@@ -188,7 +188,8 @@ def generate_use(
     """
     from coach.core.common.paths import resolve
     from coach.core.content.library import Library
-    from coach.core.progress.store import PSFS_ACTIVITIES_KEY, MeasureKind, SessionOutcome, Store
+    from coach.core.progress.store import PSFS_ACTIVITIES_KEY, Store
+    from coach.core.progress.store_rows import MeasureKind, SessionOutcome
     from coach.core.session.plan import build_plan
     from coach.core.session.runner import Outcome, StepResult
 
@@ -294,7 +295,7 @@ def bench_step_commit(runs: int = 200) -> list[Figure]:
 
 
 def _queries(lib: Any, now: datetime) -> dict[str, Callable[[Any], object]]:
-    from coach.core.progress import stats
+    from coach.core.progress import progression, stats
 
     today = now.date()
     plan = [lib.routines["daily-relief"]]
@@ -313,8 +314,10 @@ def _queries(lib: Any, now: datetime) -> dict[str, Callable[[Any], object]]:
         ),
         "walking_trend": lambda h: stats.walking_trend(h),
         "summary": lambda h: stats.summary(h, now),
-        "progression_suggestion": lambda h: stats.suggest_progression(h, routine, lib.exercises),
-        "next_day_question": lambda h: stats.next_day_question(h, now),
+        "progression_suggestion": lambda h: progression.suggest_progression(
+            h, routine, lib.exercises
+        ),
+        "next_day_question": lambda h: progression.next_day_question(h, now),
         "overview_all": lambda h: stats.overview(h, lib.routines, now),
     }
 

@@ -199,6 +199,8 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
     from zoneinfo import ZoneInfo
 
     from coach.core.reminders import schedule as core
+    from coach.core.reminders.preferences import ReminderPrefs
+    from coach.core.reminders.settings_file import FILE_NAME, ReminderSettings, load_settings
     from coach.ui.reminders.tray import ReminderService, TrayPresence
 
     zone = ZoneInfo("Europe/Berlin")
@@ -209,24 +211,24 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
         return base + timedelta(seconds=time.monotonic() - mono0)
 
     data = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-    path = data / core.FILE_NAME
+    path = data / FILE_NAME
     if with_library:
         from coach.core.common.paths import resolve
         from coach.core.content.library import Library
-        from coach.core.reminders.schedule import plan_entries
+        from coach.core.reminders.plan_entries import plan_entries
 
         plan = plan_entries(Library.load(resolve(data), include_user=False))
-        prefs = core.ReminderPrefs(
+        prefs = ReminderPrefs(
             routines=("daily-relief", "strength", "posture-daily"),
             posture_prompts=True,
             posture_every_min=15,
         )
-        settings = core.ReminderSettings(prefs, core.ReminderState(checked_until=base))
+        settings = ReminderSettings(prefs, core.ReminderState(checked_until=base))
     else:
         # Started at login: the reminders come from reminders.json alone (with
         # the plan cached there at the last run); the library is not loaded.
         _write_settings(path, base)
-        settings, notes = core.load_settings(path)
+        settings, notes = load_settings(path)
         assert not notes and settings.plan, notes
         plan = []
     service = ReminderService(settings, plan, path=path, clock=clock, watch_sleep=True)
@@ -240,19 +242,22 @@ def _build_coach(with_library: bool) -> tuple[list[Any], Any]:
 def _write_settings(path: Path, base: Any) -> None:
     """reminders.json as the app leaves it: prefs, state and the cached plan."""
     from coach.core.reminders import schedule as core
+    from coach.core.reminders.plan_entries import PlanEntry
+    from coach.core.reminders.preferences import ReminderPrefs
+    from coach.core.reminders.settings_file import ReminderSettings, save_settings
 
     plan = (
-        core.PlanEntry("daily-relief", {"en": "Daily relief", "de": "Entlastung"}, 900.0, 1),
-        core.PlanEntry("strength", {"en": "Strength"}, 1500.0, 1, ("mon", "wed", "fri")),
-        core.PlanEntry("posture-daily", {"en": "Posture"}, 600.0, 2),
+        PlanEntry("daily-relief", {"en": "Daily relief", "de": "Entlastung"}, 900.0, 1),
+        PlanEntry("strength", {"en": "Strength"}, 1500.0, 1, ("mon", "wed", "fri")),
+        PlanEntry("posture-daily", {"en": "Posture"}, 600.0, 2),
     )
-    prefs = core.ReminderPrefs(
+    prefs = ReminderPrefs(
         routines=("daily-relief", "strength", "posture-daily"),
         posture_prompts=True,
         posture_every_min=15,
     )
     state = core.ReminderState(checked_until=base)
-    core.save_settings(path, core.ReminderSettings(prefs, state, plan))
+    save_settings(path, ReminderSettings(prefs, state, plan))
 
 
 def child(kind: str, seconds: float) -> dict[str, Any]:

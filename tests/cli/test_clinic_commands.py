@@ -21,7 +21,8 @@ from coach.core.common.paths import resolve
 from coach.core.content.custom_exercise import ExerciseDraft, save_clinic_exercise
 from coach.core.content.library import Library
 from coach.core.content.model import Category
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 
 
 def coach(*args: str | Path) -> subprocess.CompletedProcess[str]:

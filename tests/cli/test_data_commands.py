@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 
 
 def coach(*args: str, data: Path, repo: Path) -> subprocess.CompletedProcess[str]:

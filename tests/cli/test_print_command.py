@@ -124,7 +124,8 @@ def test_report_from_recorded_progress(tmp_path: Path, data_dir: Path) -> None:
     from datetime import UTC, datetime
 
     from coach.core.content.model import Text
-    from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 
     data_dir.mkdir(parents=True, exist_ok=True)
     when = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -22,30 +22,33 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.core.clinic.assignment import (
+from coach.core.clinic.handover import (
     MANIFEST,
     Assignment,
     Contact,
     HandoverError,
-    Period,
     ProfileHints,
-    assigned_folder,
     assignment_bytes,
-    assignment_history,
     build_assignment,
+    write_assignment,
+)
+from coach.core.clinic.handover_file import read_assignment
+from coach.core.clinic.install import (
+    assigned_folder,
+    assignment_history,
     current_assignment,
-    export_report_data,
-    import_report,
     install_assignment,
     installed_assignments,
-    patient_list,
-    read_assignment,
+)
+from coach.core.clinic.patients import import_report, patient_list
+from coach.core.clinic.report import (
+    Period,
+    export_report_data,
     read_report_bytes,
     read_report_file,
-    today_plan,
-    write_assignment,
     write_report_file,
 )
+from coach.core.clinic.today import today_plan
 from coach.core.common.paths import Paths, resolve
 from coach.core.content.custom_exercise import (
     ExerciseDraft,
@@ -56,7 +59,8 @@ from coach.core.content.custom_exercise import (
 from coach.core.content.files import yaml_files
 from coach.core.content.library import Library
 from coach.core.content.model import Category, Routine, Schedule
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import build_plan
 from coach.core.session.profile import load_profile
 

@@ -17,7 +17,8 @@ import pytest
 from coach.core.content.model import Side, Text
 from coach.core.progress import export
 from coach.core.progress.history import TABLES
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
 from coach.core.session.safety import evaluate

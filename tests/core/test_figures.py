@@ -182,7 +182,7 @@ def test_gap_under_the_lower_back_shows_only_while_it_is_hollow() -> None:
 
 
 def test_bridge_too_high_lifts_the_hips_above_the_shoulder_knee_line() -> None:
-    from coach.core.content.figures.library import above_line
+    from coach.core.content.figures.poses_strengthening import above_line
 
     assert abs(above_line(figures.pose("T3", "end"))) < 3.0
     assert above_line(figures.pose("T3", "avoid")) > 10.0

@@ -18,7 +18,9 @@ import pytest
 
 from coach.core.progress import stats
 from coach.core.progress.history import History
-from coach.core.progress.store import MIGRATIONS, MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_file import MIGRATIONS
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 sys.path.insert(0, str(FIXTURES))

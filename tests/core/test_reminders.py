@@ -11,20 +11,35 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coach.core.reminders import schedule as core
+from coach.core.reminders.autostart import (
+    AutostartError,
+    autostart_command,
+    autostart_path,
+    set_autostart,
+)
+from coach.core.reminders.plan_entries import PlanEntry, chosen_plan
+from coach.core.reminders.posture_tips import POSTURE_CUES
+from coach.core.reminders.preferences import (
+    DEFAULT_TIMES,
+    PrefsError,
+    ReminderPrefs,
+    check_posture_interval,
+    parse_active_hours,
+    parse_days,
+    parse_minutes,
+    parse_time,
+    parse_times,
+)
 from coach.core.reminders.schedule import (
-    POSTURE_CUES,
     WEEK,
     Kind,
-    PlanEntry,
-    PrefsError,
     Reason,
     Reminder,
-    ReminderPrefs,
-    ReminderSettings,
     ReminderState,
     next_due,
     upcoming,
 )
+from coach.core.reminders.settings_file import ReminderSettings, load_settings, save_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -184,7 +199,7 @@ def test_same_time_routines_make_one_reminder() -> None:
 
 
 def test_berlin_spring_forward_a_missing_time_happens_once_after_the_gap() -> None:
-    p = prefs(times=((time(2, 30),), *core.DEFAULT_TIMES[1:]))
+    p = prefs(times=((time(2, 30),), *DEFAULT_TIMES[1:]))
     shown = simulate(at(BERLIN, 2026, 3, 28, 12, 0), at(BERLIN, 2026, 3, 30, 12, 0), p, [DAILY])
     days = [(t.date(), t.astimezone(UTC)) for t, r in shown if r.reason is Reason.PLANNED]
     # Sunday 29 March 2026: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist.
@@ -203,7 +218,7 @@ def test_berlin_spring_forward_keeps_nine_oclock() -> None:
 
 
 def test_berlin_fall_back_a_doubled_time_fires_once() -> None:
-    p = prefs(times=((time(2, 30),), *core.DEFAULT_TIMES[1:]))
+    p = prefs(times=((time(2, 30),), *DEFAULT_TIMES[1:]))
     start = at(BERLIN, 2026, 10, 25, 0, 0)
     shown = simulate(start, at(BERLIN, 2026, 10, 25, 12, 0), p, [DAILY], act=True)
     assert len(shown) == 1
@@ -222,7 +237,7 @@ def test_berlin_fall_back_a_doubled_time_fires_once() -> None:
 
 
 def test_new_york_spring_forward_and_fall_back() -> None:
-    p = prefs(times=((time(2, 30),), *core.DEFAULT_TIMES[1:]))
+    p = prefs(times=((time(2, 30),), *DEFAULT_TIMES[1:]))
     spring = simulate(
         at(NEW_YORK, 2026, 3, 7, 12, 0), at(NEW_YORK, 2026, 3, 8, 12, 0), p, [DAILY], act=True
     )
@@ -232,7 +247,7 @@ def test_new_york_spring_forward_and_fall_back() -> None:
     )
     assert [t.strftime("%d %H:%M %Z") for t, _ in fall] == ["01 02:30 EST"]
     # 01:30 happens twice in New York that night: a routine at 01:30 fires once.
-    p130 = prefs(times=((time(1, 30),), *core.DEFAULT_TIMES[1:]))
+    p130 = prefs(times=((time(1, 30),), *DEFAULT_TIMES[1:]))
     fall130 = simulate(
         at(NEW_YORK, 2026, 10, 31, 12, 0), at(NEW_YORK, 2026, 11, 1, 12, 0), p130, [DAILY], act=True
     )
@@ -561,22 +576,22 @@ def test_todays_routine() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: core.parse_time("25:00"), "'25:00' is not a time of day"),
-        (lambda: core.parse_time("9:75"), "'9:75' is not a time of day"),
-        (lambda: core.parse_times("09:00,09:30"), "at least an hour apart"),
-        (lambda: core.parse_days(""), "choose at least one day"),
-        (lambda: core.parse_days("mon-fry"), "'fry' is not a day"),
-        (lambda: core.check_posture_interval(0), "every 0 minutes is not possible"),
-        (lambda: core.check_posture_interval(7 * 24 * 60), "every 10080 minutes"),
-        (lambda: core.parse_active_hours("18:00-09:00"), "must end after they start"),
-        (lambda: core.parse_active_hours("09:00"), "start-end"),
-        (lambda: core.parse_minutes("a week", "x"), "not a number of minutes"),
+        (lambda: parse_time("25:00"), "'25:00' is not a time of day"),
+        (lambda: parse_time("9:75"), "'9:75' is not a time of day"),
+        (lambda: parse_times("09:00,09:30"), "at least an hour apart"),
+        (lambda: parse_days(""), "choose at least one day"),
+        (lambda: parse_days("mon-fry"), "'fry' is not a day"),
+        (lambda: check_posture_interval(0), "every 0 minutes is not possible"),
+        (lambda: check_posture_interval(7 * 24 * 60), "every 10080 minutes"),
+        (lambda: parse_active_hours("18:00-09:00"), "must end after they start"),
+        (lambda: parse_active_hours("09:00"), "start-end"),
+        (lambda: parse_minutes("a week", "x"), "not a number of minutes"),
         (lambda: ReminderPrefs(days=()), "choose at least one day"),
         (lambda: ReminderPrefs(quiet_days=WEEK), "turn reminders off instead"),
         (lambda: ReminderPrefs(posture_every_min=0), "every 0 minutes"),
         (lambda: ReminderPrefs(active_from=time(18), active_until=time(9)), "end after"),
         (lambda: ReminderPrefs(snooze_min=0), "between 5 and 120 minutes"),
-        (lambda: ReminderPrefs(times=((time(9),), (time(9),), core.DEFAULT_TIMES[2])), "2 times"),
+        (lambda: ReminderPrefs(times=((time(9),), (time(9),), DEFAULT_TIMES[2])), "2 times"),
     ],
 )
 def test_impossible_values_are_refused_with_a_message(call: object, message: str) -> None:
@@ -586,16 +601,16 @@ def test_impossible_values_are_refused_with_a_message(call: object, message: str
 
 
 def test_friendly_entries_are_understood() -> None:
-    assert core.parse_time("9") == time(9, 0)
-    assert core.parse_time("9.30") == time(9, 30)
-    assert core.parse_days("mon-fri") == WEEK[:5]
-    assert core.parse_days("fri-mon") == ("mon", "fri", "sat", "sun")
-    assert core.parse_days("weekdays") == WEEK[:5]
-    assert core.parse_days("Mo, Mi, Fr") == ("mon", "wed", "fri")
-    assert core.parse_days("none", allow_empty=True) == ()
-    assert core.parse_minutes("1h", "x") == 60
-    assert core.parse_minutes("45 min", "x") == 45
-    assert core.parse_active_hours("9-18") == (time(9), time(18))
+    assert parse_time("9") == time(9, 0)
+    assert parse_time("9.30") == time(9, 30)
+    assert parse_days("mon-fri") == WEEK[:5]
+    assert parse_days("fri-mon") == ("mon", "fri", "sat", "sun")
+    assert parse_days("weekdays") == WEEK[:5]
+    assert parse_days("Mo, Mi, Fr") == ("mon", "wed", "fri")
+    assert parse_days("none", allow_empty=True) == ()
+    assert parse_minutes("1h", "x") == 60
+    assert parse_minutes("45 min", "x") == 45
+    assert parse_active_hours("9-18") == (time(9), time(18))
     assert prefs().with_times([time(8), time(20)]).times_for(2) == (time(8), time(20))
 
 
@@ -614,9 +629,9 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     rem = upcoming(at(BERLIN, 2026, 11, 30, 8, 0), p, [DAILY], 1)[0]
     state.mark_shown(rem, rem.due)
     state.snooze_for(rem.due, 10, rem)
-    core.save_settings(path, ReminderSettings(p, state))
+    save_settings(path, ReminderSettings(p, state))
     assert path.stat().st_mode & 0o777 == 0o600
-    loaded, notes = core.load_settings(path)
+    loaded, notes = load_settings(path)
     assert notes == []
     assert loaded.prefs == p
     assert loaded.state.told_about_tray
@@ -643,11 +658,11 @@ def test_hand_edited_bad_values_fall_back_with_a_note(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    loaded, notes = core.load_settings(path)
+    loaded, notes = load_settings(path)
     p = loaded.prefs
     assert p.routines == ("daily",)
     assert p.quiet_days == ("sat", "sun")
-    assert p.times == core.DEFAULT_TIMES
+    assert p.times == DEFAULT_TIMES
     assert p.days == WEEK
     assert (p.active_from, p.active_until) == (time(9), time(18))
     assert p.posture_prompts is False and p.posture_every_min == 60
@@ -663,12 +678,12 @@ def test_hand_edited_bad_values_fall_back_with_a_note(tmp_path: Path) -> None:
 def test_unreadable_file_gives_defaults_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "reminders.json"
     path.write_text("{not json", encoding="utf-8")
-    loaded, notes = core.load_settings(path)
+    loaded, notes = load_settings(path)
     assert loaded.prefs == ReminderPrefs() and len(notes) == 1
     path.write_text("[1, 2]", encoding="utf-8")
-    loaded, notes = core.load_settings(path)
+    loaded, notes = load_settings(path)
     assert loaded.prefs == ReminderPrefs() and "damaged" in notes[0]
-    assert core.load_settings(tmp_path / "missing.json") == (ReminderSettings(), [])
+    assert load_settings(tmp_path / "missing.json") == (ReminderSettings(), [])
 
 
 def test_defaults_are_quiet() -> None:
@@ -686,27 +701,27 @@ def test_defaults_are_quiet() -> None:
 def test_xdg_autostart_entry(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     command = ["/opt/my python/bin/python3", "-m", "coach"]
-    message = core.set_autostart(True, command, env=env, platform="linux")
+    message = set_autostart(True, command, env=env, platform="linux")
     entry = tmp_path / "config" / "autostart" / "coach.desktop"
     assert entry.is_file() and str(entry) in message
     text = entry.read_text(encoding="utf-8")
     assert "[Desktop Entry]" in text and "Type=Application" in text
     assert 'Exec="/opt/my python/bin/python3" -m coach' in text
-    assert core.autostart_path(env) == entry
-    core.set_autostart(False, command, env=env, platform="linux")
+    assert autostart_path(env) == entry
+    set_autostart(False, command, env=env, platform="linux")
     assert not entry.exists()
-    core.set_autostart(False, command, env=env, platform="linux")  # already gone: fine
+    set_autostart(False, command, env=env, platform="linux")  # already gone: fine
 
 
 def test_autostart_default_folder_and_other_platforms(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert core.autostart_path({}) == tmp_path / ".config" / "autostart" / "coach.desktop"
-    assert core.autostart_path({"XDG_CONFIG_HOME": "relative"}).is_relative_to(tmp_path)
+    assert autostart_path({}) == tmp_path / ".config" / "autostart" / "coach.desktop"
+    assert autostart_path({"XDG_CONFIG_HOME": "relative"}).is_relative_to(tmp_path)
     for platform in ("win32", "darwin"):
-        with pytest.raises(core.AutostartError, match="Startup folder"):
-            core.set_autostart(True, ["coach"], env={}, platform=platform)
+        with pytest.raises(AutostartError, match="Startup folder"):
+            set_autostart(True, ["coach"], env={}, platform=platform)
 
 
 def test_local_zone_follows_tz(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -718,17 +733,17 @@ def test_local_zone_follows_tz(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_plan_is_cached_for_a_start_without_the_library(tmp_path: Path) -> None:
     path = tmp_path / "reminders.json"
-    core.save_settings(path, ReminderSettings(prefs(routines=("twice",)), plan=(TWICE_WEEKDAYS,)))
-    loaded, notes = core.load_settings(path)
+    save_settings(path, ReminderSettings(prefs(routines=("twice",)), plan=(TWICE_WEEKDAYS,)))
+    loaded, notes = load_settings(path)
     assert notes == [] and loaded.plan == (TWICE_WEEKDAYS,)
-    assert core.chosen_plan(loaded.prefs, loaded.plan) == [TWICE_WEEKDAYS]
+    assert chosen_plan(loaded.prefs, loaded.plan) == [TWICE_WEEKDAYS]
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw["plan"][0]["times_per_day"] = 7
     path.write_text(json.dumps(raw), encoding="utf-8")
-    loaded, notes = core.load_settings(path)
+    loaded, notes = load_settings(path)
     assert loaded.plan == () and "rebuilt" in notes[0]
     assert loaded.prefs.routines == ("twice",)
 
 
 def test_login_start_uses_the_tray_only_mode() -> None:
-    assert core.autostart_command()[-2:] == ["coach", "--tray"]
+    assert autostart_command()[-2:] == ["coach", "--tray"]

@@ -12,9 +12,10 @@ import pytest
 from coach.core.common.paths import Paths, resolve
 from coach.core.content.library import Library
 from coach.core.content.model import Routine, Text, Walk
-from coach.core.progress import stats
+from coach.core.progress import measures, progression, stats
 from coach.core.progress.history import History
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step, build_plan
 from coach.core.session.runner import Outcome, StepResult
 
@@ -312,17 +313,17 @@ def test_walking_trend_lists_the_tests(store: Store, history: History) -> None:
 
 
 def test_psfs_score_is_the_mean_and_change_uses_the_mdc() -> None:
-    assert stats.psfs_score({"a": 3, "b": 6}) == 4.5
-    assert stats.psfs_score({}) is None
-    assert stats.psfs_scores({"scores": {"a": 3, "b": 11, "c": True, "d": "5"}}) == {"a": 3}
-    change = stats.psfs_change({"a": 2, "b": 4, "gone": 1}, {"a": 5, "b": 5, "new": 9})
+    assert measures.psfs_score({"a": 3, "b": 6}) == 4.5
+    assert measures.psfs_score({}) is None
+    assert measures.psfs_scores({"scores": {"a": 3, "b": 11, "c": True, "d": "5"}}) == {"a": 3}
+    change = measures.psfs_change({"a": 2, "b": 4, "gone": 1}, {"a": 5, "b": 5, "new": 9})
     assert change is not None
     assert (change.first, change.latest) == (3.0, 5.0)
     assert change.meaningful  # 2 points: the MDC of the mean
     assert change.activities_changed() == {"a": 3}  # 1 point for "b" is below the MDC of 3
-    small = stats.psfs_change({"a": 4}, {"a": 5})
+    small = measures.psfs_change({"a": 4}, {"a": 5})
     assert small is not None and not small.meaningful and small.activities_changed() == {}
-    assert stats.psfs_change({"a": 1}, {"b": 2}) is None
+    assert measures.psfs_change({"a": 1}, {"b": 2}) is None
 
 
 @pytest.mark.parametrize(
@@ -338,16 +339,16 @@ def test_psfs_score_is_the_mean_and_change_uses_the_mdc() -> None:
     ],
 )
 def test_chair_stand_cutoffs(count: int, age: int, sex: str, cutoff: int, below: bool) -> None:
-    verdict = stats.chair_stand_verdict(count, age, sex)
+    verdict = measures.chair_stand_verdict(count, age, sex)
     assert verdict is not None
     assert (verdict.cutoff, verdict.below_average) == (cutoff, below)
 
 
 def test_chair_stand_without_a_row_gives_no_verdict() -> None:
-    assert stats.chair_stand_verdict(10, 59, "female") is None
-    assert stats.chair_stand_verdict(10, 95, "male") is None
-    assert stats.chair_stand_verdict(10, 70, None) is None
-    assert stats.chair_stand_verdict(10, None, "male") is None
+    assert measures.chair_stand_verdict(10, 59, "female") is None
+    assert measures.chair_stand_verdict(10, 95, "male") is None
+    assert measures.chair_stand_verdict(10, 70, None) is None
+    assert measures.chair_stand_verdict(10, None, "male") is None
 
 
 # --------------------------------------------------------------------------
@@ -497,11 +498,11 @@ def test_pain_rule() -> None:
 
         return SessionBrief(1, "r", NOW, NOW, "completed", None, *before, *after)
 
-    assert stats.pain_rule_kept(brief((3, 3), (5, 5))) is True  # +2 is allowed
-    assert stats.pain_rule_kept(brief((3, 3), (6, 3))) is False  # 6 is too much
-    assert stats.pain_rule_kept(brief((1, 2), (2, 5))) is False  # leg +3
-    assert stats.pain_rule_kept(brief((None, None), (5, None))) is True
-    assert stats.pain_rule_kept(brief((3, 3), (None, None))) is None
+    assert progression.pain_rule_kept(brief((3, 3), (5, 5))) is True  # +2 is allowed
+    assert progression.pain_rule_kept(brief((3, 3), (6, 3))) is False  # 6 is too much
+    assert progression.pain_rule_kept(brief((1, 2), (2, 5))) is False  # leg +3
+    assert progression.pain_rule_kept(brief((None, None), (5, None))) is True
+    assert progression.pain_rule_kept(brief((3, 3), (None, None))) is None
 
 
 def test_three_good_sessions_suggest_one_step_up(
@@ -509,11 +510,11 @@ def test_three_good_sessions_suggest_one_step_up(
 ) -> None:
     daily = routine(lib, "daily-relief")  # item 0: P1, 10 reps, hold 5 s
     good_sessions(store, clock, "daily-relief", (9, 10))
-    assert stats.suggest_progression(history, daily, lib.exercises) is None  # only 2
+    assert progression.suggest_progression(history, daily, lib.exercises) is None  # only 2
     ids = good_sessions(store, clock, "daily-relief", (11,))
-    s = stats.suggest_progression(history, daily, lib.exercises)
+    s = progression.suggest_progression(history, daily, lib.exercises)
     assert s is not None
-    assert (s.direction, s.reason) == (stats.Direction.UP, stats.Reason.GOOD_SESSIONS)
+    assert (s.direction, s.reason) == (progression.Direction.UP, progression.Reason.GOOD_SESSIONS)
     change = s.change
     assert (change.item_index, change.exercise_id, change.field, change.before, change.after) == (
         0,
@@ -536,11 +537,11 @@ def test_an_accepted_step_is_recorded_and_applied(
 ) -> None:
     daily = routine(lib, "daily-relief")
     good_sessions(store, clock, "daily-relief", (9, 10, 11))
-    s = stats.suggest_progression(history, daily, lib.exercises)
+    s = progression.suggest_progression(history, daily, lib.exercises)
     assert s is not None
     when = at(TODAY, 8)
-    stats.record_decision(store, s, True, when=when)
-    [decision] = store.measures(stats.PROGRESSION_KIND)
+    progression.record_decision(store, s, True, when=when)
+    [decision] = store.measures(progression.PROGRESSION_KIND)
     assert decision.taken_utc == when
     assert decision.value == s.to_json_dict() | {"accepted": True}
     assert store.get_json(stats.DOSE_CHANGES_KEY) == {
@@ -562,10 +563,10 @@ def test_an_accepted_step_is_recorded_and_applied(
         > build_plan(daily, lib.exercises).total_seconds
     )
     # No new suggestion until 3 more good sessions after the decision.
-    assert stats.suggest_progression(history, daily, lib.exercises) is None
+    assert progression.suggest_progression(history, daily, lib.exercises) is None
     for hour in (10, 12, 14):
         session(store, clock, at(TODAY, hour), before=(3, 3), after=(3, 3))
-    nxt = stats.suggest_progression(history, daily, lib.exercises)
+    nxt = progression.suggest_progression(history, daily, lib.exercises)
     assert nxt is not None
     # One thing at a time, and the next item: S1 (a stretch), hold 20 -> 25.
     assert (nxt.change.item_index, nxt.change.field, nxt.change.before, nxt.change.after) == (
@@ -581,14 +582,14 @@ def test_a_declined_step_waits_for_new_sessions(
 ) -> None:
     daily = routine(lib, "daily-relief")
     good_sessions(store, clock, "daily-relief", (8, 9, 10))
-    s = stats.suggest_progression(history, daily, lib.exercises)
+    s = progression.suggest_progression(history, daily, lib.exercises)
     assert s is not None
-    stats.record_decision(store, s, False, when=at(date(2026, 3, 10), 20))
+    progression.record_decision(store, s, False, when=at(date(2026, 3, 10), 20))
     assert store.get_json(stats.DOSE_CHANGES_KEY) is None
-    assert store.measures(stats.PROGRESSION_KIND)[0].value["accepted"] is False
-    assert stats.suggest_progression(history, daily, lib.exercises) is None
+    assert store.measures(progression.PROGRESSION_KIND)[0].value["accepted"] is False
+    assert progression.suggest_progression(history, daily, lib.exercises) is None
     good_sessions(store, clock, "daily-relief", (11,))
-    assert stats.suggest_progression(history, daily, lib.exercises) is None
+    assert progression.suggest_progression(history, daily, lib.exercises) is None
 
 
 def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
@@ -596,9 +597,9 @@ def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
 ) -> None:
     daily = routine(lib, "daily-relief")
     good_sessions(store, clock, "daily-relief", (6, 7, 8))
-    up = stats.suggest_progression(history, daily, lib.exercises)
+    up = progression.suggest_progression(history, daily, lib.exercises)
     assert up is not None
-    stats.record_decision(store, up, True, when=at(date(2026, 3, 8), 20))
+    progression.record_decision(store, up, True, when=at(date(2026, 3, 8), 20))
     session(
         store,
         clock,
@@ -606,9 +607,12 @@ def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
         outcome=SessionOutcome.STOPPED,
         stop_reason="sharp_pain",
     )
-    down = stats.suggest_progression(history, daily, lib.exercises)
+    down = progression.suggest_progression(history, daily, lib.exercises)
     assert down is not None
-    assert (down.direction, down.reason) == (stats.Direction.DOWN, stats.Reason.STOPPED_FOR_PAIN)
+    assert (down.direction, down.reason) == (
+        progression.Direction.DOWN,
+        progression.Reason.STOPPED_FOR_PAIN,
+    )
     assert (down.change.item_index, down.change.field, down.change.before, down.change.after) == (
         0,
         "hold_s",
@@ -616,7 +620,7 @@ def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
         5.0,
     )
     assert down.why.get("en") == "Your last session of Daily relief was stopped because of pain."
-    stats.record_decision(store, down, True, when=at(date(2026, 3, 10), 20))
+    progression.record_decision(store, down, True, when=at(date(2026, 3, 10), 20))
     back = stats.apply_dose_changes(daily, stats.dose_changes(store))
     assert back.items[0].apply_to(lib.exercises["P1"].dosage).hold_s == 5
 
@@ -626,22 +630,22 @@ def test_pain_rule_broken_or_a_worse_morning_suggest_a_step_back(
 ) -> None:
     walking = routine(lib, "walking")
     sid = session(store, clock, at(date(2026, 3, 10)), "walking", before=(2, 2), after=(2, 5))
-    s = stats.suggest_progression(history, walking, lib.exercises)
+    s = progression.suggest_progression(history, walking, lib.exercises)
     assert s is not None and (s.direction, s.reason) == (
-        stats.Direction.DOWN,
-        stats.Reason.PAIN_RULE,
+        progression.Direction.DOWN,
+        progression.Reason.PAIN_RULE,
     )
     # Without an earlier step, the walking bouts get 10 % shorter first.
     assert s.change.field == "walk" and s.change.exercise_id == "A3"
     assert (s.change.before, s.change.after) == (300.0, 275.0)
     assert s.change.walk is not None and s.change.walk["from_walking_test"] == pytest.approx(0.727)
-    stats.record_decision(store, s, False, when=at(date(2026, 3, 10), 20))
+    progression.record_decision(store, s, False, when=at(date(2026, 3, 10), 20))
     # A good session, then "worse the next morning".
     good = session(store, clock, at(date(2026, 3, 11)), "walking", before=(2, 2), after=(2, 2))
-    assert stats.suggest_progression(history, walking, lib.exercises) is None
-    stats.record_next_day(store, good, stats.NextDay.WORSE, when=at(TODAY, 7))
-    s = stats.suggest_progression(history, walking, lib.exercises)
-    assert s is not None and s.reason is stats.Reason.WORSE_NEXT_DAY
+    assert progression.suggest_progression(history, walking, lib.exercises) is None
+    progression.record_next_day(store, good, progression.NextDay.WORSE, when=at(TODAY, 7))
+    s = progression.suggest_progression(history, walking, lib.exercises)
+    assert s is not None and s.reason is progression.Reason.WORSE_NEXT_DAY
     assert s.why.get("en") == "You felt worse than usual the morning after Walking program."
     assert sid != good
 
@@ -664,13 +668,13 @@ def test_walking_step_up_scales_the_share_of_the_walking_test(
     )
     store.add_measure(MeasureKind.WALKING_TEST, {"first_symptoms_s": 400, "total_s": 700})
     good_sessions(store, clock, "walking", (9, 10, 11))
-    s = stats.suggest_progression(history, walking, lib.exercises)
+    s = progression.suggest_progression(history, walking, lib.exercises)
     assert s is not None and s.change.field == "walk"
     # 80 % of 400 s = 320 s; +10 % -> 88 % = 352 s.
     assert s.change.before == pytest.approx(320.0)
     assert s.change.after == pytest.approx(352.0)
     assert s.text.get("en").endswith("walk 5:52 min per bout instead of 5:20 min.")
-    stats.record_decision(store, s, True, when=NOW)
+    progression.record_decision(store, s, True, when=NOW)
     changed = stats.apply_dose_changes(walking, stats.dose_changes(store))
     walk = changed.items[2].walk
     assert isinstance(walk, Walk)
@@ -684,7 +688,9 @@ def test_gentle_day_is_never_progressed(
     store: Store, clock: Clock, history: History, lib: Library
 ) -> None:
     good_sessions(store, clock, "gentle-day", (9, 10, 11))
-    assert stats.suggest_progression(history, routine(lib, "gentle-day"), lib.exercises) is None
+    assert (
+        progression.suggest_progression(history, routine(lib, "gentle-day"), lib.exercises) is None
+    )
 
 
 def test_dose_changes_for_another_exercise_are_ignored(lib: Library) -> None:
@@ -708,24 +714,28 @@ def test_next_suggestion_prefers_a_step_back(
         stop_reason="pain_spreading_leg",
     )
     plan = [routine(lib, "daily-relief"), routine(lib, "strength")]
-    s = stats.next_suggestion(history, plan, lib.exercises)
-    assert s is not None and (s.routine_id, s.direction) == ("strength", stats.Direction.DOWN)
+    s = progression.next_suggestion(history, plan, lib.exercises)
+    assert s is not None and (s.routine_id, s.direction) == ("strength", progression.Direction.DOWN)
 
 
 def test_next_day_question_is_asked_once_the_day_after(
     store: Store, clock: Clock, history: History
 ) -> None:
     sid = session(store, clock, at(date(2026, 3, 11), 10))
-    assert stats.next_day_question(history, at(date(2026, 3, 11), 20), BERLIN) is None  # same day
-    asked = stats.next_day_question(history, at(TODAY, 8), BERLIN)
+    assert (
+        progression.next_day_question(history, at(date(2026, 3, 11), 20), BERLIN) is None
+    )  # same day
+    asked = progression.next_day_question(history, at(TODAY, 8), BERLIN)
     assert asked is not None and asked.id == sid
-    assert stats.next_day_question(history, at(date(2026, 3, 14), 8), BERLIN) is None  # too late
-    stats.record_next_day(store, sid, "usual", when=at(TODAY, 8))
-    assert stats.next_day_question(history, at(TODAY, 9), BERLIN) is None
-    [answer] = store.measures(stats.NEXT_DAY_KIND)
+    assert (
+        progression.next_day_question(history, at(date(2026, 3, 14), 8), BERLIN) is None
+    )  # too late
+    progression.record_next_day(store, sid, "usual", when=at(TODAY, 8))
+    assert progression.next_day_question(history, at(TODAY, 9), BERLIN) is None
+    [answer] = store.measures(progression.NEXT_DAY_KIND)
     assert answer.value == {"session_id": sid, "compared": "usual"}
     with pytest.raises(ValueError):
-        stats.record_next_day(store, sid, "fine")
+        progression.record_next_day(store, sid, "fine")
 
 
 def test_the_computers_own_time_zone_gives_the_same_days(

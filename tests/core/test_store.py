@@ -16,14 +16,10 @@ from pathlib import Path
 import pytest
 
 from coach.core.content.model import Side, Text
-from coach.core.progress.store import (
-    MIGRATIONS,
-    MeasureKind,
-    SessionOutcome,
-    Store,
-    StoreError,
-    StoreErrorKind,
-)
+from coach.core.progress.store import Store
+from coach.core.progress.store_errors import StoreError, StoreErrorKind
+from coach.core.progress.store_file import MIGRATIONS
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
 from coach.core.session.safety import Outcome as CheckOutcome

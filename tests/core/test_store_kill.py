@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.core.progress.store import SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import SessionOutcome
 
 ROUNDS = 50
 

@@ -16,7 +16,8 @@ from coach.core.common.paths import Paths, resolve
 from coach.core.content.library import Library
 from coach.core.content.model import Text
 from coach.core.progress.history import History
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
 from coach.sheets.pdf import write_report_pdf

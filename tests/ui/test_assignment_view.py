@@ -19,15 +19,13 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
 
-from coach.core.clinic.assignment import (
-    current_assignment,
-    handed_over_folder,
-    load_clinic_contact,
-    read_assignment,
-)
+from coach.core.clinic.handover import handed_over_folder, load_clinic_contact
+from coach.core.clinic.handover_file import read_assignment
+from coach.core.clinic.install import current_assignment
 from coach.core.common.paths import Paths, resolve
 from coach.core.content.library import Library
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.ui.clinic.assignment_view import (
     AssignmentSummaryDialog,
     FileDropFilter,
@@ -358,7 +356,7 @@ def test_patient_list_refuses_a_broken_report(
 def test_summary_warns_about_an_allowed_extension_exercise(
     qtbot, places: tuple[Paths, Paths]
 ) -> None:  # type: ignore[no-untyped-def]
-    from coach.core.clinic.assignment import Contact, build_assignment
+    from coach.core.clinic.handover import Contact, build_assignment
     from coach.core.content.model import Routine
 
     clinic, home = places
@@ -383,7 +381,7 @@ def test_summary_warns_about_an_allowed_extension_exercise(
 def test_read_back_of_the_written_file(places: tuple[Paths, Paths], tmp_path: Path) -> None:
     """The dialog writes what `read_assignment` accepts (guards the hook's path handling)."""
     clinic, home = places
-    from coach.core.clinic.assignment import Contact, build_assignment, write_assignment
+    from coach.core.clinic.handover import Contact, build_assignment, write_assignment
     from coach.core.content.model import Routine
 
     routine = Routine.from_data(

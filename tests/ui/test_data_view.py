@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPushButton
 
 from coach.core.common.paths import Paths
-from coach.core.progress.store import SessionOutcome, Store
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import SessionOutcome
 from coach.ui.settings.data_view import DataView, DeleteDialog
 
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from coach.core.common.paths import Paths
 from coach.core.content.library import Library
 from coach.core.content.model import Text
-from coach.core.progress import stats
-from coach.core.progress.store import MeasureKind, SessionOutcome, Store
+from coach.core.progress import progression, stats
+from coach.core.progress.store import Store
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
 from coach.ui.progress.history_view import DayCell, HistoryView, ProgressionBanner
@@ -263,7 +264,7 @@ def test_banner_asks_about_the_morning_then_offers_a_step_up(
     with qtbot.waitSignal(widget.answered) as answered:
         qtbot.mouseClick(widget.findChild(QPushButton, "next-day-usual"), Qt.MouseButton.LeftButton)
     assert answered.args == ["usual"]
-    [morning] = store.measures(stats.NEXT_DAY_KIND)
+    [morning] = store.measures(progression.NEXT_DAY_KIND)
     assert morning.value["compared"] == "usual"
     # Now the suggestion: daily relief's first item, one thing.
     assert widget.suggestion is not None
@@ -288,10 +289,10 @@ def test_banner_worse_morning_leads_to_a_step_back_that_can_be_declined(
     widget = banner(qtbot, store, library, at(12, 8))
     qtbot.mouseClick(widget.findChild(QPushButton, "next-day-worse"), Qt.MouseButton.LeftButton)
     assert widget.suggestion is not None
-    assert widget.suggestion.direction is stats.Direction.DOWN
+    assert widget.suggestion.direction is progression.Direction.DOWN
     assert widget.findChild(QPushButton, "progression-yes").text() == "Yes, make it easier"
     qtbot.mouseClick(widget.findChild(QPushButton, "progression-no"), Qt.MouseButton.LeftButton)
-    [decision] = store.measures(stats.PROGRESSION_KIND)
+    [decision] = store.measures(progression.PROGRESSION_KIND)
     assert decision.value["accepted"] is False and decision.value["direction"] == "down"
     assert store.get_json(stats.DOSE_CHANGES_KEY) is None
     assert widget.isHidden()

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QRadioB
 
 from coach.core.common.paths import Paths
 from coach.core.content.library import Library
-from coach.core.progress.store import PSFS_ACTIVITIES_KEY, MeasureKind, Store
+from coach.core.progress.store import PSFS_ACTIVITIES_KEY, Store
+from coach.core.progress.store_rows import MeasureKind
 from coach.core.session.plan import Phase, build_plan
 from coach.ui.progress.activity_view import ActivityView
 from coach.ui.progress.measures_view import (

@@ -17,15 +17,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from coach.core.reminders import schedule as core
-from coach.core.reminders.schedule import (
-    WEEK,
-    Kind,
-    PlanEntry,
-    Reason,
-    ReminderPrefs,
-    ReminderSettings,
-    ReminderState,
-)
+from coach.core.reminders.autostart import autostart_path
+from coach.core.reminders.plan_entries import PlanEntry
+from coach.core.reminders.preferences import ReminderPrefs
+from coach.core.reminders.schedule import WEEK, Kind, Reason, ReminderState
+from coach.core.reminders.settings_file import ReminderSettings, load_settings
 from coach.ui.reminders.tray import (
     ReminderService,
     ReminderSettingsView,
@@ -156,7 +152,7 @@ def test_snooze_rearms_and_says_it_again(
         service.check_now()
     assert due.args[0].reason is Reason.SNOOZED
     assert popup.isVisible() and popup.message.text() == "Twice (about 10 minutes)."
-    saved, notes = core.load_settings(service.path)  # type: ignore[arg-type]
+    saved, notes = load_settings(service.path)  # type: ignore[arg-type]
     assert notes == [] and saved.state.snooze is None
 
 
@@ -311,7 +307,7 @@ def test_closing_the_window_keeps_coach_in_the_tray_told_once(
     assert tray.keep_running_on_close(window)
     assert not window.isVisible()
     assert tray._tell_box is not None and tray._tell_box.isVisible()
-    saved, _ = core.load_settings(service.path)  # type: ignore[arg-type]
+    saved, _ = load_settings(service.path)  # type: ignore[arg-type]
     assert saved.state.told_about_tray
     first_box = tray._tell_box
     first_box.close()
@@ -373,9 +369,9 @@ def test_settings_view_refuses_impossible_entries(
     assert prefs.days == WEEK[:5] and prefs.routines == ("twice", "other")
     assert all(view.errors[name].isHidden() for name in view.errors)
     assert view.status.text().startswith("Saved. Next reminder:")
-    saved, _ = core.load_settings(service.path)  # type: ignore[arg-type]
+    saved, _ = load_settings(service.path)  # type: ignore[arg-type]
     assert saved.prefs == prefs
-    assert core.autostart_path().is_file()
+    assert autostart_path().is_file()
 
 
 def test_settings_view_without_start_at_login_support(qtbot) -> None:
@@ -392,7 +388,10 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from coach.core.common.days import WEEK
-from coach.core.reminders.schedule import PlanEntry, ReminderPrefs, ReminderSettings, ReminderState
+from coach.core.reminders.plan_entries import PlanEntry
+from coach.core.reminders.preferences import ReminderPrefs
+from coach.core.reminders.settings_file import ReminderSettings
+from coach.core.reminders.schedule import ReminderState
 from coach.ui.reminders.tray import ReminderService, TrayPresence
 app = QApplication([])
 now = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -444,7 +443,7 @@ def test_the_cached_plan_reminds_before_the_library_loads(clock: FakeClock, tmp_
     first = make_service(clock, path)
     first.set_plan([TWICE])  # the library loaded once: the plan is cached
     first.stop()
-    settings, notes = core.load_settings(path)
+    settings, notes = load_settings(path)
     assert notes == [] and settings.plan == (TWICE,)
     later = ReminderService(settings, clock=clock, watch_sleep=False)
     later.start()

@@ -11,7 +11,7 @@ import contextlib
 from datetime import date
 from typing import Any
 
-from coach.core.clinic.assignment import from_installed_plan, installed_assignments
+from coach.core.clinic.install import from_installed_plan, installed_assignments
 from coach.core.common.paths import Paths
 from coach.core.content.library import Library
 from coach.core.progress import stats
@@ -75,7 +75,8 @@ def gather_from_folder(
     A data folder without a database (nobody has exercised yet) is not given
     one; a database that cannot be opened is reported and treated as empty.
     """
-    from coach.core.progress.store import Store, StoreError
+    from coach.core.progress.store import Store
+    from coach.core.progress.store_errors import StoreError
 
     if not paths.database.exists():
         return gather(paths, library, None, profile=profile, today=today)

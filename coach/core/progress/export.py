@@ -40,7 +40,8 @@ from typing import Any
 from coach import __version__
 from coach.core.common.atomic import write_bytes_atomic
 from coach.core.progress.history import TABLES, History, iso
-from coach.core.progress.store import Store, StoreError, StoreErrorKind
+from coach.core.progress.store import Store
+from coach.core.progress.store_errors import StoreError, StoreErrorKind
 
 EXPORT_FORMAT = "coach-export"
 EXPORT_FORMAT_VERSION = 1

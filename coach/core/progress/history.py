@@ -26,15 +26,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from coach.core.progress.store import (
-    WALK_FIRST_SYMPTOMS_S,
-    WALK_TOTAL_S,
-    MeasureKind,
-    SessionOutcome,
-    Store,
-    StoreError,
-    StoreErrorKind,
-)
+from coach.core.progress.store import WALK_FIRST_SYMPTOMS_S, WALK_TOTAL_S, Store
+from coach.core.progress.store_errors import StoreError, StoreErrorKind
+from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 
 COUNTED_OUTCOMES: tuple[str, ...] = (SessionOutcome.COMPLETED, SessionOutcome.STOPPED)
 """Sessions that count as done for adherence and streaks.

@@ -47,34 +47,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.clinic.assignment import (
+from coach.core.clinic.handover import (
     ASSIGNMENT_SUFFIX,
     HINT_LABELS,
     MEASURE_NAMES,
-    REPORT_SUFFIX,
     Assignment,
     Contact,
     HandoverError,
-    InstallResult,
     MeasureName,
-    PatientRow,
     ProfileHints,
     build_assignment,
-    current_assignment,
-    default_period,
-    export_report_data,
-    from_installed_plan,
-    import_report,
-    install_assignment,
     keep_handed_over_copy,
     load_clinic_contact,
-    patient_list,
-    read_assignment,
     save_clinic_contact,
-    today_plan,
     write_assignment,
+)
+from coach.core.clinic.handover_file import read_assignment
+from coach.core.clinic.install import (
+    InstallResult,
+    current_assignment,
+    from_installed_plan,
+    install_assignment,
+)
+from coach.core.clinic.patients import PatientRow, import_report, patient_list
+from coach.core.clinic.report import (
+    REPORT_SUFFIX,
+    default_period,
+    export_report_data,
     write_report_file,
 )
+from coach.core.clinic.today import today_plan
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import picture_kind, slug
 from coach.core.content.library import Library
@@ -796,7 +798,7 @@ class PlanOpener(QObject):
 
 
 def _slot(assignment: Assignment) -> str:
-    from coach.core.clinic.assignment import clinician_slot
+    from coach.core.clinic.install import clinician_slot
 
     return clinician_slot(assignment.clinician)
 

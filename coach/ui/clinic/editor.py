@@ -66,7 +66,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.clinic.assignment import from_installed_plan, yaml_text
+from coach.core.clinic.handover import yaml_text
+from coach.core.clinic.install import from_installed_plan
 from coach.core.common.atomic import write_text_atomic
 from coach.core.common.days import DAY_NAMES_LONG_EN, WEEK
 from coach.core.common.paths import Paths

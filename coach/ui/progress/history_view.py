@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.common.days import DAY_NAMES, DAY_NAMES_LONG_EN, WEEK
-from coach.core.progress import stats
+from coach.core.progress import progression, stats
 from coach.core.progress.history import History
-from coach.core.progress.store import StoreError
+from coach.core.progress.store_errors import StoreError
 from coach.ui.i18n import T
 from coach.ui.widgets import button, card, clear_layout, label
 
@@ -867,7 +867,7 @@ class ProgressionBanner(QFrame):
         self._now = now
         self._tz = tz
         self._dismissed: set[str] = set()
-        self.suggestion: stats.Suggestion | None = None
+        self.suggestion: progression.Suggestion | None = None
         self.question_session: int | None = None
         self.problem: str | None = None
         self._box = QVBoxLayout(self)
@@ -888,7 +888,7 @@ class ProgressionBanner(QFrame):
         try:
             with History(self._store) as history:
                 now = self._now()
-                session = stats.next_day_question(history, now, self._tz)
+                session = progression.next_day_question(history, now, self._tz)
                 if session is not None and f"q{session.id}" not in self._dismissed:
                     self.question_session = session.id
                 else:
@@ -900,7 +900,7 @@ class ProgressionBanner(QFrame):
                     routine = self._library.routines.get(last.routine_id) if last else None
                     if routine is not None and routine not in plan:
                         plan.append(routine)
-                    found = stats.next_suggestion(history, plan, self._library.exercises)
+                    found = progression.next_suggestion(history, plan, self._library.exercises)
                     if found is not None and self._key(found) not in self._dismissed:
                         self.suggestion = found
         except StoreError as exc:
@@ -917,7 +917,7 @@ class ProgressionBanner(QFrame):
         self.show()
 
     @staticmethod
-    def _key(s: stats.Suggestion) -> str:
+    def _key(s: progression.Suggestion) -> str:
         return f"s{s.routine_id}-{s.direction}-{s.session_ids}"
 
     def _show_question(self) -> None:
@@ -925,9 +925,9 @@ class ProgressionBanner(QFrame):
         self._box.addWidget(label(T("Compared with a usual morning, after your last session:")))
         row = QHBoxLayout()
         for value, text in (
-            (stats.NextDay.BETTER, T("Better")),
-            (stats.NextDay.USUAL, T("As usual")),
-            (stats.NextDay.WORSE, T("Worse")),
+            (progression.NextDay.BETTER, T("Better")),
+            (progression.NextDay.USUAL, T("As usual")),
+            (progression.NextDay.WORSE, T("Worse")),
         ):
             choice = button(text)
             choice.setObjectName(f"next-day-{value.value}")
@@ -940,8 +940,8 @@ class ProgressionBanner(QFrame):
         row.addWidget(later)
         self._box.addLayout(row)
 
-    def _show_suggestion(self, s: stats.Suggestion) -> None:
-        up = s.direction is stats.Direction.UP
+    def _show_suggestion(self, s: progression.Suggestion) -> None:
+        up = s.direction is progression.Direction.UP
         self._box.addWidget(label(T("One small step up?") if up else T("One step easier?"), "h2"))
         why = label(s.why.get(self._lang))
         why.setObjectName("progression-why")
@@ -962,11 +962,11 @@ class ProgressionBanner(QFrame):
         row.addStretch(1)
         self._box.addLayout(row)
 
-    def _on_answer(self, value: stats.NextDay) -> None:
+    def _on_answer(self, value: progression.NextDay) -> None:
         if self._store is None or self.question_session is None:
             return
         try:
-            stats.record_next_day(self._store, self.question_session, value, when=self._now())
+            progression.record_next_day(self._store, self.question_session, value, when=self._now())
         except (StoreError, ValueError) as exc:
             self.problem = getattr(exc, "message", str(exc))
         self.answered.emit(value.value)
@@ -982,7 +982,7 @@ class ProgressionBanner(QFrame):
         if self._store is None or s is None:
             return
         try:
-            stats.record_decision(self._store, s, accepted, when=self._now())
+            progression.record_decision(self._store, s, accepted, when=self._now())
         except (StoreError, ValueError) as exc:
             self.problem = getattr(exc, "message", str(exc))
             self._dismissed.add(self._key(s))

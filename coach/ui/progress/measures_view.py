@@ -36,14 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.progress import stats
-from coach.core.progress.store import (
-    PSFS_ACTIVITIES_KEY,
-    WALK_FIRST_SYMPTOMS_S,
-    WALK_TOTAL_S,
-    MeasureKind,
-    StoreError,
-)
+from coach.core.progress import measures
+from coach.core.progress.store import PSFS_ACTIVITIES_KEY, WALK_FIRST_SYMPTOMS_S, WALK_TOTAL_S
+from coach.core.progress.store_errors import StoreError
+from coach.core.progress.store_rows import MeasureKind
 from coach.ui.i18n import T
 from coach.ui.progress.history_view import FlowLayout, short_date
 from coach.ui.widgets import button, card, clear_layout, label
@@ -53,7 +49,7 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], float]
 
-WALK_CAP_S = float(stats.WALKING_TEST_CAP_S)
+WALK_CAP_S = float(measures.WALKING_TEST_CAP_S)
 CHAIR_GET_READY_S = 5.0
 CHAIR_TEST_S = 30.0
 
@@ -632,7 +628,7 @@ class PsfsScreen(QWidget):
             )
         )
         self.names = []
-        for n in range(stats.PSFS_MAX_ACTIVITIES):
+        for n in range(measures.PSFS_MAX_ACTIVITIES):
             edit = QLineEdit(current[n] if n < len(current) else "")
             edit.setMaxLength(80)
             edit.setObjectName(f"psfs-name-{n}")
@@ -730,7 +726,7 @@ class PsfsScreen(QWidget):
             self.rate_problem.setText(exc.message)
             self.rate_problem.show()
             return
-        score = stats.psfs_score({k: v for k, v in scores.items() if v is not None})
+        score = measures.psfs_score({k: v for k, v in scores.items() if v is not None})
         self.saved.emit(
             T("Saved. Your score today: {score} out of 10.").format(
                 score=f"{score:.1f}".replace(".", "," if self._lang == "de" else ".")
@@ -954,7 +950,7 @@ class ChairStandScreen(QWidget):
             self.count_problem.show()
             return
         text = T("Saved: {n} times in 30 seconds.").format(n=value["count"])
-        verdict = stats.chair_stand_verdict(value["count"], value.get("age"), value.get("sex"))
+        verdict = measures.chair_stand_verdict(value["count"], value.get("age"), value.get("sex"))
         if verdict is not None:
             text += " " + verdict.text().get(self._lang)
         self.stack.setCurrentIndex(self.INTRO)
@@ -1090,7 +1086,7 @@ class MeasuresView(QWidget):
                 parts.append(T("{t} in total").format(t=clock_text(total)))
             what = ", ".join(parts)
         elif key == "psfs":
-            score = stats.psfs_score(stats.psfs_scores(v))
+            score = measures.psfs_score(measures.psfs_scores(v))
             what = T("score {s} out of 10").format(s=f"{score:.1f}") if score is not None else ""
         else:
             what = T("{n} times").format(n=v.get("count"))

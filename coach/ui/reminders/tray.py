@@ -53,16 +53,22 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.common.days import DAY_NAMES, DAY_NAMES_LONG_EN, WEEK
+from coach.core.reminders import autostart
 from coach.core.reminders import schedule as core
-from coach.core.reminders.schedule import (
-    Kind,
-    PlanEntry,
+from coach.core.reminders.plan_entries import PlanEntry, chosen_plan
+from coach.core.reminders.preferences import (
     PrefsError,
     Problem,
-    Reminder,
     ReminderPrefs,
-    ReminderSettings,
+    check_active_hours,
+    check_posture_interval,
+    check_times,
+    format_time,
+    parse_minutes,
+    parse_time,
 )
+from coach.core.reminders.schedule import Kind, Reminder
+from coach.core.reminders.settings_file import ReminderSettings, save_settings
 from coach.ui.i18n import T
 from coach.ui.widgets import FigureView, button, label
 
@@ -183,7 +189,7 @@ class ReminderService(QObject):
     """Shows each reminder when it is due; sleeps in between.
 
     ``plan``: entries for every routine that may be chosen (see
-    :func:`coach.core.reminders.schedule.plan_entries`); the reminders use those the
+    :func:`coach.core.reminders.plan_entries.plan_entries`); the reminders use those the
     preferences name.
     Without one, the plan cached in the settings file is used, so Coach can
     remind from the tray at login before (or without) loading the library.
@@ -236,7 +242,7 @@ class ReminderService(QObject):
     @property
     def active_plan(self) -> list[PlanEntry]:
         """The plan entries of the routines the person chose to be reminded of."""
-        return core.chosen_plan(self.prefs, self.plan)
+        return chosen_plan(self.prefs, self.plan)
 
     @property
     def prefs(self) -> ReminderPrefs:
@@ -390,8 +396,8 @@ class ReminderService(QObject):
         message = None
         if prefs.start_at_login != self.prefs.start_at_login:
             try:
-                core.set_autostart(prefs.start_at_login)
-            except core.AutostartError as exc:
+                autostart.set_autostart(prefs.start_at_login)
+            except autostart.AutostartError as exc:
                 message = str(exc)
                 prefs = prefs.changed(start_at_login=False)
         # New settings count from now on: no "missed" reminder from a time
@@ -406,7 +412,7 @@ class ReminderService(QObject):
         if self.path is None:
             return
         try:
-            core.save_settings(self.path, self.settings)
+            save_settings(self.path, self.settings)
             self.save_problem = None
         except OSError as exc:  # reminders go on; the person is told by whoever asks
             self.save_problem = str(exc.strerror or exc)
@@ -680,7 +686,7 @@ class TrayPresence(QObject):
         nxt = self.service.next
         if nxt is None:
             return T("Coach: no reminder planned")
-        when = core.format_time(nxt.due.astimezone(self.service.now().tzinfo).time())
+        when = format_time(nxt.due.astimezone(self.service.now().tzinfo).time())
         if nxt.due.date() != self.service.now().date():
             when = f"{T(DAY_NAMES['en'][WEEK[nxt.due.weekday()]])} {when}"
         return T("Coach: next reminder {when}").format(when=when)
@@ -856,7 +862,7 @@ class ReminderSettingsView(QWidget):
         self._prefs = prefs
         self.service = service
         supported = (
-            core.autostart_supported() if autostart_supported is None else autostart_supported
+            autostart.autostart_supported() if autostart_supported is None else autostart_supported
         )
         self.errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
@@ -891,7 +897,7 @@ class ReminderSettingsView(QWidget):
             grid.addWidget(QLabel(caption), n - 1, 0)
             edits = []
             for k, moment in enumerate(prefs.times_for(n)):
-                edit = self._time_edit(core.format_time(moment))
+                edit = self._time_edit(format_time(moment))
                 edit.setObjectName(f"time-{n}-{k}")
                 edit.setAccessibleName(f"{caption} ({k + 1})")
                 grid.addWidget(edit, n - 1, 1 + k)
@@ -927,12 +933,12 @@ class ReminderSettingsView(QWidget):
         self.every.setAccessibleName(T("Minutes between posture tips"))
         row.addWidget(self.every)
         row.addWidget(QLabel(T("minutes, from")))
-        self.active_from = self._time_edit(core.format_time(prefs.active_from))
+        self.active_from = self._time_edit(format_time(prefs.active_from))
         self.active_from.setObjectName("active-from")
         self.active_from.setAccessibleName(T("Posture tips from"))
         row.addWidget(self.active_from)
         row.addWidget(QLabel(T("to")))
-        self.active_until = self._time_edit(core.format_time(prefs.active_until))
+        self.active_until = self._time_edit(format_time(prefs.active_until))
         self.active_until.setObjectName("active-until")
         self.active_until.setAccessibleName(T("Posture tips until"))
         row.addWidget(self.active_until)
@@ -948,7 +954,7 @@ class ReminderSettingsView(QWidget):
         self.autostart.setEnabled(supported)
         layout.addWidget(self.autostart)
         if not supported:
-            layout.addWidget(label(T(core.AUTOSTART_ELSEWHERE), "muted"))
+            layout.addWidget(label(T(autostart.AUTOSTART_ELSEWHERE), "muted"))
 
         save_row = QHBoxLayout()
         self.save_button = button(T("Save reminder settings"), "primary")
@@ -1009,8 +1015,8 @@ class ReminderSettingsView(QWidget):
         table = []
         for edits in self.time_edits:
             try:
-                times = tuple(core.parse_time(e.text(), "times") for e in edits)
-                core.check_times(times)
+                times = tuple(parse_time(e.text(), "times") for e in edits)
+                check_times(times)
             except PrefsError as exc:
                 self._say("times", problem_text(exc.problem))
                 return None
@@ -1025,15 +1031,15 @@ class ReminderSettingsView(QWidget):
         ok = True
         every = None
         try:
-            every = core.check_posture_interval(core.parse_minutes(self.every.text(), "every"))
+            every = check_posture_interval(parse_minutes(self.every.text(), "every"))
             self._say("posture_every_min", None)
         except PrefsError as exc:
             self._say("posture_every_min", problem_text(exc.problem))
             ok = False
         try:
-            start = core.parse_time(self.active_from.text(), "active_hours")
-            end = core.parse_time(self.active_until.text(), "active_hours")
-            core.check_active_hours(start, end)
+            start = parse_time(self.active_from.text(), "active_hours")
+            end = parse_time(self.active_until.text(), "active_hours")
+            check_active_hours(start, end)
             self._say("active_hours", None)
         except PrefsError as exc:
             self._say("active_hours", problem_text(exc.problem))
@@ -1095,7 +1101,7 @@ class ReminderSettingsView(QWidget):
         if self.service is None or self.service.next is None:
             return T("Saved.")
         nxt = self.service.next
-        when = core.format_time(nxt.due.time())
+        when = format_time(nxt.due.time())
         day = T(DAY_NAMES["en"][WEEK[nxt.due.weekday()]])
         return T("Saved. Next reminder: {day} {when}.").format(day=day, when=when)
 

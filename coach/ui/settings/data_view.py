@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.progress.store import StoreError
+from coach.core.progress.store_errors import StoreError
 from coach.ui.i18n import T
 from coach.ui.progress.history_view import FlowLayout
 from coach.ui.widgets import button, card, label

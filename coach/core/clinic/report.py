@@ -1,0 +1,447 @@
+"""The report that goes back to the clinic, and the rules the clinic reads it under.
+
+It is built from the progress store for the plan's period, with the same meaning of
+planned and done as the person's own progress page, so patient and clinician see the
+same numbers. For the clinic a report is an outside file like a plan: it is read under
+a size limit, a format version and the model before anything is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from coach import __version__
+from coach.core.clinic.handover import Contact, HandoverError, Patient, _details
+from coach.core.clinic.install import InstalledAssignment, as_needed
+from coach.core.clinic.today import _local_bounds, _local_day
+from coach.core.common.atomic import write_text_atomic
+from coach.core.content.library import Library
+from coach.core.content.model import Identifier, Routine, Text
+from coach.core.content.records import FieldProblem, Invalid, Meta, Record, field
+
+REPORT_FORMAT_VERSION = 1
+REPORT_SUFFIX = ".coachreport"
+MAX_REPORT_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+def default_period(installed: InstalledAssignment | None, today: date | None = None) -> Period:
+    today = today or datetime.now().date()
+    if installed is None:
+        return Period(today - timedelta(days=27), today)
+    start = min(installed.assignment.start, today)
+    return Period(start, today)
+
+
+def _mean(values: Iterable[float | int | None]) -> float | None:
+    numbers = [float(v) for v in values if v is not None]
+    return round(sum(numbers) / len(numbers), 1) if numbers else None
+
+
+def _text_dict(text: Any) -> dict[str, str]:
+    root = getattr(text, "root", text)
+    return {str(k): str(v) for k, v in dict(root).items()} if isinstance(root, dict) else {}
+
+
+def _stop_text(reason: str | None) -> dict[str, str]:
+    from coach.core.session.safety import STOP_LABELS, StopReason
+
+    if reason is None:
+        return {}
+    try:
+        return dict(STOP_LABELS[StopReason(reason)].root)
+    except ValueError:
+        return {"en": reason}
+
+
+def export_report_data(
+    store: Any,
+    assignment: InstalledAssignment | None,
+    period: Period | None = None,
+    *,
+    library: Library | None = None,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+) -> dict[str, Any]:
+    """The machine-readable report for the clinic, for one period (JSON-ready).
+
+    Adherence counts completed sessions of the plan's routines against what
+    its schedule asked for each day (at most the planned number a day); pain
+    is before and after each session, back and leg apart; walking tolerance
+    comes from the walking tests; every stopped session is listed with its
+    reason.
+    """
+    now = now or datetime.now(UTC)
+    today = _local_day(now, tz)
+    period = period or default_period(assignment, today)
+    since, _ = _local_bounds(period.start, tz)
+    _, until = _local_bounds(period.end, tz)
+    rows = store.sessions(since, until)
+    sessions = []
+    for row in rows:
+        steps = store.steps(row.id)
+        final: dict[int, str] = {}
+        for step in steps:
+            final[step.step_index] = step.outcome
+        sessions.append(
+            {
+                "date": _local_day(row.started_utc, tz).isoformat(),
+                "started_utc": row.started_utc.astimezone(UTC).isoformat(),
+                "ended_utc": row.ended_utc.astimezone(UTC).isoformat() if row.ended_utc else None,
+                "routine_id": row.routine_id,
+                "routine_title": _text_dict(row.routine_title),
+                "outcome": row.outcome.value,
+                "planned_s": row.planned_total_s,
+                "steps_done": sum(1 for o in final.values() if o == "completed"),
+                "steps_skipped": sum(1 for o in final.values() if o == "skipped"),
+                "pain_before_back": row.pain_before_back,
+                "pain_before_leg": row.pain_before_leg,
+                "pain_after_back": row.pain_after_back,
+                "pain_after_leg": row.pain_after_leg,
+                "stop_reason": row.stop_reason,
+                "stop_note": row.stop_note,
+            }
+        )
+    adherence = _adherence(assignment, period, sessions)
+    first_week_end = period.start + timedelta(days=6)
+    last_week_start = period.end - timedelta(days=6)
+    first = [s for s in sessions if date.fromisoformat(s["date"]) <= first_week_end]
+    last = [s for s in sessions if date.fromisoformat(s["date"]) >= last_week_start]
+    pain = {
+        "first_week_before_back": _mean(s["pain_before_back"] for s in first),
+        "first_week_before_leg": _mean(s["pain_before_leg"] for s in first),
+        "last_week_before_back": _mean(s["pain_before_back"] for s in last),
+        "last_week_before_leg": _mean(s["pain_before_leg"] for s in last),
+        "mean_change_back": _mean(
+            s["pain_after_back"] - s["pain_before_back"]
+            for s in sessions
+            if s["pain_after_back"] is not None and s["pain_before_back"] is not None
+        ),
+        "mean_change_leg": _mean(
+            s["pain_after_leg"] - s["pain_before_leg"]
+            for s in sessions
+            if s["pain_after_leg"] is not None and s["pain_before_leg"] is not None
+        ),
+    }
+    walking = [
+        {
+            "date": _local_day(m.taken_utc, tz).isoformat(),
+            "first_symptoms_s": _num(m.value.get("first_symptoms_s")),
+            "total_s": _num(m.value.get("total_s")),
+            "distance_m": _num(m.value.get("distance_m")),
+        }
+        for m in store.measures("walking_test", since=since, until=until)
+    ]
+    stops = [
+        {
+            "date": s["date"],
+            "routine_title": s["routine_title"],
+            "reason": s["stop_reason"],
+            "reason_text": _stop_text(s["stop_reason"]),
+            "note": s["stop_note"],
+        }
+        for s in sessions
+        if s["outcome"] == "stopped"
+    ]
+    other: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("psfs", "chair_stand", "pain"):
+        other[kind] = [
+            {"date": _local_day(m.taken_utc, tz).isoformat(), "value": m.value}
+            for m in store.measures(kind, since=since, until=until)
+        ]
+    report: dict[str, Any] = {
+        "format_version": REPORT_FORMAT_VERSION,
+        "kind": "coach-report",
+        "created": now.astimezone(UTC).isoformat(),
+        "app_version": __version__,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "patient": None,
+        "clinician": None,
+        "assignment_id": None,
+        "assignment_created": None,
+        "review": None,
+        "plan": None,
+        "adherence": adherence,
+        "pain": pain,
+        "walking_tests": walking,
+        "stops": stops,
+        "sessions": sessions,
+        "psfs": other["psfs"],
+        "chair_stand": other["chair_stand"],
+        "pain_measures": other["pain"],
+    }
+    if assignment is not None:
+        a = assignment.assignment
+        titles: dict[str, dict[str, str]] = {e.id: dict(e.title.root) for e in a.exercises}
+        if library is not None:
+            for routine in a.routines:
+                for ident in routine.exercise_ids():
+                    ex = library.exercises.get(ident)
+                    if ident not in titles and ex is not None:
+                        titles[ident] = dict(ex.title.root)
+        report |= {
+            "patient": a.patient.to_data(),
+            "clinician": a.clinician.to_data(),
+            "assignment_id": a.id,
+            "assignment_created": a.created.isoformat(),
+            "review": a.review.isoformat() if a.review else None,
+            "plan": {
+                "start": a.start.isoformat(),
+                "goals": list(a.goals),
+                "measures": list(a.measures),
+                "routines": [r.to_data(drop_default_none=True) for r in a.routines],
+                "exercise_titles": titles,
+            },
+        }
+    return report
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _adherence(
+    assignment: InstalledAssignment | None, period: Period, sessions: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """Sessions done against planned, with the definitions of coach.core.progress.stats.
+
+    Planned: each scheduled weekday of a plan routine plans ``times_per_day``
+    sessions, from the plan's start on. Done: any session completed or stopped
+    by the person (stopping when it hurts is doing it right); weeks are ISO
+    weeks (Monday to Sunday), as the person's own progress page shows them.
+    """
+    from coach.core.progress.history import COUNTED_OUTCOMES
+    from coach.core.progress.stats import planned_on
+
+    if assignment is None:
+        return None
+    a = assignment.assignment
+    counted: dict[str, int] = {}
+    completed = stopped = 0
+    for s in sessions:
+        if s["outcome"] not in COUNTED_OUTCOMES or date.fromisoformat(s["date"]) < a.start:
+            continue
+        counted[s["date"]] = counted.get(s["date"], 0) + 1
+        completed += s["outcome"] == "completed"
+        stopped += s["outcome"] == "stopped"
+    weeks: dict[date, dict[str, Any]] = {}
+    total_planned = total_done = 0
+    for day in period.days():
+        if day < a.start:
+            continue
+        monday = day - timedelta(days=day.weekday())
+        week = weeks.setdefault(monday, {"start": monday.isoformat(), "prescribed": 0, "done": 0})
+        planned = planned_on([r for r in a.routines if not as_needed(r)], day)
+        done = counted.get(day.isoformat(), 0)
+        week["prescribed"] += planned
+        week["done"] += done
+        total_planned += planned
+        total_done += done
+    return {
+        "prescribed": total_planned,
+        "done": total_done,
+        "completed": completed,
+        "stopped": stopped,
+        "ratio": round(min(1.0, total_done / total_planned), 3) if total_planned else None,
+        "weeks": list(weeks.values()),
+    }
+
+
+def write_report_file(path: Path, report: Mapping[str, Any]) -> Path:
+    """Write the report as readable JSON, atomically; adds .coachreport if missing."""
+    path = Path(path)
+    if path.suffix.lower() != REPORT_SUFFIX:
+        path = path.with_name(path.name + REPORT_SUFFIX)
+    try:
+        Report.from_data(report)  # never hand out a file the clinic would refuse
+    except Invalid as exc:
+        raise HandoverError(f"The report could not be written: {exc}") from None
+    text = json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    write_text_atomic(path, text)
+    return path
+
+
+# -- reading a report (the clinic's side) ---------------------------------------
+
+
+class ReportPeriod(Record, kw_only=True):
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise FieldProblem("end", "the period ends before it starts")
+
+
+Pain = Annotated[int, Meta(ge=0, le=10)]
+Seconds = Annotated[float, Meta(ge=0)]
+Count = Annotated[int, Meta(ge=0)]
+Reason = Annotated[str, Meta(max_length=200)]
+Note = Annotated[str, Meta(max_length=4000)]
+Average = Annotated[float, Meta(ge=0, le=10)]
+Change = Annotated[float, Meta(ge=-10, le=10)]
+
+
+# A report holds more than the clinic's list reads (start times, the other
+# measures), so these parts pass over fields they do not name.
+
+
+class ReportSession(Record, kw_only=True, forbid_unknown_fields=False):
+    date: date
+    routine_id: Annotated[str, Meta(max_length=200)]
+    routine_title: dict[str, str] = field(default_factory=dict)
+    outcome: Literal["in_progress", "completed", "stopped", "abandoned"]
+    planned_s: Seconds | None = None
+    steps_done: Count = 0
+    steps_skipped: Count = 0
+    pain_before_back: Pain | None = None
+    pain_before_leg: Pain | None = None
+    pain_after_back: Pain | None = None
+    pain_after_leg: Pain | None = None
+    stop_reason: Reason | None = None
+    stop_note: Note | None = None
+
+
+class ReportStop(Record, kw_only=True, forbid_unknown_fields=False):
+    date: date
+    routine_title: dict[str, str] = field(default_factory=dict)
+    reason: Reason | None = None
+    reason_text: dict[str, str] = field(default_factory=dict)
+    note: Note | None = None
+
+
+class ReportWalk(Record, kw_only=True, forbid_unknown_fields=False):
+    date: date
+    first_symptoms_s: Seconds | None = None
+    total_s: Seconds | None = None
+    distance_m: Annotated[float, Meta(ge=0)] | None = None
+
+
+class ReportWeek(Record, kw_only=True, forbid_unknown_fields=False):
+    start: date
+    prescribed: Count
+    done: Count
+
+
+class ReportAdherence(Record, kw_only=True, forbid_unknown_fields=False):
+    prescribed: Count
+    done: Count
+    completed: Count = 0
+    stopped: Count = 0
+    ratio: Annotated[float, Meta(ge=0, le=1)] | None = None
+    weeks: Annotated[list[ReportWeek], Meta(max_length=600)] = field(default_factory=list)
+
+
+class ReportPain(Record, kw_only=True, forbid_unknown_fields=False):
+    first_week_before_back: Average | None = None
+    first_week_before_leg: Average | None = None
+    last_week_before_back: Average | None = None
+    last_week_before_leg: Average | None = None
+    mean_change_back: Change | None = None
+    mean_change_leg: Change | None = None
+
+
+class ReportPlan(Record, kw_only=True, forbid_unknown_fields=False):
+    start: date
+    goals: Annotated[list[str], Meta(max_length=5)] = field(default_factory=list)
+    measures: Annotated[list[str], Meta(max_length=10)] = field(default_factory=list)
+    routines: Annotated[list[Routine], Meta(max_length=10)] = field(default_factory=list)
+    exercise_titles: dict[str, Text] = field(default_factory=dict)
+
+
+class Report(Record, kw_only=True, forbid_unknown_fields=False):
+    """A patient's report as the clinic reads it back (checked like any outside file)."""
+
+    format_version: int
+    kind: Literal["coach-report"]
+    created: datetime
+    app_version: Annotated[str, Meta(max_length=40)] | None = None
+    period: ReportPeriod
+    patient: Patient | None = None
+    clinician: Contact | None = None
+    assignment_id: Identifier | None = None
+    assignment_created: datetime | None = None
+    review: date | None = None
+    plan: ReportPlan | None = None
+    adherence: ReportAdherence | None = None
+    pain: ReportPain = field(default_factory=ReportPain)
+    walking_tests: Annotated[list[ReportWalk], Meta(max_length=2000)] = field(default_factory=list)
+    stops: Annotated[list[ReportStop], Meta(max_length=5000)] = field(default_factory=list)
+    sessions: Annotated[list[ReportSession], Meta(max_length=10000)] = field(default_factory=list)
+
+    @property
+    def patient_name(self) -> str:
+        return self.patient.name if self.patient else "(no name)"
+
+
+def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:
+    if len(raw) > MAX_REPORT_BYTES:
+        raise HandoverError(
+            f"{name}: refused, the report is {len(raw) // 1024} KiB; reports up to "
+            f"{MAX_REPORT_BYTES // 1024} KiB are accepted"
+        )
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise HandoverError(f"{name}: refused, it is not a Coach report (not text)") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise HandoverError(f"{name}: refused, the report is nested far too deeply") from None
+    except ValueError as exc:
+        raise HandoverError(f"{name}: refused, it is not a Coach report ({exc})") from None
+    if not isinstance(data, dict) or data.get("kind") != "coach-report":
+        raise HandoverError(f"{name}: refused, it is not a Coach report")
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise HandoverError(f"{name}: refused, format_version must be a whole number such as 1")
+    if version > REPORT_FORMAT_VERSION:
+        raise HandoverError(
+            f"{name}: refused, this report comes from a newer Coach (format {version}); "
+            f"this Coach reads up to format {REPORT_FORMAT_VERSION}. Please update Coach."
+        )
+    try:
+        return Report.from_data(data)
+    except Invalid as exc:
+        details = _details(exc.problems)
+        raise HandoverError(f"{name}: refused, {details[0]}", details) from None
+
+
+def _no_constant(value: str) -> Any:
+    raise ValueError(f"'{value}' is not a number")
+
+
+def read_report_file(path: Path) -> Report:
+    """Read and check a report file; raises HandoverError with one clear line."""
+    path = Path(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise HandoverError(f"{path.name}: refused, it is not a regular file")
+        if info.st_size > MAX_REPORT_BYTES:
+            raise HandoverError(
+                f"{path.name}: refused, the report is {info.st_size // 1024} KiB; reports up "
+                f"to {MAX_REPORT_BYTES // 1024} KiB are accepted"
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_REPORT_BYTES + 1)
+    except OSError as exc:
+        raise HandoverError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    return read_report_bytes(raw, path.name)

@@ -1,0 +1,526 @@
+"""Small dose steps, apart from the summaries because they change what a person does.
+
+The summaries in :mod:`coach.core.progress.stats` only read; this module decides when
+a routine gets one step harder or easier (CONTENT.md section 4) and keeps the
+person's answer, so the rule, its limits and its evidence sit together and can be
+checked against the content notes in one place. The next-morning question is here
+because its answer is part of that evidence.
+
+The rule and where its decisions go are described at :func:`suggest_progression`
+and :func:`record_decision`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from coach.core.content.model import Category, Exercise, Routine, RoutineItem, Text
+from coach.core.progress.history import History, SessionBrief, WalkingTest, iso
+from coach.core.progress.stats import (
+    AS_NEEDED_ROUTINES,
+    DOSE_CHANGES_KEY,
+    Tz,
+    apply_dose_changes,
+    dose_changes,
+    local_day,
+)
+from coach.core.progress.store import Store
+from coach.core.session.safety import StopReason
+
+PROGRESSION_KIND = "progression"
+"""Measure kind of a progression decision (one row per suggestion answered)."""
+
+NEXT_DAY_KIND = "next_day"
+"""Measure kind of the next-morning answer: ``{"session_id", "compared"}``."""
+
+GOOD_SESSIONS_FOR_STEP_UP = 3
+PAIN_STOP_REASONS = frozenset(
+    {StopReason.PAIN_SPREADING_LEG, StopReason.NEW_NUMBNESS_WEAKNESS, StopReason.SHARP_PAIN}
+)
+"""Stops that mean a flare: the next session gets one step easier."""
+
+NEXT_DAY_ASK_WITHIN_DAYS = 2
+"""The next-morning question is asked only about a session this recent."""
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class Reason(StrEnum):
+    GOOD_SESSIONS = "good_sessions"
+    STOPPED_FOR_PAIN = "stopped_for_pain"
+    PAIN_RULE = "pain_rule"
+    WORSE_NEXT_DAY = "worse_next_day"
+
+
+class NextDay(StrEnum):
+    BETTER = "better"
+    USUAL = "usual"
+    WORSE = "worse"
+
+
+def pain_rule_kept(session: SessionBrief) -> bool | None:
+    """Whether pain after the session stayed inside the rule; None when not rated.
+
+    The rule (CONTENT.md section 4): back and leg each at most 2 points above
+    the level before, and never 6 or more.
+    """
+    pairs = (
+        (session.pain_before_back, session.pain_after_back),
+        (session.pain_before_leg, session.pain_after_leg),
+    )
+    if all(after is None for _before, after in pairs):
+        return None
+    for before, after in pairs:
+        if after is None:
+            continue
+        if after >= 6 or (before is not None and after - before > 2):
+            return False
+    return True
+
+
+def is_good_session(session: SessionBrief) -> bool:
+    return session.outcome == "completed" and pain_rule_kept(session) is True
+
+
+def flare_reason(session: SessionBrief) -> Reason | None:
+    if session.outcome == "stopped" and session.stop_reason in PAIN_STOP_REASONS:
+        return Reason.STOPPED_FOR_PAIN
+    if pain_rule_kept(session) is False:
+        return Reason.PAIN_RULE
+    return None
+
+
+# Limits of one small step. Stretches grow in hold time and a few reps;
+# strengthening, posture and balance work in reps, short holds and sets.
+_STRETCH_MAX_HOLD_S, _STRETCH_MAX_REPS = 30.0, 5
+_MAX_HOLD_S, _MAX_REPS, _MAX_SETS = 10.0, 15, 3
+_MIN_HOLD_S, _MIN_REPS = 5.0, 2
+_MAX_MINUTES_S, _MIN_MINUTES_S = 30 * 60.0, 60.0
+_MAX_WALK_FACTOR, _MIN_WALK_FACTOR = 1.5, 0.3
+HOLD_STEP_S, REPS_STEP, SETS_STEP, TIME_STEP = 5.0, 2, 1, 0.10
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """One field of one routine item, from ``before`` to ``after``.
+
+    ``field`` is "reps", "hold_s", "sets", "duration_s" (seconds) or "walk"
+    (seconds of one walking bout; ``walk`` then holds the new Walk values).
+    """
+
+    routine_id: str
+    item_index: int
+    exercise_id: str
+    field: str
+    before: float
+    after: float
+    walk: dict[str, Any] | None = None
+
+    def text(self, title: Text) -> Text:
+        t_en, t_de = title.get("en"), title.get("de")
+        b, a = self.before, self.after
+        if self.field == "reps":
+            return Text.of(
+                f"{t_en}: {a:.0f} times instead of {b:.0f}",
+                f"{t_de}: {a:.0f}-mal statt {b:.0f}-mal",
+            )
+        if self.field == "hold_s":
+            return Text.of(
+                f"{t_en}: hold {a:.0f} seconds instead of {b:.0f}",
+                f"{t_de}: {a:.0f} Sekunden halten statt {b:.0f}",
+            )
+        if self.field == "sets":
+            return Text.of(
+                f"{t_en}: {a:.0f} sets instead of {b:.0f}",
+                f"{t_de}: {a:.0f} Durchgänge statt {b:.0f}",
+            )
+        before, after = _clock_text(b), _clock_text(a)
+        if self.field == "walk":
+            return Text.of(
+                f"{t_en}: walk {after} per bout instead of {before}",
+                f"{t_de}: {after} pro Gehabschnitt statt {before}",
+            )
+        return Text.of(f"{t_en}: {after} instead of {before}", f"{t_de}: {after} statt {before}")
+
+
+def _clock_text(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d} min"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested change of dose for one routine, and why."""
+
+    routine_id: str
+    direction: Direction
+    reason: Reason
+    change: DoseChange
+    why: Text  # what happened
+    text: Text  # the question with the change
+    session_ids: tuple[int, ...] = field(default=())
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "routine_id": self.routine_id,
+            "direction": self.direction.value,
+            "reason": self.reason.value,
+            "item_index": self.change.item_index,
+            "exercise_id": self.change.exercise_id,
+            "field": self.change.field,
+            "before": self.change.before,
+            "after": self.change.after,
+            "session_ids": list(self.session_ids),
+        }
+
+
+def _step(
+    routine: Routine,
+    index: int,
+    item: RoutineItem,
+    exercise: Exercise,
+    direction: Direction,
+    walking_test_s: float | None,
+    only: str | None = None,
+) -> DoseChange | None:
+    """One small step of one item, or None when it cannot move that way."""
+    dose = item.apply_to(exercise.dosage)
+    up = direction is Direction.UP
+    stretch = exercise.category is Category.STRETCHING
+    max_hold = _STRETCH_MAX_HOLD_S if stretch else _MAX_HOLD_S
+    max_reps = _STRETCH_MAX_REPS if stretch else _MAX_REPS
+    max_sets = 1 if stretch else _MAX_SETS
+
+    def change(name: str, before: float, after: float, **extra: Any) -> DoseChange:
+        return DoseChange(routine.id, index, exercise.id, name, before, after, **extra)
+
+    if dose.walk is not None:
+        if only not in (None, "walk"):
+            return None
+        walk = dose.walk
+        ratio = 1 + TIME_STEP if up else 1 / (1 + TIME_STEP)
+        bout = max(_MIN_MINUTES_S, min(_MAX_MINUTES_S, round(walk.bout_s * ratio / 5) * 5))
+        factor = walk.from_walking_test
+        new_factor = None
+        if factor is not None:
+            new_factor = round(max(_MIN_WALK_FACTOR, min(_MAX_WALK_FACTOR, factor * ratio)), 3)
+        if bout == walk.bout_s and new_factor == factor:
+            return None
+        if factor is not None and new_factor is not None and walking_test_s:
+            before, after = factor * walking_test_s, new_factor * walking_test_s
+        else:
+            before, after = walk.bout_s, bout
+        if round(after) == round(before):
+            return None
+        new_walk = walk.to_data() | {"bout_s": bout, "from_walking_test": new_factor}
+        return change("walk", before, after, walk=new_walk)
+    if only is not None and only == "walk":
+        return None
+    if dose.duration_s is not None:
+        if exercise.category is Category.RELAXATION or only not in (None, "duration_s"):
+            return None
+        ratio = 1 + TIME_STEP if up else 1 / (1 + TIME_STEP)
+        new = max(_MIN_MINUTES_S, min(_MAX_MINUTES_S, round(dose.duration_s * ratio / 5) * 5))
+        return None if new == dose.duration_s else change("duration_s", dose.duration_s, new)
+    candidates: list[DoseChange] = []
+    if dose.hold_s > 0 and only in (None, "hold_s"):
+        if up and dose.hold_s + HOLD_STEP_S <= max_hold:
+            candidates.append(change("hold_s", dose.hold_s, dose.hold_s + HOLD_STEP_S))
+        elif not up and dose.hold_s - HOLD_STEP_S >= _MIN_HOLD_S:
+            candidates.append(change("hold_s", dose.hold_s, dose.hold_s - HOLD_STEP_S))
+    if only in (None, "reps"):
+        if up and dose.reps + REPS_STEP <= max_reps:
+            candidates.append(change("reps", dose.reps, dose.reps + REPS_STEP))
+        elif not up and dose.reps - REPS_STEP >= _MIN_REPS:
+            candidates.append(change("reps", dose.reps, dose.reps - REPS_STEP))
+    if only in (None, "sets"):
+        if up and dose.sets + SETS_STEP <= max_sets:
+            candidates.append(change("sets", dose.sets, dose.sets + SETS_STEP))
+        elif not up and dose.sets - SETS_STEP >= 1:
+            candidates.append(change("sets", dose.sets, dose.sets - SETS_STEP))
+    if not candidates:
+        return None
+    # Up: hold first, then reps, then sets. Down: undo in the opposite order.
+    return candidates[0] if up else candidates[-1]
+
+
+def _choose_change(
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+    direction: Direction,
+    changes: Mapping[str, Mapping[str, Any]],
+    walking_test_s: float | None,
+) -> DoseChange | None:
+    """Which one thing to change.
+
+    Up: the item changed longest ago (never-changed items first, in routine
+    order) that still has room. Down: the item changed most recently, in the
+    field that was changed (undoing the last step up); without any earlier
+    step, the walking bout, else the first item that can be eased.
+    """
+    indexed = [
+        (i, item, ex)
+        for i, item in enumerate(routine.items)
+        if (ex := exercises.get(item.exercise)) is not None
+        and ex.category is not Category.RELAXATION
+    ]
+
+    def changed_at(i: int) -> str:
+        value = changes.get(str(i), {}).get("changed_utc")
+        return value if isinstance(value, str) else ""
+
+    if direction is Direction.UP:
+        for i, item, ex in sorted(indexed, key=lambda t: (changed_at(t[0]), t[0])):
+            found = _step(routine, i, item, ex, direction, walking_test_s)
+            if found is not None:
+                return found
+        return None
+    recent = sorted(
+        (t for t in indexed if changed_at(t[0])), key=lambda t: changed_at(t[0]), reverse=True
+    )
+    for i, item, ex in recent:
+        last = changes.get(str(i), {}).get("last_field")
+        found = _step(
+            routine, i, item, ex, direction, walking_test_s, last if isinstance(last, str) else None
+        )
+        if found is not None:
+            return found
+    walks = [t for t in indexed if t[1].apply_to(t[2].dosage).walk is not None]
+    for i, item, ex in walks + indexed:
+        found = _step(routine, i, item, ex, direction, walking_test_s)
+        if found is not None:
+            return found
+    return None
+
+
+def _last_decision(history: History, routine_id: str) -> datetime | None:
+    for m in history.measures(PROGRESSION_KIND, newest_first=True):
+        if m.value.get("routine_id") == routine_id:
+            return m.taken_utc
+    return None
+
+
+def _worse_next_day(history: History, session_ids: Sequence[int], since: datetime | None) -> bool:
+    if not session_ids:
+        return False
+    wanted = set(session_ids)
+    for m in history.measures(NEXT_DAY_KIND, since=since):
+        if m.value.get("session_id") in wanted and m.value.get("compared") == NextDay.WORSE:
+            return True
+    return False
+
+
+def suggest_progression(
+    history: History,
+    routine: Routine,
+    exercises: Mapping[str, Exercise],
+) -> Suggestion | None:
+    """One small step for ``routine``, or None.
+
+    The rule (CONTENT.md section 4), counted over the routine's sessions
+    since the last decision about it (accepted or not, so "Not now" waits
+    for new evidence):
+
+    - **one step back** when its newest session was stopped for pain (sharp,
+      spreading, new numbness or weakness) or broke the pain rule, or when the
+      person said they felt worse than usual the morning after one of those
+      sessions;
+    - **one step up** when its last 3 sessions were all completed, all had
+      pain rated after them inside the pain rule, and none was followed by a
+      worse morning.
+
+    One thing changes at a time: +2 reps, +5 s hold, +1 set or +10 % walking
+    or cycling time (the reverse for a step back), within limits. Routines for
+    bad days are never progressed; relaxation items never change.
+    """
+    if routine.id in AS_NEEDED_ROUTINES:
+        return None
+    since = _last_decision(history, routine.id)
+    recent = [
+        s
+        for s in history.last_sessions_of(routine.id, 10, after=since)
+        if s.outcome in ("completed", "stopped")
+    ]
+    if not recent:
+        return None
+    all_changes = dose_changes(history)
+    mine = all_changes.get(routine.id, {})
+    effective = apply_dose_changes(routine, all_changes)
+    walking_test_s = latest_walking_s(history.walking_tests())
+    title = routine.title
+    newest = recent[0]
+    reason = flare_reason(newest)
+    if reason is None and _worse_next_day(history, [s.id for s in recent], since):
+        reason = Reason.WORSE_NEXT_DAY
+    if reason is not None:
+        change = _choose_change(effective, exercises, Direction.DOWN, mine, walking_test_s)
+        if change is None:
+            return None
+        why = {
+            Reason.STOPPED_FOR_PAIN: Text.of(
+                f"Your last session of {title.get('en')} was stopped because of pain.",
+                f"Ihre letzte Einheit „{title.get('de')}“ wurde wegen Schmerzen beendet.",
+            ),
+            Reason.PAIN_RULE: Text.of(
+                f"Your pain went up more than it should in your last session of {title.get('en')}.",
+                f"Ihre Schmerzen sind bei der letzten Einheit „{title.get('de')}“ stärker "
+                "gestiegen, als sie sollten.",
+            ),
+            Reason.WORSE_NEXT_DAY: Text.of(
+                f"You felt worse than usual the morning after {title.get('en')}.",
+                f"Sie haben sich am Morgen nach „{title.get('de')}“ schlechter gefühlt als sonst.",
+            ),
+        }[reason]
+        return _suggestion(routine, Direction.DOWN, reason, change, why, exercises, recent[:1])
+    last = recent[:GOOD_SESSIONS_FOR_STEP_UP]
+    if len(last) < GOOD_SESSIONS_FOR_STEP_UP or not all(is_good_session(s) for s in last):
+        return None
+    change = _choose_change(effective, exercises, Direction.UP, mine, walking_test_s)
+    if change is None:
+        return None
+    n = GOOD_SESSIONS_FOR_STEP_UP
+    why = Text.of(
+        f"Your last {n} sessions of {title.get('en')} went well: your pain stayed within "
+        "the safe limits.",
+        f"Ihre letzten {n} Einheiten „{title.get('de')}“ liefen gut: Die Schmerzen blieben "
+        "im sicheren Bereich.",
+    )
+    return _suggestion(routine, Direction.UP, Reason.GOOD_SESSIONS, change, why, exercises, last)
+
+
+def _suggestion(
+    routine: Routine,
+    direction: Direction,
+    reason: Reason,
+    change: DoseChange,
+    why: Text,
+    exercises: Mapping[str, Exercise],
+    sessions: Sequence[SessionBrief],
+) -> Suggestion:
+    what = change.text(exercises[change.exercise_id].title)
+    if direction is Direction.UP:
+        text = Text.of(
+            f"Ready for one small step up? {what.get('en')}.",
+            f"Bereit für einen kleinen Schritt weiter? {what.get('de')}.",
+        )
+    else:
+        text = Text.of(
+            f"Coach suggests making it one step easier: {what.get('en')}.",
+            f"Coach schlägt vor, es eine Stufe leichter zu machen: {what.get('de')}.",
+        )
+    return Suggestion(
+        routine.id, direction, reason, change, why, text, tuple(s.id for s in sessions)
+    )
+
+
+def next_suggestion(
+    history: History,
+    plan: Sequence[Routine],
+    exercises: Mapping[str, Exercise],
+) -> Suggestion | None:
+    """The first suggestion over the plan's routines; a step back comes first."""
+    found = [s for r in plan if (s := suggest_progression(history, r, exercises)) is not None]
+    found.sort(key=lambda s: s.direction is not Direction.DOWN)
+    return found[0] if found else None
+
+
+def record_decision(
+    store: Store, suggestion: Suggestion, accepted: bool, *, when: datetime | None = None
+) -> None:
+    """Keep the person's answer; an accepted step becomes the routine's new dose.
+
+    Every answer is a measure of kind ``progression`` (the suggestion's fields
+    plus ``"accepted"``), so the history and the export show what was offered
+    and decided, and when. An accepted change also goes into the kv entry
+    ``dose_changes`` that :func:`apply_dose_changes` reads before a session.
+    """
+    value = suggestion.to_json_dict() | {"accepted": bool(accepted)}
+    taken = when or datetime.now(UTC)
+    store.add_measure(PROGRESSION_KIND, value, taken=taken)
+    if not accepted:
+        return
+    change = suggestion.change
+    changes = dose_changes(store)
+    entry = dict(changes.get(change.routine_id, {}).get(str(change.item_index), {}))
+    if entry.get("exercise_id") != change.exercise_id:
+        entry = {}
+    entry["exercise_id"] = change.exercise_id
+    if change.field == "walk":
+        entry["walk"] = change.walk
+    elif change.field in ("reps", "sets"):
+        entry[change.field] = int(change.after)
+    else:
+        entry[change.field] = change.after
+    entry["last_field"] = change.field
+    entry["changed_utc"] = iso(taken)
+    changes.setdefault(change.routine_id, {})[str(change.item_index)] = entry
+    store.set_json(DOSE_CHANGES_KEY, changes)
+
+
+# --------------------------------------------------------------------------
+# The next-morning question
+# --------------------------------------------------------------------------
+
+
+def next_day_question(history: History, now: datetime, tz: Tz = None) -> SessionBrief | None:
+    """The session to ask "how was this morning?" about, or None.
+
+    Asked the day after a counted session (up to two days later), once per session.
+    """
+    last = history.last_session()
+    if last is None or not last.counted:
+        return None
+    day, today = local_day(last.started_utc, tz), local_day(now, tz)
+    if not today > day or (today - day).days > NEXT_DAY_ASK_WITHIN_DAYS:
+        return None
+    for m in history.measures(NEXT_DAY_KIND, since=last.started_utc):
+        if m.value.get("session_id") == last.id:
+            return None
+    return last
+
+
+def record_next_day(
+    store: Store, session_id: int, compared: NextDay | str, *, when: datetime | None = None
+) -> int:
+    """The answer to "compared with a usual morning, how do you feel?"."""
+    answer = NextDay(compared)
+    return store.add_measure(
+        NEXT_DAY_KIND, {"session_id": session_id, "compared": answer.value}, taken=when
+    )
+
+
+def latest_walking_s(tests: Sequence[WalkingTest]) -> float | None:
+    """Like ``Store.latest_walking_test_s``: first symptoms, else the total."""
+    if not tests:
+        return None
+    last = tests[-1]
+    return last.first_symptoms_s or last.total_s
+
+
+__all__ = [
+    "GOOD_SESSIONS_FOR_STEP_UP",
+    "NEXT_DAY_KIND",
+    "PAIN_STOP_REASONS",
+    "PROGRESSION_KIND",
+    "Direction",
+    "DoseChange",
+    "NextDay",
+    "Reason",
+    "Suggestion",
+    "flare_reason",
+    "is_good_session",
+    "latest_walking_s",
+    "next_day_question",
+    "next_suggestion",
+    "pain_rule_kept",
+    "record_decision",
+    "record_next_day",
+    "suggest_progression",
+]

@@ -1,0 +1,107 @@
+"""``reminders.json``: the preferences, what already happened and the cached plan.
+
+The schedule never reads or writes a file; this module does, for the tray, the
+settings view and ``coach reminders`` alike. A damaged or hand-edited value
+falls back to its default with a note, so a bad file never stops the reminders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.core.common.atomic import write_text_atomic
+from coach.core.common.days import WEEK
+from coach.core.reminders.plan_entries import PlanEntry
+from coach.core.reminders.preferences import ROUTINE_ID, ReminderPrefs, prefs_from_json
+from coach.core.reminders.schedule import ReminderState
+
+FILE_NAME = "reminders.json"
+FILE_VERSION = 1
+
+
+@dataclass
+class ReminderSettings:
+    prefs: ReminderPrefs = field(default_factory=ReminderPrefs)
+    state: ReminderState = field(default_factory=ReminderState)
+    plan: tuple[PlanEntry, ...] = ()
+    """The routines' schedules and lengths as last seen in the library: the
+    tray can remind at login without loading the library (and its memory)."""
+
+
+def _plan_to_json(plan: Sequence[PlanEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.routine_id,
+            "title": dict(e.title),
+            "seconds": e.seconds,
+            "times_per_day": e.times_per_day,
+            "days": list(e.days),
+        }
+        for e in plan
+    ]
+
+
+def _plan_from_json(raw: object) -> tuple[tuple[PlanEntry, ...], list[str]]:
+    """The cached plan; a damaged one is dropped (the library rebuilds it)."""
+    if raw is None:
+        return (), []
+    try:
+        if not isinstance(raw, list):
+            raise TypeError
+        entries = []
+        for item in raw:
+            title = item["title"]
+            seconds = item.get("seconds")
+            times = item["times_per_day"]
+            days = tuple(d for d in WEEK if d in set(item["days"]))
+            if (
+                not isinstance(item["id"], str)
+                or not ROUTINE_ID.match(item["id"])
+                or not isinstance(title, dict)
+                or not all(isinstance(k, str) and isinstance(v, str) for k, v in title.items())
+                or not (seconds is None or isinstance(seconds, int | float))
+                or not isinstance(times, int)
+                or not 1 <= times <= 3
+                or not days
+            ):
+                raise ValueError
+            entries.append(PlanEntry(item["id"], title, seconds, times, days))
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return (), ["The saved list of routines for reminders was damaged and is rebuilt."]
+    return tuple(entries), []
+
+
+def settings_path(data_dir: Path) -> Path:
+    return data_dir / FILE_NAME
+
+
+def load_settings(path: Path) -> tuple[ReminderSettings, list[str]]:
+    """Preferences and state from ``path`` and notes about anything that was reset."""
+    if not path.exists():
+        return ReminderSettings(), []
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return ReminderSettings(), [
+            f"The reminder settings could not be read ({exc}); defaults are used."
+        ]
+    if not isinstance(raw, dict):
+        return ReminderSettings(), ["The reminder settings were damaged; defaults are used."]
+    prefs, notes = prefs_from_json(raw)
+    state, state_notes = ReminderState.from_json(raw.get("state"))
+    plan, plan_notes = _plan_from_json(raw.get("plan"))
+    return ReminderSettings(prefs, state, plan), notes + state_notes + plan_notes
+
+
+def save_settings(path: Path, settings: ReminderSettings) -> None:
+    data = {
+        "version": FILE_VERSION,
+        **settings.prefs.to_json(),
+        "state": settings.state.to_json(),
+        "plan": _plan_to_json(settings.plan),
+    }
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=0o600)
