@@ -82,7 +82,7 @@ def attach_reminders(
 
     presence.routine_picture = routine_picture_from(library)
     window.reminders, window.tray = service, presence
-    service.set_plan(plan_entries(library))
+    service.set_plan(plan_entries(library, inputs=window.personal_inputs()))
     if store is not None:
         service.set_done_today(store_done_today(store))
 

@@ -254,7 +254,8 @@ def _start(args: argparse.Namespace, zone: tzinfo) -> datetime:
     return moment.astimezone(zone)
 
 
-def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
+def _plan(library: Library, prefs: ReminderPrefs, paths: Paths) -> list[PlanEntry]:
+    from coach.core.person.inputs import gather_from_folder
     from coach.core.reminders.plan_entries import plan_entries
 
     for routine_id in prefs.routines:
@@ -262,7 +263,10 @@ def _plan(library: Library, prefs: ReminderPrefs) -> list[PlanEntry]:
             print(
                 f"warning: routine '{routine_id}' is not in the library; left out", file=sys.stderr
             )
-    return plan_entries(library, prefs.routines)
+    inputs, notes = gather_from_folder(paths, library)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    return plan_entries(library, prefs.routines, inputs=inputs)
 
 
 def _done_today(paths: Paths, now: datetime) -> dict[str, int]:
@@ -305,7 +309,7 @@ def _list(
     prefs = settings.prefs
     if library is None and prefs.routines:
         library = library_of(args)
-    plan = _plan(library, prefs) if library is not None else []
+    plan = _plan(library, prefs, paths) if library is not None else []
     found = core.upcoming(now, prefs, plan, count, settings.state, _done_today(paths, now))
     if args.json:
         print(json.dumps([_json(r, args.lang) for r in found], ensure_ascii=False, indent=2))

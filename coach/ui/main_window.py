@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         shown = getattr(self.pages.get("routine"), "routine", None)
         if shown is not None:
             self.pages["routine"].show_routine(shown)  # type: ignore[attr-defined]
+        self._update_reminder_plan()
         view = self.pages.get("exercises")
         if view is not None:
             view.set_visible_ids(self.visible_exercise_ids())  # type: ignore[attr-defined]
@@ -202,10 +203,19 @@ class MainWindow(QMainWindow):
         home = self.pages.get("home")
         if home is not None:
             home.refresh()  # type: ignore[attr-defined]
+        self._update_reminder_plan()
         if self.reminders is not None and self.store is not None:
             from coach.ui.reminders.tray import store_done_today
 
             self.reminders.set_done_today(store_done_today(self.store))
+
+    def _update_reminder_plan(self) -> None:
+        """Reminders name the minutes the player will take, so they follow the same changes."""
+        if self.reminders is None or self.library is None:
+            return
+        from coach.core.reminders.plan_entries import plan_entries
+
+        self.reminders.set_plan(plan_entries(self.library, inputs=self.personal_inputs()))
 
     def replace_store(self, store: Any | None) -> None:
         """A restore reopened (or lost) the database: every page uses the new one."""

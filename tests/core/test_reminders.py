@@ -747,3 +747,23 @@ def test_the_plan_is_cached_for_a_start_without_the_library(tmp_path: Path) -> N
 
 def test_login_start_uses_the_tray_only_mode() -> None:
     assert autostart_command()[-2:] == ["coach", "--tray"]
+
+
+def test_plan_entries_give_the_minutes_of_the_personal_plan(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from coach.core.common.paths import resolve
+    from coach.core.content.library import Library
+    from coach.core.reminders.plan_entries import plan_entries
+    from coach.core.session.personal import PersonalInputs
+    from coach.core.session.profile import BodySide, HealthProfile, Joint, JointReplacement
+
+    library = Library.load(resolve(tmp_path / "data"))
+    hip = HealthProfile(
+        completed=True,
+        joint_replacements=[JointReplacement(joint=Joint.HIP, side=BodySide.RIGHT)],
+    )
+    inputs = PersonalInputs(profile=hip)
+    (written,) = plan_entries(library, ["daily-relief"])
+    (mine,) = plan_entries(library, ["daily-relief"], inputs=inputs)
+    expected = inputs.plan_for(library.routines["daily-relief"], library.exercises)
+    assert mine.seconds == expected.total_seconds
+    assert written.seconds is not None and mine.seconds < written.seconds

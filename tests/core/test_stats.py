@@ -16,6 +16,7 @@ from coach.core.progress import measures, progression, stats
 from coach.core.progress.history import History
 from coach.core.progress.store import Store
 from coach.core.progress.store_rows import MeasureKind, SessionOutcome
+from coach.core.session.personal import apply_dose_changes
 from coach.core.session.plan import Phase, Step, build_plan
 from coach.core.session.runner import Outcome, StepResult
 
@@ -554,7 +555,7 @@ def test_an_accepted_step_is_recorded_and_applied(
             }
         }
     }
-    changed = stats.apply_dose_changes(daily, stats.dose_changes(store))
+    changed = apply_dose_changes(daily, stats.dose_changes(store))
     assert changed.items[0].apply_to(lib.exercises["P1"].dosage).hold_s == 10
     assert changed.items[1:] == daily.items[1:]
     assert daily.items[0].hold_s == 5  # the library's routine is untouched
@@ -621,7 +622,7 @@ def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
     )
     assert down.why.get("en") == "Your last session of Daily relief was stopped because of pain."
     progression.record_decision(store, down, True, when=at(date(2026, 3, 10), 20))
-    back = stats.apply_dose_changes(daily, stats.dose_changes(store))
+    back = apply_dose_changes(daily, stats.dose_changes(store))
     assert back.items[0].apply_to(lib.exercises["P1"].dosage).hold_s == 5
 
 
@@ -675,7 +676,7 @@ def test_walking_step_up_scales_the_share_of_the_walking_test(
     assert s.change.after == pytest.approx(352.0)
     assert s.text.get("en").endswith("walk 5:52 min per bout instead of 5:20 min.")
     progression.record_decision(store, s, True, when=NOW)
-    changed = stats.apply_dose_changes(walking, stats.dose_changes(store))
+    changed = apply_dose_changes(walking, stats.dose_changes(store))
     walk = changed.items[2].walk
     assert isinstance(walk, Walk)
     assert (walk.bout_s, walk.from_walking_test) == (330, pytest.approx(0.88))
@@ -696,9 +697,9 @@ def test_gentle_day_is_never_progressed(
 def test_dose_changes_for_another_exercise_are_ignored(lib: Library) -> None:
     daily = routine(lib, "daily-relief")
     changes = {"daily-relief": {"0": {"exercise_id": "T1", "reps": 14}, "9": {"exercise_id": "P1"}}}
-    assert stats.apply_dose_changes(daily, changes) == daily
+    assert apply_dose_changes(daily, changes) == daily
     bad = {"daily-relief": {"0": {"exercise_id": "P1", "reps": 1000}}}
-    assert stats.apply_dose_changes(daily, bad) == daily  # out of the model's limits
+    assert apply_dose_changes(daily, bad) == daily  # out of the model's limits
 
 
 def test_next_suggestion_prefers_a_step_back(

@@ -24,11 +24,11 @@ from coach.core.progress.stats import (
     AS_NEEDED_ROUTINES,
     DOSE_CHANGES_KEY,
     Tz,
-    apply_dose_changes,
     dose_changes,
     local_day,
 )
 from coach.core.progress.store import Store
+from coach.core.session.personal import apply_dose_changes
 from coach.core.session.safety import StopReason
 
 PROGRESSION_KIND = "progression"

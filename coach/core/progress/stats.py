@@ -46,8 +46,7 @@ from enum import StrEnum
 from typing import Any
 
 from coach.core.common.days import WEEK
-from coach.core.content.model import Routine, RoutineItem, Text
-from coach.core.content.records import Invalid
+from coach.core.content.model import Routine, Text
 from coach.core.progress.history import History, PainPoint, WalkingTest
 from coach.core.progress.measures import chair_stand_verdict, psfs_change, psfs_scores
 from coach.core.progress.store import Store
@@ -633,37 +632,6 @@ def dose_changes(source: History | Store) -> dict[str, dict[str, dict[str, Any]]
     }
 
 
-def apply_dose_changes(
-    routine: Routine, changes: Mapping[str, Mapping[str, Mapping[str, Any]]]
-) -> Routine:
-    """The routine with the person's accepted steps applied.
-
-    Call it after tailoring, before ``build_plan``. A change is skipped when
-    the item at its index is no longer the same exercise (the routine file was
-    edited) or when the value is out of the model's limits.
-    """
-    mine = changes.get(routine.id)
-    if not mine:
-        return routine
-    items = list(routine.items)
-    for key, change in mine.items():
-        try:
-            index = int(key)
-        except ValueError:
-            continue
-        if not 0 <= index < len(items) or items[index].exercise != change.get("exercise_id"):
-            continue
-        data = items[index].to_data()
-        for name in ("reps", "hold_s", "sets", "duration_s", "walk"):
-            if name in change:
-                data[name] = change[name]
-        try:
-            items[index] = RoutineItem.from_data(data)
-        except Invalid:
-            continue
-    return routine.replace(items=items)
-
-
 __all__ = [
     "AS_NEEDED_ROUTINES",
     "DOSE_CHANGES_KEY",
@@ -675,7 +643,6 @@ __all__ = [
     "PainPoint",
     "WeekMinutes",
     "WeekStatus",
-    "apply_dose_changes",
     "current_streak",
     "day_start_utc",
     "dose_changes",

@@ -16,6 +16,7 @@ from coach.core.reminders.preferences import ReminderPrefs
 
 if TYPE_CHECKING:
     from coach.core.content.library import Library
+    from coach.core.session.personal import PersonalInputs
 
 
 @dataclass(frozen=True)
@@ -59,20 +60,30 @@ def plan_entry(routine: RoutineLike, seconds: float | None = None) -> PlanEntry:
     )
 
 
-def plan_entries(library: Library, routine_ids: Iterable[str] | None = None) -> list[PlanEntry]:
+def plan_entries(
+    library: Library,
+    routine_ids: Iterable[str] | None = None,
+    *,
+    inputs: PersonalInputs | None = None,
+) -> list[PlanEntry]:
     """Plan entries (schedule and length) of the given routines, or of all of them.
 
-    Ids the library does not have are left out (the caller can name them).
+    The length is the routine's as this person does it (``inputs``, from
+    ``coach.core.person``), so a reminder says the minutes the player will
+    take. Ids the library does not have are left out (the caller can name them).
     """
-    from coach.core.session.plan import build_plan  # here: the tray process runs without the model
+    # Imported here: the tray process runs without the content model.
+    from coach.core.session.personal import AS_WRITTEN
 
+    person = inputs if inputs is not None else AS_WRITTEN
     entries = []
     for routine_id in library.routines if routine_ids is None else routine_ids:
         routine = library.routines.get(routine_id)
         if routine is None:
             continue
         try:
-            seconds: float | None = build_plan(routine, library.exercises).total_seconds
+            personal = person.plan_for(routine, library.exercises)
+            seconds: float | None = personal.total_seconds if personal.playable else None
         except (KeyError, ValueError):
             seconds = None
         entries.append(plan_entry(routine, seconds))
