@@ -319,7 +319,12 @@ def _report_data(args: argparse.Namespace) -> int:
         end = args.end or period.end
         if end < start:
             return fail("report-data", "--to is before --from")
-        report = export_report_data(store, installed, Period(start, end), library=library)
+        from coach.core.person.inputs import gather
+
+        inputs, _notes = gather(paths, library, store)
+        report = export_report_data(
+            store, installed, Period(start, end), library=library, inputs=inputs
+        )
     try:
         written = write_report_file(args.output, report)
     except (OSError, HandoverError) as exc:

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         from coach.ui.progress.history_view import ProgressionBanner
 
         today = TodayPlanWidget(
-            self.store, self.paths, self.lib, self.prefs.language, plan_of=self.personal_plan
+            self.store, self.paths, self.lib, self.prefs.language, inputs_of=self.personal_inputs
         )
         today.setObjectName("today-plan")
         today.start_requested.connect(self.start_routine)

@@ -859,3 +859,73 @@ def test_schedule_days_drive_adherence(
             store, installed, Period(date(2026, 3, 2), date(2026, 3, 15)), tz=UTC
         )
     assert report["adherence"]["prescribed"] == 6
+
+
+def test_the_report_says_what_coach_changed_at_home(
+    clinic: tuple[Paths, Library, str], home: tuple[Paths, Library], tmp_path: Path
+) -> None:
+    from coach.core.person.inputs import gather
+    from coach.core.progress.stats import DOSE_CHANGES_KEY
+    from coach.core.session.profile import (
+        BodySide,
+        HealthProfile,
+        Joint,
+        JointReplacement,
+        save_profile,
+    )
+
+    clinic_paths, clinic_lib, custom = clinic
+    plan = make_plan(clinic_lib, custom)
+    home_paths, home_lib = home
+    save_profile(
+        home_paths.data / "profile.json",
+        HealthProfile(
+            completed=True,
+            joint_replacements=[JointReplacement(joint=Joint.HIP, side=BodySide.LEFT)],
+        ),
+    )
+    with Store.open(home_paths.database) as store:
+        installed = install_assignment(plan, home_paths, store, library=home_lib).installed
+        rid = installed.routine_ids["daily"]
+        store.set_json(DOSE_CHANGES_KEY, {rid: {"0": {"exercise_id": "P1", "reps": 10}}})
+        library = load_library(home_paths)  # with the installed plan in it
+        inputs, notes = gather(home_paths, library, store, today=date(2026, 3, 16))
+        assert notes == []
+        report = export_report_data(
+            store,
+            installed,
+            Period(date(2026, 3, 2), date(2026, 3, 15)),
+            library=library,
+            inputs=inputs,
+            now=datetime(2026, 3, 15, 20, tzinfo=UTC),
+        )
+    (run,) = report["as_run"]
+    assert run["routine_id"] == "daily" and run["playable"] is True
+    assert run["total_seconds"] < run["written_total_seconds"]  # S1 is left out
+    kinds = [(c["cause"], c["kind"], c["exercise"]) for c in run["changes"]]
+    assert kinds == [
+        ("dose_change", "dose", "P1"),
+        ("health", "left_out", "S1"),
+        ("programme_week", "programme", None),
+    ]
+    assert "8 → 10" in run["changes"][0]["text"]["en"]
+    assert "Woche 3 von 7" in run["changes"][2]["text"]["de"]
+
+    file = write_report_file(tmp_path / "maria-report", report)
+    import_report(file, clinic_paths)
+    (row,), problems = patient_list(clinic_paths)
+    assert problems == []
+    assert [c.exercise for c in row.changes["daily"]] == ["P1", "S1", None]
+    assert row.changes["daily"][1].text.get("en").startswith("Left out for you: One knee")
+
+
+def test_a_report_from_before_the_personal_plan_still_reads(tmp_path: Path) -> None:
+    report = {
+        "format_version": 1,
+        "kind": "coach-report",
+        "created": "2026-03-15T20:00:00+00:00",
+        "period": {"start": "2026-03-02", "end": "2026-03-15"},
+    }
+    file = tmp_path / "old.coachreport"
+    file.write_text(json.dumps(report), encoding="utf-8")
+    assert read_report_file(file).as_run == []

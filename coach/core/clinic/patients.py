@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coach.core.clinic.handover import HandoverError
-from coach.core.clinic.report import Period, Report, ReportStop, ReportWalk, read_report_file
+from coach.core.clinic.report import (
+    Period,
+    Report,
+    ReportChange,
+    ReportStop,
+    ReportWalk,
+    read_report_file,
+)
 from coach.core.common.atomic import write_bytes_atomic
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import slug
@@ -101,6 +108,11 @@ class PatientRow:
     @property
     def stops(self) -> list[ReportStop]:
         return list(self.report.stops)
+
+    @property
+    def changes(self) -> dict[str, list[ReportChange]]:
+        """What Coach changed at home, per routine id of the plan (unchanged ones left out)."""
+        return {run.routine_id: list(run.changes) for run in self.report.as_run if run.changes}
 
 
 def patient_list(paths: Paths) -> tuple[list[PatientRow], list[str]]:

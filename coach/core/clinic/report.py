@@ -25,6 +25,7 @@ from coach.core.common.atomic import write_text_atomic
 from coach.core.content.library import Library
 from coach.core.content.model import Identifier, Routine, Text
 from coach.core.content.records import FieldProblem, Invalid, Meta, Record, field
+from coach.core.session.personal import AS_WRITTEN, PersonalInputs
 
 REPORT_FORMAT_VERSION = 1
 REPORT_SUFFIX = ".coachreport"
@@ -75,10 +76,15 @@ def export_report_data(
     period: Period | None = None,
     *,
     library: Library | None = None,
+    inputs: PersonalInputs | None = None,
     now: datetime | None = None,
     tz: tzinfo | None = None,
 ) -> dict[str, Any]:
     """The machine-readable report for the clinic, for one period (JSON-ready).
+
+    ``inputs`` (from ``coach.core.person``) add, per routine of the plan, what
+    Coach runs for this person and every change from what the clinician wrote
+    (``as_run``), so the clinic sees what happened at home, not only the plan.
 
     Adherence counts completed sessions of the plan's routines against what
     its schedule asked for each day (at most the planned number a day); pain
@@ -194,6 +200,8 @@ def export_report_data(
                     ex = library.exercises.get(ident)
                     if ident not in titles and ex is not None:
                         titles[ident] = dict(ex.title.root)
+        if library is not None:
+            report["as_run"] = _as_run(assignment, library, inputs or AS_WRITTEN)
         report |= {
             "patient": a.patient.to_data(),
             "clinician": a.clinician.to_data(),
@@ -209,6 +217,41 @@ def export_report_data(
             },
         }
     return report
+
+
+def _as_run(
+    installed: InstalledAssignment, library: Library, inputs: PersonalInputs
+) -> list[dict[str, Any]]:
+    """Each plan routine as the person does it now, against the routine as handed over."""
+    out = []
+    for routine in installed.assignment.routines:
+        here = library.routines.get(installed.routine_ids.get(routine.id, ""))
+        # The installed copy carries the id the person's dose steps are kept under.
+        target = here if here is not None else routine
+        try:
+            personal = inputs.plan_for(target, library.exercises)
+            written = AS_WRITTEN.plan_for(target, library.exercises).total_seconds
+        except (KeyError, ValueError):
+            continue
+        out.append(
+            {
+                "routine_id": routine.id,
+                "playable": personal.playable,
+                "total_seconds": round(personal.total_seconds),
+                "written_total_seconds": round(written),
+                "changes": [
+                    {
+                        "cause": c.cause.value,
+                        "kind": c.kind.value,
+                        "item": None if c.item_index is None else c.item_index + 1,
+                        "exercise": c.exercise_id,
+                        "text": dict(c.text.root),
+                    }
+                    for c in personal.changes
+                ],
+            }
+        )
+    return out
 
 
 def _num(value: Any) -> float | None:
@@ -366,6 +409,26 @@ class ReportPlan(Record, kw_only=True, forbid_unknown_fields=False):
     exercise_titles: dict[str, Text] = field(default_factory=dict)
 
 
+class ReportChange(Record, kw_only=True, forbid_unknown_fields=False):
+    """One way the routine at home differs from the plan (coach.core.session.personal)."""
+
+    cause: Annotated[str, Meta(max_length=40)]
+    kind: Annotated[str, Meta(max_length=40)]
+    item: Annotated[int, Meta(ge=1, le=100)] | None = None
+    exercise: Identifier | None = None
+    text: Text
+
+
+class ReportRoutineRun(Record, kw_only=True, forbid_unknown_fields=False):
+    """A plan routine as Coach runs it for the patient."""
+
+    routine_id: Identifier
+    playable: bool = True
+    total_seconds: Annotated[float, Meta(ge=0, le=86_400)] = 0
+    written_total_seconds: Annotated[float, Meta(ge=0, le=86_400)] = 0
+    changes: Annotated[list[ReportChange], Meta(max_length=200)] = field(default_factory=list)
+
+
 class Report(Record, kw_only=True, forbid_unknown_fields=False):
     """A patient's report as the clinic reads it back (checked like any outside file)."""
 
@@ -380,6 +443,8 @@ class Report(Record, kw_only=True, forbid_unknown_fields=False):
     assignment_created: datetime | None = None
     review: date | None = None
     plan: ReportPlan | None = None
+    # Reports from before the personal plan have none: an empty list, not a problem.
+    as_run: Annotated[list[ReportRoutineRun], Meta(max_length=10)] = field(default_factory=list)
     adherence: ReportAdherence | None = None
     pain: ReportPain = field(default_factory=ReportPain)
     walking_tests: Annotated[list[ReportWalk], Meta(max_length=2000)] = field(default_factory=list)

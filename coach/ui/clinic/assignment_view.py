@@ -81,7 +81,7 @@ from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import picture_kind, slug
 from coach.core.content.library import Library
 from coach.core.content.model import Exercise, Routine, Text
-from coach.core.session.personal import AS_WRITTEN, PersonalPlan
+from coach.core.session.personal import AS_WRITTEN, PersonalInputs
 from coach.core.session.plan import effective_dosage
 from coach.ui.clinic.editor import PictureView, editor_style, error_label, show_error
 from coach.ui.i18n import T
@@ -865,7 +865,7 @@ class TodayPlanWidget(QFrame):
         lang: str = "en",
         *,
         today: Callable[[], dt.date] = dt.date.today,
-        plan_of: Callable[[Routine], PersonalPlan] | None = None,
+        inputs_of: Callable[[], PersonalInputs] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -874,7 +874,7 @@ class TodayPlanWidget(QFrame):
         self.library = library
         self.lang = lang
         self._today = today
-        self._plan_of = plan_of
+        self._inputs_of = inputs_of
         self.setProperty("role", "card")
         self.setObjectName("today-plan")
         self._layout = QVBoxLayout(self)
@@ -965,10 +965,10 @@ class TodayPlanWidget(QFrame):
         from coach.core.content.wording import minutes_text
 
         routine = self.library.routines.get(routine_id) if self.library else None
-        if routine is None or self._plan_of is None:
+        if routine is None or self.library is None or self._inputs_of is None:
             return ""
         try:
-            personal = self._plan_of(routine)
+            personal = self._inputs_of().plan_for(routine, self.library.exercises)
         except (KeyError, ValueError):
             return ""
         return minutes_text(personal.total_seconds, self.lang) if personal.playable else ""
@@ -990,6 +990,7 @@ class TodayPlanWidget(QFrame):
                 installed,
                 default_period(installed, self._today()),
                 library=self.library,
+                inputs=self._inputs_of() if self._inputs_of is not None else None,
             )
             written = write_report_file(path, report)
         except (OSError, HandoverError) as exc:
@@ -1019,6 +1020,12 @@ def _trend(first: float | None, last: float | None, *, lower_is_better: bool | N
     return text
 
 
+def _changes_count(changes: dict[str, list[Any]]) -> str:
+    """The Patients list's count of what Coach changed at home; programme weeks don't count."""
+    n = sum(1 for found in changes.values() for c in found if c.cause != "programme_week")
+    return str(n) if n else T("none")
+
+
 class PatientListView(QWidget):
     """The reports that came back: one line per patient, the assigned plan beside it."""
 
@@ -1030,6 +1037,10 @@ class PatientListView(QWidget):
         ("Leg pain", "Pain before sessions, first week → last week (0–10)"),
         ("Walking", "Minutes walked in the walking test, first → last"),
         ("Stops", "Sessions stopped early"),
+        (
+            "Changed",
+            "Changes Coach made to the plan at home: health answers, dose steps, walking test",
+        ),
     )
     report_chooser: FileChooser = staticmethod(choose_report_path)
 
@@ -1115,6 +1126,7 @@ class PatientListView(QWidget):
                 _trend(l1, l2),
                 _trend(w1, w2),
                 str(len(stops)) if stops else T("none"),
+                _changes_count(row.changes),
             ]
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
@@ -1157,6 +1169,7 @@ class PatientListView(QWidget):
             if plan.goals:
                 plan_box.addWidget(label(T("Goals: {goals}").format(goals="; ".join(plan.goals))))
             exercises = dict(self.library.exercises) if self.library else {}
+            changed = self.rows[index].changes
             for routine in plan.routines:
                 plan_box.addWidget(
                     label(f"{routine.title.get(lang)} · {_schedule_text(routine, lang)}", None)
@@ -1169,6 +1182,10 @@ class PatientListView(QWidget):
                     plan_box.addWidget(
                         label(f"   {n}. {name}" + (f" – {dose}" if dose else ""), "hint")
                     )
+                if routine.id in changed:
+                    plan_box.addWidget(label(T("Changed at home:"), None))
+                    for change in changed[routine.id]:
+                        plan_box.addWidget(label("   • " + change.text.get(lang), "hint"))
         plan_box.addStretch(1)
         self.detail.addLayout(plan_box, 1)
 
