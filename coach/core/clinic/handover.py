@@ -41,7 +41,7 @@ from coach.core.content.model import (
     Text,
 )
 from coach.core.content.records import FieldProblem, Invalid, Loc, Meta, Record, field, field_path
-from coach.core.session.plan import build_plan
+from coach.core.session.personal import AS_WRITTEN
 
 try:  # the same dumper as coach.core.content.files
     from yaml import CSafeDumper as _Dumper
@@ -379,7 +379,7 @@ def check_assignment(assignment: Assignment, library: Library) -> list[tuple[Loc
                 ok = False
         if ok:
             try:
-                build_plan(routine, exercises)
+                AS_WRITTEN.plan_for(routine, exercises)
             except ValueError as exc:
                 problems.append((loc, f"cannot be turned into steps: {exc}"))
     return problems
@@ -589,9 +589,9 @@ def describe_assignment(assignment: Assignment, library: Library, lang: str = "e
     exercises = dict(library.exercises) | {e.id: e for e in a.exercises}
     for routine in a.routines:
         try:
-            minutes = (
-                f", about {max(1, round(build_plan(routine, exercises).total_seconds / 60))} min"
-            )
+            # As the clinician wrote it: the patient's changes come back in the report.
+            seconds = AS_WRITTEN.plan_for(routine, exercises).total_seconds
+            minutes = f", about {max(1, round(seconds / 60))} min"
         except ValueError:
             minutes = ""
         days = routine.schedule.days
