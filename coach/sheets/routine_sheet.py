@@ -821,26 +821,21 @@ class _Sheet:
                 y += h + space
             self.draw_doc(painter, often_doc, 0, y)
             y += self.doc_height(often_doc)
-            if note_doc is not None:
+            # The clinician's note in a thin box; what Coach changed in the accent colour.
+            for doc, h, pen in (
+                (note_doc, note_h, QPen(RULE, self.mm(0.35))),
+                (changes_doc, changes_h, QPen(ACCENT, self.mm(0.5))),
+            ):
+                if doc is None:
+                    continue
                 y += self.mm(4)
-                box = QRectF(0, y, self.width, note_h)
                 painter.save()
-                painter.setPen(QPen(RULE, self.mm(0.35)))
+                painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(box, self.mm(2), self.mm(2))
+                painter.drawRoundedRect(QRectF(0, y, self.width, h), self.mm(2), self.mm(2))
                 painter.restore()
-                self.draw_doc(painter, note_doc, self.mm(4), y + self.mm(3))
-                y += note_h
-            if changes_doc is not None:
-                y += self.mm(4)
-                box = QRectF(0, y, self.width, changes_h)
-                painter.save()
-                painter.setPen(QPen(ACCENT, self.mm(0.5)))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(box, self.mm(2), self.mm(2))
-                painter.restore()
-                self.draw_doc(painter, changes_doc, self.mm(4), y + self.mm(3))
-                y += changes_h
+                self.draw_doc(painter, doc, self.mm(4), y + self.mm(3))
+                y += h
             y += self.mm(1.5)
             painter.save()
             painter.setPen(QPen(INK, self.mm(0.5)))
