@@ -256,7 +256,7 @@ def _print_patients(paths: Any) -> int:
         return 0
     header = (
         f"{'Patient':<24} {'Period':<25} {'Adherence':>14}  {'Pain back':>11}  "
-        f"{'Pain leg':>11}  {'Walking min':>11}  Stops"
+        f"{'Pain leg':>11}  {'Walking min':>11}  {'Changed':>7}  Stops"
     )
     print(header)
     for row in rows:
@@ -272,9 +272,13 @@ def _print_patients(paths: Any) -> int:
         reasons = ", ".join(s.reason_text.get("en") or s.reason or "?" for s in row.stops)
         print(
             f"{row.patient:<24} {period:<25} {adherence:>14}  {_trend(b1, b2):>11}  "
-            f"{_trend(l1, l2):>11}  {_trend(w1, w2):>11}  {len(row.stops)}"
-            + (f" ({reasons})" if reasons else "")
+            f"{_trend(l1, l2):>11}  {_trend(w1, w2):>11}  {row.changed_at_home:>7}  "
+            f"{len(row.stops)}" + (f" ({reasons})" if reasons else "")
         )
+        # What Coach changed at home, under the row: a review starts from it.
+        for routine_id, changes in row.changes.items():
+            for change in changes:
+                print(f"    {routine_id}: {change.text.get('en')}")
     return 0
 
 

@@ -222,3 +222,43 @@ def test_clear_errors_for_wrong_arguments(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "cannot be read" in missing.stderr
     no_store = coach("--data-dir", tmp_path / "f", "report-data", "-o", tmp_path / "r")
     assert no_store.returncode == 1 and "nothing recorded yet" in no_store.stderr
+
+
+def test_the_patients_list_shows_what_coach_changed_at_home(tmp_path: Path) -> None:
+    from coach.core.session.profile import BodySide, HealthProfile, Joint, JointReplacement
+
+    clinic, home = tmp_path / "clinic", tmp_path / "home"
+    plan = tmp_path / "plan.coach"
+    made = coach(
+        "--data-dir",
+        clinic,
+        "assign",
+        "daily-relief",
+        "--patient",
+        "Maria Muster",
+        "--clinician",
+        "B. Physio",
+        "--review",
+        "2099-01-15",
+        "-o",
+        plan,
+    )
+    assert made.returncode == 0, made.stderr
+    home.mkdir()
+    hip = HealthProfile(
+        completed=True, joint_replacements=[JointReplacement(joint=Joint.HIP, side=BodySide.LEFT)]
+    )
+    (home / "profile.json").write_text(hip.to_json(), encoding="utf-8")
+    assert coach("--data-dir", home, "import", plan).returncode == 0
+    report = tmp_path / "maria.coachreport"
+    sent = coach("--data-dir", home, "report-data", "-o", report)
+    assert sent.returncode == 0, sent.stderr
+    assert coach("--data-dir", clinic, "import", report).returncode == 0
+    listed = coach("--data-dir", clinic, "patients")
+    assert listed.returncode == 0, listed.stderr
+    header, row, *details = listed.stdout.splitlines()
+    assert "Changed" in header
+    # Two exercises left out for the new hip (the programme week is no change).
+    assert row.split()[-2] == "2"
+    assert any("Left out for you: One knee to the chest" in line for line in details)
+    assert any("Knee rolls" in line for line in details)

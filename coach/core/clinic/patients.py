@@ -114,6 +114,13 @@ class PatientRow:
         """What Coach changed at home, per routine id of the plan (unchanged ones left out)."""
         return {run.routine_id: list(run.changes) for run in self.report.as_run if run.changes}
 
+    @property
+    def changed_at_home(self) -> int:
+        """How many changes Coach made to the plan at home (the programme week is none)."""
+        return sum(
+            1 for found in self.changes.values() for c in found if c.cause != "programme_week"
+        )
+
 
 def patient_list(paths: Paths) -> tuple[list[PatientRow], list[str]]:
     """The reports kept by the clinic, newest period first, and any unreadable ones."""

@@ -1020,12 +1020,6 @@ def _trend(first: float | None, last: float | None, *, lower_is_better: bool | N
     return text
 
 
-def _changes_count(changes: dict[str, list[Any]]) -> str:
-    """The Patients list's count of what Coach changed at home; programme weeks don't count."""
-    n = sum(1 for found in changes.values() for c in found if c.cause != "programme_week")
-    return str(n) if n else T("none")
-
-
 class PatientListView(QWidget):
     """The reports that came back: one line per patient, the assigned plan beside it."""
 
@@ -1126,7 +1120,7 @@ class PatientListView(QWidget):
                 _trend(l1, l2),
                 _trend(w1, w2),
                 str(len(stops)) if stops else T("none"),
-                _changes_count(row.changes),
+                str(row.changed_at_home) if row.changed_at_home else T("none"),
             ]
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
