@@ -3,6 +3,10 @@
 With ``--tray`` (the start-at-login mode) only the reminders run until the
 person opens Coach from the tray or a reminder; the window and the library are
 built then, so Coach waits in the tray with little memory.
+
+One Coach runs per data folder (:mod:`coach.instance`): a second start hands
+its request (show the window, open a file) to the first and ends. Only then is
+the store opened and a session left in progress closed as interrupted.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ if TYPE_CHECKING:
 
     from coach.core.common.paths import Paths
     from coach.core.content.library import Library
+    from coach.core.progress.interrupted import Interrupted
     from coach.core.progress.store import Store
+    from coach.instance import Instance
     from coach.ui.main_window import MainWindow
 
 
@@ -40,15 +46,24 @@ def load_library(paths: Paths) -> Library:
     return library
 
 
-def open_store(paths: Paths) -> tuple[Store | None, str | None]:
-    """The progress store, or None and a message: without it the app still runs."""
+def open_store(
+    paths: Paths, interrupted: list[Interrupted] | None = None
+) -> tuple[Store | None, str | None]:
+    """The progress store, or None and a message: without it the app still runs.
+
+    Sessions a crash left in progress are closed (this is the only Coach on
+    the folder); those that did some exercise are added to ``interrupted``.
+    """
+    from coach.core.progress.interrupted import close_interrupted
     from coach.core.progress.store import Store
     from coach.core.progress.store_errors import StoreError
 
     try:
         paths.ensure_data_dir()
         store = Store.open(paths.database)
-        store.mark_abandoned_sessions()
+        found = close_interrupted(store)
+        if interrupted is not None:
+            interrupted.extend(found)
     except StoreError as exc:
         return None, f"{exc.message} Your progress will not be saved this time."
     except OSError as exc:
@@ -98,9 +113,11 @@ def run(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from coach.core.common.damaged import DamagedNote
     from coach.core.common.paths import resolve
     from coach.core.common.settings import load_preferences
     from coach.ui import i18n, theme
+    from coach.ui.i18n import T
 
     paths = resolve(data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -111,9 +128,13 @@ def run(
     theme.load_fonts(paths.assets)
     prefs, notes = load_preferences(paths.settings)
     i18n.set_language(prefs.language, paths.assets)
+    instance = claim_data_folder(paths, smoke=smoke, open_file=open_file, tray=tray)
+    if isinstance(instance, int):
+        return instance
     theme.apply(app, prefs.text_scale, prefs.high_contrast)
     reminders: list[Any] = []  # [service, presence] once they run
     windows: list[MainWindow] = []
+    interrupted: list[Interrupted] = []
 
     def start_reminders() -> None:
         service, presence, reminder_notes = make_reminders(app, paths, prefs.language)
@@ -129,15 +150,19 @@ def run(
         # Validating every routine file takes a noticeable moment; the window
         # is already on screen by then, saying that it is loading.
         library = load_library(paths)
-        store, store_problem = open_store(paths)
+        store, store_problem = open_store(paths, interrupted)
+        # The library first: the reminders' plan is the personal plan, which
+        # the window works out from it.
+        window.set_library(library, store)
         if not smoke:
             if not reminders:
                 start_reminders()
             attach_reminders(window, reminders[0], reminders[1], library, store)
             # Without a tray, closing the window must still quit the app.
             app.setQuitOnLastWindowClosed(reminders[1].tray is None)
-        window.set_library(library, store)
-        problems = notes + [str(p) for p in library.problems]
+        damaged = [n for n in notes if isinstance(n, DamagedNote)]
+        problems = [n for n in notes if not isinstance(n, DamagedNote)]
+        problems += [str(p) for p in library.problems]
         if store_problem:
             problems.insert(0, store_problem)
         if smoke:
@@ -148,13 +173,47 @@ def run(
         elif open_file is not None:
             window.open_file(open_file)
         elif window.flow.profile is None:
-            # First run: the health questions come first, so that what is
-            # offered is safe from the very first session.
-            window.flow.edit_profile()
+            # First run (or the health answers were damaged: the flow said so
+            # and kept a copy): the health questions come first, so that what
+            # is offered is safe from the very first session.
+            told = window.flow.dialog
+            if isinstance(told, QMessageBox):
+                told.finished.connect(lambda _result: window.flow.edit_profile())
+            else:
+                window.flow.edit_profile()
         if problems:
             QMessageBox.information(
                 window, "Coach", "Some files could not be used:\n\n" + "\n".join(problems[:12])
             )
+        from coach.ui import start_notes
+
+        start_notes.ask_about_damaged(window, damaged, lambda note: replace(window, note))
+        start_notes.tell_interrupted(window, interrupted)
+
+    def replace(window: MainWindow, note: DamagedNote) -> None:
+        """The person said yes: the usual settings replace a damaged file (its copy stays)."""
+        from coach.core.common.settings import save_preferences
+
+        if note.path == paths.settings:
+            try:
+                save_preferences(paths.settings, window.prefs)
+            except OSError as exc:
+                QMessageBox(
+                    QMessageBox.Icon.Warning,
+                    "Coach",
+                    T("Your settings could not be saved: {why}").format(why=exc.strerror or exc),
+                    parent=window,
+                ).open()
+        elif reminders and note.path == reminders[0].path:
+            reminders[0].save()
+
+    def handle(message: dict[str, Any]) -> None:
+        """A second start of Coach on this data folder asked for something."""
+        wanted = message.get("open")
+        if isinstance(wanted, str) and wanted:
+            open_window(then=lambda: windows[0].open_file(Path(wanted)))
+        elif not message.get("tray"):
+            open_window()
 
     def open_window(then: Callable[[], None] | None = None) -> None:
         if windows:
@@ -181,4 +240,55 @@ def run(
         start_reminders()
     else:
         open_window()
-    return app.exec()
+    if instance is not None and not smoke:
+        instance.request.connect(handle)
+        QTimer.singleShot(0, instance.listen)  # after the first paint
+    try:
+        return app.exec()
+    finally:
+        if instance is not None:
+            instance.release()
+
+
+ALREADY_RUNNING = 3
+"""The exit code of a Coach refused because another Coach has its data folder."""
+
+
+def claim_data_folder(
+    paths: Paths, *, smoke: bool, open_file: Path | None, tray: bool
+) -> Instance | int | None:
+    """This Coach's claim on the data folder, or the exit code when another has it.
+
+    The other Coach gets the request (open the file, show the window) and
+    this one ends with 0; if it cannot be reached, this one says why and
+    ends with :data:`ALREADY_RUNNING`. None: the folder cannot be used at
+    all (the store will say so); the app runs without a claim.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from coach.instance import Instance, hand_over
+    from coach.ui.i18n import T
+
+    try:
+        data = paths.ensure_data_dir()
+    except OSError:
+        return None
+    instance = Instance(data)
+    if instance.claim():
+        return instance
+    message: dict[str, object] = {"show": True}
+    if open_file is not None:
+        message = {"open": str(Path(open_file).expanduser().resolve())}
+    elif tray:
+        message = {"tray": True}
+    if hand_over(data, message):
+        print("Coach is already open for this data folder: it takes over.", file=sys.stderr)
+        return 0
+    text = T(
+        "Coach is already open for this person's data, perhaps on another computer. "
+        "Please close that Coach first, then start Coach again."
+    )
+    print(f"{text} ({data})", file=sys.stderr)
+    if not smoke:
+        QMessageBox.warning(None, "Coach", text)
+    return ALREADY_RUNNING

@@ -58,15 +58,11 @@ def _write_pdf(target: Path, paper: str, title: str, draw: Callable[[QPdfWriter]
             if not handle.read(5).startswith(b"%PDF-"):
                 raise OSError(f"could not write the PDF to {target}")
             os.fsync(handle.fileno())
-        tmp.chmod(0o666 & ~_umask())  # like any other saved file, not mkstemp's 0600
+        # Owner-only like the exports, whatever the umask: a report carries
+        # health data, and a sheet the person's plan.
+        tmp.chmod(0o600)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return pages
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

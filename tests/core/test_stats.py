@@ -156,7 +156,8 @@ def test_weeks_mark_each_day_and_count_adherence(
     session(
         store, clock, at(date(2026, 3, 8)), outcome=SessionOutcome.STOPPED, stop_reason="sharp_pain"
     )
-    # Monday 9: abandoned (the app crashed): does not count.
+    # Monday 9: abandoned (the app crashed mid-session): not done, but partly
+    # done, not missed.
     session(store, clock, at(date(2026, 3, 9)), outcome=SessionOutcome.ABANDONED)
     # Tuesday 10 at 00:30 Berlin = Monday 23:30 UTC: counts for Tuesday.
     session(store, clock, datetime(2026, 3, 9, 23, 30, tzinfo=UTC))
@@ -182,7 +183,7 @@ def test_weeks_mark_each_day_and_count_adherence(
     assert (last.planned, last.done) == (7, 5)
     assert last.adherence == pytest.approx(5 / 7)
     assert [d.mark for d in this.days] == [
-        M.MISSED,
+        M.PARTLY,
         M.DONE,
         M.DONE,
         M.TO_COME,
@@ -248,13 +249,32 @@ def test_streak_bridges_rest_days_of_the_plan(
     assert stats.current_streak(history, [], TODAY, BERLIN) == 1
 
 
-def test_streak_ignores_abandoned_sessions(
+def test_streak_ignores_abandoned_sessions_that_did_nothing(
+    store: Store, clock: Clock, history: History, lib: Library
+) -> None:
+    plan = [routine(lib, "daily-relief")]
+    session(store, clock, at(date(2026, 3, 10)))
+    # Lost before any step of exercise, or ended early by the person: not on plan.
+    session(
+        store, clock, at(date(2026, 3, 11), 8), outcome=SessionOutcome.ABANDONED, step_seconds=()
+    )
+    session(
+        store,
+        clock,
+        at(date(2026, 3, 11), 9),
+        outcome=SessionOutcome.ABANDONED,
+        stop_reason="ended_early",
+    )
+    assert stats.current_streak(history, plan, TODAY, BERLIN) == 0
+
+
+def test_an_interrupted_session_keeps_the_streak(
     store: Store, clock: Clock, history: History, lib: Library
 ) -> None:
     plan = [routine(lib, "daily-relief")]
     session(store, clock, at(date(2026, 3, 10)))
     session(store, clock, at(date(2026, 3, 11)), outcome=SessionOutcome.ABANDONED)
-    assert stats.current_streak(history, plan, TODAY, BERLIN) == 0
+    assert stats.current_streak(history, plan, TODAY, BERLIN) == 2
 
 
 # --------------------------------------------------------------------------

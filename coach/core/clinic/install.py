@@ -33,7 +33,7 @@ from coach.core.clinic.handover import (
     check_assignment,
     yaml_text,
 )
-from coach.core.common.atomic import write_bytes_atomic
+from coach.core.common.atomic import make_private_dir, write_bytes_atomic
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import slug
 from coach.core.content.library import Library
@@ -323,7 +323,7 @@ def install_assignment(
         for name, data in files.items():
             write_bytes_atomic(staging / name, data)
         write_bytes_atomic(archive, blob)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(target.parent)
         moved_old = False
         if target.exists():
             os.replace(target, old_aside)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import coach
+from coach.core.common.atomic import make_private_dir, tighten_dir
 
 DATA_DIR_ENV = "COACH_DATA_DIR"
 
@@ -61,8 +62,13 @@ class Paths:
         return self.data / "settings.json"
 
     def ensure_data_dir(self) -> Path:
-        """Create the data folder readable by its owner only."""
-        self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Create the data folder (and any folder above it) readable by its owner only.
+
+        A folder that exists with group or other access (an older Coach made it
+        0755) is tightened to 0700.
+        """
+        make_private_dir(self.data)
+        tighten_dir(self.data)
         return self.data
 
 

@@ -1,7 +1,8 @@
 """The person's preferences, kept as a small JSON file in the data folder.
 
 A hand-edited or damaged file never stops the app: bad values fall back to
-their defaults and each fallback is reported, so the person can be told.
+their defaults and each fallback is reported, so the person can be told. A file
+that cannot be read at all is kept (:mod:`coach.core.common.damaged`).
 Plain dataclasses on purpose: the preferences are needed before the first
 window appears, and importing the validation library would delay it.
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.core.common.atomic import write_text_atomic
+from coach.core.common.damaged import damaged_note, keep_if_damaged
 
 TEXT_SCALES = (100, 125, 150, 175, 200)
 LANGUAGES = ("en", "de")
@@ -53,10 +55,12 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
         return Preferences(), []
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
         return Preferences(), [f"The settings file could not be read ({exc}); defaults are used."]
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return Preferences(), [damaged_note(path, "The settings file", str(exc))]
     if not isinstance(raw, dict):
-        return Preferences(), ["The settings file is damaged; defaults are used."]
+        return Preferences(), [damaged_note(path, "The settings file", "not a JSON object")]
     known = {f.name for f in fields(Preferences)}
     notes: list[str] = []
     good: dict[str, Any] = {}
@@ -71,5 +75,8 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
     return Preferences(**good), notes
 
 
-def save_preferences(path: Path, prefs: Preferences) -> None:
+def save_preferences(path: Path, prefs: Preferences) -> Path | None:
+    """Save; a damaged file in the way is kept first (returns the copy's path, or None)."""
+    kept = keep_if_damaged(path, load_preferences)
     write_text_atomic(path, json.dumps(asdict(prefs), indent=2) + "\n", mode=0o600)
+    return kept

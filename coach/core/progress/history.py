@@ -39,6 +39,21 @@ right. A session the app lost (abandoned) or one still running does not.
 
 _COUNTED_SQL = "outcome IN ('completed', 'stopped')"
 
+NOT_EXERCISE_PHASES: tuple[str, ...] = ("get_ready", "transition", "done")
+"""Steps that are no exercise: a session with only these did nothing yet."""
+
+_INTERRUPTED_SQL = (
+    "outcome = 'abandoned' AND stop_reason IS NULL AND EXISTS (SELECT 1 FROM step_results"
+    " WHERE step_results.session_id = sessions.id AND step_results.phase NOT IN ("
+    + ", ".join(f"'{phase}'" for phase in NOT_EXERCISE_PHASES)
+    + "))"
+)
+"""An interrupted session: never ended by the player (a crash, a power cut; the
+next start marked it abandoned, without a reason) after at least one step of
+exercise was recorded. Its day counts as partly done, not as missed."""
+
+_ON_PLAN_SQL = f"({_COUNTED_SQL} OR ({_INTERRUPTED_SQL}))"
+
 PAIN_AFTER_FLARE = 6
 """Pain after a session at or above this (back or leg) breaks the pain rule."""
 
@@ -233,17 +248,30 @@ class History:
         )
         return [parse(r[0]) for r in rows]
 
-    def counted_starts_newest_first(self, before: datetime) -> Iterator[datetime]:
-        """Counted sessions' start times before ``before``, newest first, lazily."""
+    def interrupted_session_starts(self, since: datetime, until: datetime) -> list[datetime]:
+        """Start times of the interrupted sessions (see ``_INTERRUPTED_SQL``) in [since, until)."""
+        rows = self.rows(
+            "SELECT started_utc FROM sessions WHERE started_utc >= ? AND started_utc < ?"
+            f" AND {_INTERRUPTED_SQL} ORDER BY started_utc",
+            (iso(since), iso(until)),
+        )
+        return [parse(r[0]) for r in rows]
+
+    def counted_starts_newest_first(
+        self, before: datetime, *, interrupted: bool = False
+    ) -> Iterator[datetime]:
+        """Counted sessions' start times before ``before``, newest first, lazily
+        (with ``interrupted``, the interrupted sessions too)."""
+        which = _ON_PLAN_SQL if interrupted else _COUNTED_SQL
         for row in self._iterate(
             "SELECT started_utc FROM sessions WHERE started_utc < ?"
-            f" AND {_COUNTED_SQL} ORDER BY started_utc DESC",
+            f" AND {which} ORDER BY started_utc DESC",
             (iso(before),),
         ):
             yield parse(row[0])
 
     def counted_days_newest_first(
-        self, before: datetime, tz: tzinfo | None = None
+        self, before: datetime, tz: tzinfo | None = None, *, interrupted: bool = False
     ) -> Iterator[int]:
         """The local days with a counted session before ``before``, newest first, lazily,
         as ``date.toordinal()`` numbers (cheap to compare and count back).
@@ -252,14 +280,16 @@ class History:
         reads only as far back as the streak goes. In the computer's own time
         zone (``tz`` None) SQLite turns each time into a local day number (its
         'localtime' follows the same C library rules as Python); with an
-        explicit zone Python does.
+        explicit zone Python does. With ``interrupted``, the days of interrupted
+        sessions count too (they are partly done, not missed).
         """
+        which = _ON_PLAN_SQL if interrupted else _COUNTED_SQL
         last = 0
         if tz is None:
             # julianday of a date is at midnight, x.5; date(1, 1, 1) is ordinal 1.
             rows = self._iterate(
                 "SELECT CAST(julianday(date(started_utc, 'localtime')) - 1721424.5 AS INTEGER)"
-                f" FROM sessions WHERE started_utc < ? AND {_COUNTED_SQL}"
+                f" FROM sessions WHERE started_utc < ? AND {which}"
                 " ORDER BY started_utc DESC",
                 (iso(before),),
             )
@@ -268,16 +298,18 @@ class History:
                     last = day
                     yield day
             return
-        for started in self.counted_starts_newest_first(before):
+        for started in self.counted_starts_newest_first(before, interrupted=interrupted):
             day = started.astimezone(tz).date().toordinal()
             if day != last:
                 last = day
                 yield day
 
     def first_session_start(self) -> datetime | None:
-        """The start of the first counted session (MIN over the index)."""
-        row = self.rows(f"SELECT MIN(started_utc) FROM sessions WHERE {_COUNTED_SQL}")[0]
-        return parse(row[0]) if row[0] else None
+        """The start of the first counted or interrupted session (the index, in order)."""
+        rows = self.rows(
+            f"SELECT started_utc FROM sessions WHERE {_ON_PLAN_SQL} ORDER BY started_utc LIMIT 1"
+        )
+        return parse(rows[0][0]) if rows else None
 
     def last_sessions_of(
         self, routine_id: str, limit: int, *, after: datetime | None = None

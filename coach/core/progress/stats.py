@@ -15,6 +15,10 @@ Definitions (they are shown to people, so they are plain on purpose):
 - **Done**: a session that was completed, or stopped by the person (stopping
   when it hurts is doing it right). Sessions the app lost (abandoned) do not
   count. Any routine counts towards the day's plan.
+- **Interrupted**: a session the app lost after at least one step of exercise
+  (a crash or a power cut stopped it; the next start marks it abandoned). It
+  is not a done session, but its day is partly done, not missed, and it keeps
+  the streak.
 - **Adherence** of an ISO week (Monday to Sunday): sessions done against
   sessions planned; the week of the first session counts from that day on.
 - **Streak**: the number of days in a row, back from today, on which the person
@@ -126,7 +130,7 @@ def plan_routines(
 
 class DayMark(StrEnum):
     DONE = "done"  # all planned sessions done (or a session on a free day)
-    PARTLY = "partly"  # some of the planned sessions done
+    PARTLY = "partly"  # some of the planned sessions done, or a session interrupted
     MISSED = "missed"  # planned, none done, and the day is over
     TO_COME = "to_come"  # planned, today or later
     FREE = "free"  # nothing planned, nothing done
@@ -139,6 +143,7 @@ class DayStatus:
     planned: int
     done: int
     mark: DayMark
+    interrupted: int = 0  # sessions interrupted on this day (not counted in ``done``)
 
 
 @dataclass(frozen=True)
@@ -154,16 +159,23 @@ class WeekStatus:
         return min(1.0, self.done / self.planned) if self.planned else None
 
 
-def _mark(day: date, planned: int, done: int, today: date, started: date | None) -> DayMark:
+def _mark(
+    day: date,
+    planned: int,
+    done: int,
+    today: date,
+    started: date | None,
+    interrupted: int = 0,
+) -> DayMark:
     if started is None or day < started:
         return DayMark.BEFORE_START if day <= today else _future_mark(planned)
     if day > today:
         return _future_mark(planned)
     if planned == 0:
-        return DayMark.DONE if done else DayMark.FREE
+        return DayMark.DONE if done else DayMark.PARTLY if interrupted else DayMark.FREE
     if done >= planned:
         return DayMark.DONE
-    if done:
+    if done or interrupted:
         return DayMark.PARTLY
     return DayMark.TO_COME if day == today else DayMark.MISSED
 
@@ -188,6 +200,12 @@ def weeks(
     ):
         d = local_day(started, tz)
         done[d] = done.get(d, 0) + 1
+    interrupted: dict[date, int] = {}
+    for started in history.interrupted_session_starts(
+        day_start_utc(first_monday, tz), day_start_utc(end, tz)
+    ):
+        d = local_day(started, tz)
+        interrupted[d] = interrupted.get(d, 0) + 1
     first = history.first_session_start()
     started_day = local_day(first, tz) if first is not None else None
     out: list[WeekStatus] = []
@@ -198,8 +216,9 @@ def weeks(
         for offset in range(7):
             day = monday + timedelta(days=offset)
             planned = planned_on(plan, day)
-            n = done.get(day, 0)
-            days.append(DayStatus(day, planned, n, _mark(day, planned, n, today, started_day)))
+            n, cut = done.get(day, 0), interrupted.get(day, 0)
+            mark = _mark(day, planned, n, today, started_day, cut)
+            days.append(DayStatus(day, planned, n, mark, cut))
             if started_day is not None and day >= started_day:
                 planned_sum += planned
                 done_sum += n
@@ -212,7 +231,9 @@ def current_streak(history: History, plan: Sequence[Routine], today: date, tz: T
 
     Days are ordinal numbers here: a ten-year streak walks 3,650 of them.
     """
-    days = history.counted_days_newest_first(day_start_utc(today + timedelta(days=1), tz), tz)
+    days = history.counted_days_newest_first(
+        day_start_utc(today + timedelta(days=1), tz), tz, interrupted=True
+    )
     per_weekday = [planned_on(plan, today - timedelta(days=k)) for k in range(7)]
     # rest[k]: the plan rests on the weekday k days before today.
     rest = [any(per_weekday) and n == 0 for n in per_weekday]

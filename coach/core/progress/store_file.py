@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from coach.core.common.atomic import make_private_dir
 from coach.core.progress.store_errors import StoreError, StoreErrorKind, translate, translating
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -157,7 +158,7 @@ def prepare_file(path: Path) -> None:
     An existing file only loses group/other bits: a read-only file stays
     read-only, and a file we do not own is left as it is.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dir(path.parent)  # and every missing folder above it, whatever the umask
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

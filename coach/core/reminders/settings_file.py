@@ -2,7 +2,8 @@
 
 The schedule never reads or writes a file; this module does, for the tray, the
 settings view and ``coach reminders`` alike. A damaged or hand-edited value
-falls back to its default with a note, so a bad file never stops the reminders.
+falls back to its default with a note, so a bad file never stops the reminders;
+a file that cannot be read at all is kept (:mod:`coach.core.common.damaged`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.core.common.atomic import write_text_atomic
+from coach.core.common.damaged import damaged_note, keep_if_damaged
 from coach.core.common.days import WEEK
 from coach.core.reminders.plan_entries import PlanEntry
 from coach.core.reminders.preferences import ROUTINE_ID, ReminderPrefs, prefs_from_json
@@ -85,19 +87,25 @@ def load_settings(path: Path) -> tuple[ReminderSettings, list[str]]:
         return ReminderSettings(), []
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
         return ReminderSettings(), [
             f"The reminder settings could not be read ({exc}); defaults are used."
         ]
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return ReminderSettings(), [damaged_note(path, "The reminder settings", str(exc))]
     if not isinstance(raw, dict):
-        return ReminderSettings(), ["The reminder settings were damaged; defaults are used."]
+        return ReminderSettings(), [
+            damaged_note(path, "The reminder settings", "not a JSON object")
+        ]
     prefs, notes = prefs_from_json(raw)
     state, state_notes = ReminderState.from_json(raw.get("state"))
     plan, plan_notes = _plan_from_json(raw.get("plan"))
     return ReminderSettings(prefs, state, plan), notes + state_notes + plan_notes
 
 
-def save_settings(path: Path, settings: ReminderSettings) -> None:
+def save_settings(path: Path, settings: ReminderSettings) -> Path | None:
+    """Save; a damaged file in the way is kept first (returns the copy's path, or None)."""
+    kept = keep_if_damaged(path, load_settings)
     data = {
         "version": FILE_VERSION,
         **settings.prefs.to_json(),
@@ -105,3 +113,4 @@ def save_settings(path: Path, settings: ReminderSettings) -> None:
         "plan": _plan_to_json(settings.plan),
     }
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=0o600)
+    return kept

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Annotated
 
 from coach.core.common.atomic import write_text_atomic
+from coach.core.common.damaged import damaged_note, keep_if_damaged
 from coach.core.content.model import Exercise, Routine, Tag, Text, Variant
 from coach.core.content.records import FieldProblem, Meta, Record, field
 
@@ -611,14 +612,25 @@ def _unique(texts: Iterable[Text]) -> list[Text]:
 
 
 def load_profile(path: Path) -> tuple[HealthProfile | None, list[str]]:
-    """The saved profile, or None on first run; a damaged file is reported, not fatal."""
+    """The saved profile, or None on first run; a damaged file is reported, not fatal.
+
+    A file that cannot be read as a profile gives a ``DamagedNote``: it is kept
+    (copied aside) before new answers are saved in its place.
+    """
     if not path.exists():
         return None, []
     try:
-        return HealthProfile.from_json(path.read_bytes()), []
-    except (OSError, ValueError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return None, [f"Your health answers could not be read ({exc}); please answer again."]
+    try:
+        return HealthProfile.from_json(data), []
+    except ValueError as exc:
+        return None, [damaged_note(path, "Your health answers", str(exc))]
 
 
-def save_profile(path: Path, profile: HealthProfile) -> None:
+def save_profile(path: Path, profile: HealthProfile) -> Path | None:
+    """Save; a damaged file in the way is kept first (returns the copy's path, or None)."""
+    kept = keep_if_damaged(path, load_profile)
     write_text_atomic(path, profile.to_json() + "\n", mode=0o600)
+    return kept

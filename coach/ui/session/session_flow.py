@@ -104,7 +104,11 @@ class SessionFlow(QObject):
             self._profile, notes = load_profile(self.host.paths.data / "profile.json")
             self._profile_loaded = True
             for note in notes:
-                self._tell(note)
+                from coach.core.common.damaged import DamagedNote
+                from coach.ui.start_notes import profile_note_text
+
+                # A damaged file is kept (copied aside) and the person told where.
+                self._tell(profile_note_text(note) if isinstance(note, DamagedNote) else note)
         return self._profile
 
     def set_profile(self, profile: HealthProfile) -> None:
