@@ -61,6 +61,10 @@ def open_store(
     try:
         paths.ensure_data_dir()
         store = Store.open(paths.database)
+        from coach.core.progress.step_queue import replay_pending
+
+        # What a fault kept in the journal goes in first: its "completed" is not "abandoned".
+        replay_pending(store)
         found = close_interrupted(store)
         if interrupted is not None:
             interrupted.extend(found)

@@ -136,6 +136,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "backup": "coach.commands.data",
     "restore": "coach.commands.data",
     "delete-all": "coach.commands.data",
+    "quarantine": "coach.commands.data",
 }
 """Which module registers each feature command (a test keeps it complete)."""
 

@@ -329,6 +329,7 @@ def _report_data(args: argparse.Namespace) -> int:
         report = export_report_data(
             store, installed, Period(start, end), library=library, inputs=inputs
         )
+        damaged = sum(store.damaged_rows.values())
     try:
         written = write_report_file(args.output, report)
     except (OSError, HandoverError) as exc:
@@ -342,4 +343,11 @@ def _report_data(args: argparse.Namespace) -> int:
         )
     print(line)
     print(f"Written to {written}", file=sys.stderr)
+    if damaged:
+        entries = "1 damaged entry" if damaged == 1 else f"{damaged} damaged entries"
+        print(
+            f"Note: {entries} in the progress file could not be read and are not in the "
+            "report. A backup keeps them as they are.",
+            file=sys.stderr,
+        )
     return 0

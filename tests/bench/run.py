@@ -145,6 +145,7 @@ def bench_tray_memory() -> list[Figure]:
 def _registry() -> dict[str, Callable[[], list[Figure]]]:
     """Every figure, by name; feature modules in this folder bring their own."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import fault_bench
     import player_bench
     import progress_bench
     import reminders_bench
@@ -160,6 +161,7 @@ def _registry() -> dict[str, Callable[[], list[Figure]]]:
         "history_view": progress_bench.bench_history_view,
         **reminders_bench.BENCHMARKS,
         "tray_memory": bench_tray_memory,
+        **fault_bench.BENCHMARKS,
     }
 
 

@@ -127,16 +127,18 @@ def test_an_unwritable_export_says_why(
 def test_backup_and_restore_bring_the_old_data_back(
     qtbot, view: DataView, chooser: Chooser, store: Store, paths: Paths, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    chooser.answer = tmp_path / "usb" / "backup.sqlite3"
+    chooser.answer = tmp_path / "usb" / "backup.zip"
     click(qtbot, view, "backup")
-    assert count(chooser.answer, "sessions") == 1
+    with zipfile.ZipFile(chooser.answer) as archive:
+        (tmp_path / "inside.sqlite3").write_bytes(archive.read("coach.sqlite3"))
+    assert count(tmp_path / "inside.sqlite3", "sessions") == 1
     store.start_session("walking", "Walking")
     assert count(paths.database, "sessions") == 2
 
     click(qtbot, view, "restore")
     box = view.dialog
     assert isinstance(box, QMessageBox)
-    assert "backup.sqlite3" in box.text()
+    assert "backup.zip" in box.text()
     with qtbot.waitSignal(view.store_replaced) as replaced:
         box.button(QMessageBox.StandardButton.Yes).click()
     new = replaced.args[0]
@@ -227,4 +229,95 @@ def test_without_a_store_only_restore_is_offered(qtbot, paths: Paths, chooser: C
         "backup": False,
         "restore": True,
         "delete-all": False,
+        "quarantine": True,
     }
+    # There is no file at all, so nothing to put aside.
+    assert not view.findChild(QPushButton, "quarantine").isVisibleTo(view)
+
+
+def _damage_the_schema(database: Path) -> None:
+    """A column name of the sessions table with the byte 0xFF (not UTF-8): the start-up
+    reads sessions, so before this was handled the window never loaded."""
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(
+            "UPDATE sqlite_master SET sql = CAST(REPLACE(CAST(sql AS BLOB),"
+            " CAST('stop_note TEXT' AS BLOB), X'73746F705F6E6F7465FF2054455854') AS TEXT)"
+            " WHERE name = 'sessions'"
+        )
+
+
+def test_a_damaged_file_can_be_backed_up_then_put_aside_for_a_new_one(
+    qtbot, store: Store, paths: Paths, chooser: Chooser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from coach.app import open_store
+
+    store.close()
+    _damage_the_schema(paths.database)
+    damaged = paths.database.read_bytes()
+    opened, message = open_store(paths)  # the start-up: no crash, a message
+    assert opened is None and message and "put it aside" in message
+    view = DataView(None, paths)
+    qtbot.addWidget(view)
+    view.show()
+    note = view.findChild(QLabel, "damaged-note")
+    assert note.isVisibleTo(view) and "damaged" in note.text()
+    aside = view.findChild(QPushButton, "quarantine")
+    assert aside.isVisibleTo(view) and aside.isEnabled()
+
+    # The backup works and copies the file as it is.
+    chooser.answer = tmp_path / "rescue.zip"
+    click(qtbot, view, "backup")
+    assert status(view) == f"✓ Backup saved as {chooser.answer}."
+    with zipfile.ZipFile(chooser.answer) as archive:
+        assert b"Guter Tag" in archive.read("coach.sqlite3")
+    assert paths.database.read_bytes() == damaged
+
+    click(qtbot, view, "quarantine")
+    box = view.dialog
+    assert isinstance(box, QMessageBox)
+    with qtbot.waitSignal(view.store_replaced) as replaced:
+        box.findChild(QPushButton, "quarantine-yes").click()
+    new = replaced.args[0]
+    assert isinstance(new, Store) and new.sessions() == []
+    [kept] = paths.data.glob("coach.sqlite3.damaged-*")
+    assert kept.read_bytes() == damaged
+    assert status(view) == (
+        f"✓ The damaged progress file was kept as {kept}. Coach has started a new one."
+    )
+    assert not aside.isVisibleTo(view)
+    assert view.buttons["delete-all"].isEnabled()
+    new.close()
+
+
+def test_cancelling_put_aside_changes_nothing(
+    qtbot, store: Store, paths: Paths, chooser: Chooser
+) -> None:  # type: ignore[no-untyped-def]
+    store.close()
+    _damage_the_schema(paths.database)
+    damaged = paths.database.read_bytes()
+    view = DataView(None, paths)
+    qtbot.addWidget(view)
+    click(qtbot, view, "quarantine")
+    view.dialog.button(QMessageBox.StandardButton.Cancel).click()
+    assert paths.database.read_bytes() == damaged
+    assert list(paths.data.glob("coach.sqlite3.damaged-*")) == []
+
+
+def test_an_export_with_a_damaged_measure_says_so(
+    qtbot, view: DataView, chooser: Chooser, store: Store, paths: Paths, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store.add_measure("pain", {"back": 3})
+    with contextlib.closing(sqlite3.connect(paths.database, isolation_level=None)) as conn:
+        conn.execute("UPDATE measures SET value = CAST(X'7B22FF223A317D' AS TEXT)")
+    assert store.measures() == [] and store.damaged_rows == {"measures": 1}
+    chooser.answer = tmp_path / "mine.json"
+    click(qtbot, view, "export-json")
+    assert status(view) == (
+        f"✓ Exported to {chooser.answer}. One damaged entry could not be read exactly; "
+        "it is marked in the export."
+    )
+
+
+def test_a_healthy_file_offers_no_put_aside(view: DataView) -> None:
+    assert not view.findChild(QPushButton, "quarantine").isVisibleTo(view)

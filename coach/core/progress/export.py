@@ -1,19 +1,29 @@
-"""The person's data out of Coach (CSV, JSON), back in (JSON), and deleted.
+"""The person's data out of Coach (CSV, JSON), and deleted.
 
 Formats (documented for people and their physiotherapists in
 ``docs/export-format.md``):
 
 - **JSON**: one UTF-8 document ``{"format": "coach-export", "format_version": 1,
-  "schema_version", "exported_utc", "app_version", "tables": {name: [row, ...]}}``.
+  "schema_version", "exported_utc", "app_version", "tables": {name: [row, ...]},
+  "files": [...], "damaged_rows": [...]}``.
   Every table of the database, every column, rows in stored (id) order; columns that
   hold JSON in the database (titles, measure values, flagged answers, kv
-  values) are embedded as JSON, not as strings. :func:`import_json` reads it
-  back into an empty store, row for row.
+  values) are embedded as JSON, not as strings. ``files`` holds the person's
+  other files (health answers, reminders, installed plans).
 - **CSV**: one zip file holding one CSV per table (``sessions.csv``, ...) with
-  the same columns, plus ``README.txt``. UTF-8 with a byte-order mark so that
+  the same columns, the person's other files under ``files/``, plus
+  ``README.txt``. UTF-8 with a byte-order mark so that
   spreadsheet programs show umlauts; JSON columns as JSON text. Text cells
   that start with ``= + - @`` get a leading apostrophe so a spreadsheet does
   not run them as formulas.
+
+A damaged row (text that is not UTF-8) is exported with its bad bytes shown
+as U+FFFD and listed in ``damaged_rows`` (CSV: ``damaged_rows.csv``): counted,
+never left out. The export reads the file through a read-only connection, so
+it works on a file Coach refused to open (damaged, or from a newer Coach).
+
+Coming back in is a restore of a backup (:mod:`coach.core.progress.backup`);
+an export is for reading.
 
 Both are written atomically (temp file + rename): a crash never leaves half an
 export that looks complete. Everything is read inside one read transaction,
@@ -25,6 +35,7 @@ freed pages, so the data is gone from the file, not only hidden.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -32,16 +43,19 @@ import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from coach import __version__
 from coach.core.common.atomic import write_bytes_atomic
+from coach.core.progress.backup import iter_person_files, set_aside
 from coach.core.progress.history import TABLES, History, iso
 from coach.core.progress.store import Store
 from coach.core.progress.store_errors import StoreError, StoreErrorKind
+from coach.core.progress.store_file import require_sole_user
+from coach.core.progress.store_rows import BadText
 
 EXPORT_FORMAT = "coach-export"
 EXPORT_FORMAT_VERSION = 1
@@ -58,33 +72,49 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class ImportProblem(ValueError):
-    """The document cannot be imported; nothing was written."""
-
-
 @dataclass(frozen=True)
 class Snapshot:
     schema_version: int
     tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]  # name -> (columns, rows)
-
-
-def _dumps_compact(value: object) -> str:
-    # Exactly how the store writes JSON, so an import gives identical text.
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    damaged: list[dict[str, Any]] = field(default_factory=list)  # {table, rowid, columns}
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # the person's other files
 
 
 def read_snapshot(store: Store | Path) -> Snapshot:
-    """Every table's columns and rows, from one consistent read."""
-    with History(store) as history, history.snapshot():
+    """Every table's columns and rows from one consistent read, and the person's files.
+
+    Read-only. A row with text that is not UTF-8 is kept (its bad bytes as
+    U+FFFD) and listed in ``damaged``.
+    """
+    path = store.path if isinstance(store, Store) else Path(store)
+    damaged: list[dict[str, Any]] = []
+    with History(path) as history, history.snapshot():
         version = int(history.rows("PRAGMA user_version")[0][0])
         tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
         for table in TABLES:
             columns = [str(r[1]) for r in history.rows(f"PRAGMA table_info({table})")]
-            # rowid order is insertion order (ids for all but kv): an import
-            # that inserts in this order gives back the same file content.
-            rows = [tuple(r) for r in history.rows(f"SELECT * FROM {table} ORDER BY rowid")]
-            tables[table] = (columns, rows)
-    return Snapshot(version, tables)
+            if not columns:
+                continue  # a newer Coach's file without this table
+            # rowid order is insertion order (ids for all but kv).
+            rows = [
+                tuple(r)
+                for r in history.rows(
+                    f"SELECT rowid, * FROM {table} ORDER BY rowid", keep_damaged=True
+                )
+            ]
+            for row in rows:
+                bad = [c for c, v in zip(columns, row[1:], strict=True) if isinstance(v, BadText)]
+                if bad:
+                    damaged.append({"table": table, "rowid": row[0], "columns": bad})
+            tables[table] = (columns, [row[1:] for row in rows])
+    return Snapshot(version, tables, damaged, list(iter_person_files(path.parent)))
+
+
+def _file_entry(name: str, content: bytes) -> dict[str, str]:
+    try:
+        return {"path": name, "text": content.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"path": name, "base64": base64.b64encode(content).decode("ascii")}
 
 
 def to_document(snapshot: Snapshot, *, now: datetime | None = None) -> dict[str, Any]:
@@ -109,14 +139,24 @@ def to_document(snapshot: Snapshot, *, now: datetime | None = None) -> dict[str,
         "exported_utc": iso(now or datetime.now(UTC)),
         "app_version": __version__,
         "tables": tables,
+        "files": [_file_entry(name, content) for name, content in snapshot.files],
+        "damaged_rows": snapshot.damaged,
     }
 
 
-def export_json(store: Store | Path, target: Path, *, now: datetime | None = None) -> Path:
-    document = to_document(read_snapshot(store), now=now)
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    damaged: int  # rows whose text is not UTF-8, exported marked
+    files: int  # the person's files besides the database
+
+
+def export_json(store: Store | Path, target: Path, *, now: datetime | None = None) -> Exported:
+    snapshot = read_snapshot(store)
+    document = to_document(snapshot, now=now)
     text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     write_bytes_atomic(Path(target), text.encode("utf-8"), mode=0o600)
-    return Path(target)
+    return Exported(Path(target), len(snapshot.damaged), len(snapshot.files))
 
 
 def _csv_cell(value: Any) -> Any:
@@ -133,12 +173,18 @@ byte-order mark; the first line names the columns. Times are UTC
 flagged) contain JSON text. Text starting with = + - or @ has a leading
 apostrophe (') so spreadsheet programs do not treat it as a formula.
 
+files/ holds your other files as they are: your health answers
+(profile.json), your reminders (reminders.json) and the plans your
+physiotherapist gave you (routines/assigned/, assignments/).
+Damaged entries: {damaged} (listed in damaged_rows.csv when there are any;
+their unreadable characters are shown as a replacement sign).
+
 Exported {exported} by Coach {version}; database schema version {schema}.
 The columns are described in docs/export-format.md of the Coach sources.
 """
 
 
-def export_csv(store: Store | Path, target: Path, *, now: datetime | None = None) -> Path:
+def export_csv(store: Store | Path, target: Path, *, now: datetime | None = None) -> Exported:
     snapshot = read_snapshot(store)
     buffer = io.BytesIO()
     stamp = iso(now or datetime.now(UTC))
@@ -150,19 +196,31 @@ def export_csv(store: Store | Path, target: Path, *, now: datetime | None = None
             for row in rows:
                 writer.writerow([_csv_cell(v) for v in row])
             archive.writestr(f"{table}.csv", ("\ufeff" + text.getvalue()).encode("utf-8"))
+        if snapshot.damaged:
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\r\n")
+            writer.writerow(["table", "rowid", "columns"])
+            for entry in snapshot.damaged:
+                writer.writerow([entry["table"], entry["rowid"], " ".join(entry["columns"])])
+            archive.writestr("damaged_rows.csv", ("\ufeff" + text.getvalue()).encode("utf-8"))
+        for name, content in snapshot.files:
+            archive.writestr(f"files/{name}", content)
         readme = _CSV_README.format(
-            exported=stamp, version=__version__, schema=snapshot.schema_version
+            exported=stamp,
+            version=__version__,
+            schema=snapshot.schema_version,
+            damaged=len(snapshot.damaged),
         )
         archive.writestr("README.txt", readme.replace("\n", "\r\n").encode("utf-8"))
     write_bytes_atomic(Path(target), buffer.getvalue(), mode=0o600)
-    return Path(target)
+    return Exported(Path(target), len(snapshot.damaged), len(snapshot.files))
 
 
-EXPORTERS: dict[str, Callable[..., Path]] = {"json": export_json, "csv": export_csv}
+EXPORTERS: dict[str, Callable[..., Exported]] = {"json": export_json, "csv": export_csv}
 
 
 # --------------------------------------------------------------------------
-# Import (into an empty store) and delete
+# Delete
 # --------------------------------------------------------------------------
 
 
@@ -187,74 +245,6 @@ def _writer(path: Path) -> Iterator[sqlite3.Connection]:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-
-def load_document(path: Path) -> dict[str, Any]:
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ImportProblem(f"This is not a Coach JSON export ({exc}).") from exc
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise ImportProblem("This is not a Coach JSON export.")
-    return document
-
-
-def import_json(store: Store, source: Path | dict[str, Any]) -> dict[str, int]:
-    """Put a JSON export into ``store``, which must hold no data yet.
-
-    All rows keep their ids and timestamps. One transaction: a bad document
-    (unknown version, a value the schema refuses) raises ImportProblem and
-    writes nothing. Returns the rows imported per table.
-    """
-    document = source if isinstance(source, dict) else load_document(source)
-    if document.get("format") != EXPORT_FORMAT:
-        raise ImportProblem("This is not a Coach JSON export.")
-    version = document.get("format_version")
-    if version != EXPORT_FORMAT_VERSION:
-        raise ImportProblem(f"This export has format version {version!r}; Coach reads 1.")
-    schema = document.get("schema_version")
-    if not isinstance(schema, int) or schema > store.schema_version:
-        raise ImportProblem("This export comes from a newer version of Coach.")
-    tables = document.get("tables")
-    if not isinstance(tables, dict):
-        raise ImportProblem("The export has no tables.")
-    counts: dict[str, int] = {}
-    with History(store) as history:
-        if any(history.counts().values()):
-            raise ImportProblem("The store already holds data; import only into an empty one.")
-        columns = {t: [str(r[1]) for r in history.rows(f"PRAGMA table_info({t})")] for t in TABLES}
-    with _writer(store.path) as conn:
-        for table in TABLES:
-            rows = tables.get(table, [])
-            if not isinstance(rows, list):
-                raise ImportProblem(f"'{table}' is not a list of rows.")
-            known = columns[table]
-            for number, row in enumerate(rows, start=1):
-                if not isinstance(row, dict):
-                    raise ImportProblem(f"{table} row {number} is not an object.")
-                unknown = set(row) - set(known)
-                if unknown:
-                    raise ImportProblem(f"{table} row {number}: unknown columns {sorted(unknown)}")
-                names = [c for c in known if c in row]
-                try:
-                    values = [
-                        _dumps_compact(row[c]) if c in JSON_COLUMNS.get(table, ()) else row[c]
-                        for c in names
-                    ]
-                except ValueError as exc:
-                    raise ImportProblem(f"{table} row {number}: {exc}") from exc
-                if any(isinstance(v, dict | list) for v in values):
-                    raise ImportProblem(f"{table} row {number}: a nested value in a plain column")
-                try:
-                    conn.execute(
-                        f"INSERT INTO {table} ({', '.join(names)})"
-                        f" VALUES ({', '.join('?' for _ in names)})",
-                        values,
-                    )
-                except sqlite3.IntegrityError as exc:
-                    raise ImportProblem(f"{table} row {number}: {exc}") from exc
-            counts[table] = len(rows)
-    return counts
 
 
 def _stamp(moment: datetime) -> str:
@@ -288,3 +278,33 @@ def delete_all(store: Store, *, now: datetime | None = None) -> Path:
     except sqlite3.Error:
         pass  # the rows are gone either way; scrubbing is best effort
     return backup
+
+
+@dataclass(frozen=True)
+class Deleted:
+    database_copy: Path  # coach.sqlite3.before-delete-<time>
+    files_folder: Path | None  # before-delete-<time>/: the person's other files, moved
+
+
+def check_not_in_use(database: Path) -> None:
+    """StoreError LOCKED when another program (a Coach, perhaps mid-session) has the file open.
+
+    For a command run beside the app: like a restore, a delete is refused
+    then. Call it before opening the Store (it checks that nobody else has
+    the file open, and would see one's own connection too).
+    """
+    require_sole_user(database)
+
+
+def delete_everything(store: Store, *, now: datetime | None = None) -> Deleted:
+    """:func:`delete_all`, and the person's other files moved aside with it.
+
+    The health answers, reminders and installed plans go into
+    ``before-delete-<time>/`` in the data folder (renamed, not copied), so
+    nothing the person recorded is left in its usual place and a mistake
+    can still be undone.
+    """
+    moment = now or datetime.now(UTC)
+    copy = delete_all(store, now=moment)
+    folder = set_aside(store.path.parent, f"before-delete-{_stamp(moment)}")
+    return Deleted(copy, folder)

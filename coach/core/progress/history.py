@@ -12,6 +12,9 @@ long-lived reader would keep reading a file that a restore has replaced.
 
 All times in and out are aware UTC datetimes; turning them into the person's
 local days is the caller's job (see :mod:`coach.core.progress.stats`).
+
+A damaged row (text that is not UTF-8, a value that is not JSON) never stops
+a query: it is left out and counted in :attr:`History.damaged_rows`.
 """
 
 from __future__ import annotations
@@ -19,16 +22,25 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from coach.core.progress.store import WALK_FIRST_SYMPTOMS_S, WALK_TOTAL_S, Store
 from coach.core.progress.store_errors import StoreError, StoreErrorKind
-from coach.core.progress.store_rows import MeasureKind, SessionOutcome
+from coach.core.progress.store_rows import (
+    MeasureKind,
+    SessionOutcome,
+    has_bad_text,
+    is_decode_error,
+    lenient_text,
+    row_key,
+)
+
+_T = TypeVar("_T")
 
 COUNTED_OUTCOMES: tuple[str, ...] = (SessionOutcome.COMPLETED, SessionOutcome.STOPPED)
 """Sessions that count as done for adherence and streaks.
@@ -138,6 +150,31 @@ class History:
     def __init__(self, store: Store | Path) -> None:
         self.path = store.path if isinstance(store, Store) else Path(store)
         self._conn: sqlite3.Connection | None = None
+        self._damaged: set[tuple[str, str]] = set()
+
+    @property
+    def damaged_rows(self) -> dict[str, int]:
+        """Damaged rows the queries so far left out, per table (each counted once)."""
+        out: dict[str, int] = {}
+        for table, _key in sorted(self._damaged):
+            out[table] = out.get(table, 0) + 1
+        return out
+
+    def _skip(self, table: str, row: Sequence[Any]) -> None:
+        self._damaged.add(row_key(table, row))
+
+    def _each(
+        self, rows: Sequence[sqlite3.Row], convert: Callable[[sqlite3.Row], _T], table: str
+    ) -> list[_T]:
+        """``convert`` of each row; a row it cannot read (a time that is no time)
+        is left out and counted."""
+        out: list[_T] = []
+        for row in rows:
+            try:
+                out.append(convert(row))
+            except (ValueError, TypeError, KeyError):
+                self._skip(table, row)
+        return out
 
     # --- the connection -----------------------------------------------------------
 
@@ -170,6 +207,9 @@ class History:
     def _translating(self) -> Iterator[None]:
         try:
             yield
+        except UnicodeDecodeError as exc:
+            # A name in the schema that is not UTF-8: the file is damaged.
+            raise StoreError(StoreErrorKind.CORRUPT, path=self.path, detail=str(exc)) from exc
         except sqlite3.Error as exc:
             code = getattr(exc, "sqlite_errorcode", -1)
             primary = code & 0xFF if isinstance(code, int) else -1
@@ -181,20 +221,68 @@ class History:
             }.get(primary, StoreErrorKind.IO)
             raise StoreError(kind, path=self.path, detail=f"{type(exc).__name__}: {exc}") from exc
 
-    def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+    def rows(
+        self,
+        sql: str,
+        params: Sequence[object] = (),
+        table: str = "",
+        *,
+        keep_damaged: bool = False,
+    ) -> list[sqlite3.Row]:
+        """The rows of a query. A row with text that is not UTF-8 is left out and
+        counted, or with ``keep_damaged`` kept, its bad text a ``BadText``."""
+        conn = self._connection()
         with self._translating():
-            return self._connection().execute(sql, tuple(params)).fetchall()
+            if conn.text_factory is not lenient_text:
+                try:
+                    return conn.execute(sql, tuple(params)).fetchall()
+                except sqlite3.OperationalError as exc:
+                    if not is_decode_error(exc):
+                        raise
+                # A damaged row: from now on this reader reads value by value.
+                conn.text_factory = lenient_text
+            rows = conn.execute(sql, tuple(params)).fetchall()
+        if keep_damaged:
+            return rows
+        good = []
+        for row in rows:
+            if has_bad_text(row):
+                self._skip(table, row)
+            else:
+                good.append(row)
+        return good
 
-    def _iterate(self, sql: str, params: Sequence[object] = ()) -> Iterator[sqlite3.Row]:
+    def _iterate(
+        self, sql: str, params: Sequence[object] = (), table: str = ""
+    ) -> Iterator[sqlite3.Row]:
         """Rows one at a time, so a caller can stop early without reading them all."""
-        with self._translating():
-            cursor = self._connection().execute(sql, tuple(params))
-            try:
-                # In chunks: one row per call is several times slower.
-                while chunk := cursor.fetchmany(256):
-                    yield from chunk
-            finally:
-                cursor.close()
+        done = 0  # rows handed out (or skipped) before a damaged row was met
+        conn = self._connection()
+        for attempt in range(2):
+            with self._translating():
+                cursor = conn.execute(sql, tuple(params))
+                try:
+                    seen = 0
+                    lenient = conn.text_factory is lenient_text
+                    # In chunks: one row per call is several times slower.
+                    while chunk := cursor.fetchmany(256):
+                        for row in chunk:
+                            seen += 1
+                            if seen <= done:
+                                continue
+                            done = seen
+                            if lenient and has_bad_text(row):
+                                self._skip(table, row)
+                            else:
+                                yield row
+                    return
+                except sqlite3.OperationalError as exc:
+                    if attempt or not is_decode_error(exc):
+                        raise
+                    # Read again value by value, past the rows already given.
+                    conn.text_factory = lenient_text
+                finally:
+                    cursor.close()
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -236,8 +324,9 @@ class History:
             f"SELECT {self._SESSION_COLUMNS} FROM sessions"
             " WHERE started_utc >= ? AND started_utc < ? ORDER BY started_utc, id",
             (iso(since), iso(until)),
+            "sessions",
         )
-        return [self._brief(r) for r in rows]
+        return self._each(rows, self._brief, "sessions")
 
     def counted_session_starts(self, since: datetime, until: datetime) -> list[datetime]:
         """Start times of the sessions that count as done, in [since, until)."""
@@ -245,8 +334,9 @@ class History:
             "SELECT started_utc FROM sessions WHERE started_utc >= ? AND started_utc < ?"
             f" AND {_COUNTED_SQL} ORDER BY started_utc",
             (iso(since), iso(until)),
+            "sessions",
         )
-        return [parse(r[0]) for r in rows]
+        return self._each(rows, lambda r: parse(r[0]), "sessions")
 
     def interrupted_session_starts(self, since: datetime, until: datetime) -> list[datetime]:
         """Start times of the interrupted sessions (see ``_INTERRUPTED_SQL``) in [since, until)."""
@@ -254,8 +344,9 @@ class History:
             "SELECT started_utc FROM sessions WHERE started_utc >= ? AND started_utc < ?"
             f" AND {_INTERRUPTED_SQL} ORDER BY started_utc",
             (iso(since), iso(until)),
+            "sessions",
         )
-        return [parse(r[0]) for r in rows]
+        return self._each(rows, lambda r: parse(r[0]), "sessions")
 
     def counted_starts_newest_first(
         self, before: datetime, *, interrupted: bool = False
@@ -267,8 +358,14 @@ class History:
             "SELECT started_utc FROM sessions WHERE started_utc < ?"
             f" AND {which} ORDER BY started_utc DESC",
             (iso(before),),
+            "sessions",
         ):
-            yield parse(row[0])
+            try:
+                started = parse(row[0])
+            except (ValueError, TypeError):
+                self._skip("sessions", row)
+                continue
+            yield started
 
     def counted_days_newest_first(
         self, before: datetime, tz: tzinfo | None = None, *, interrupted: bool = False
@@ -292,8 +389,11 @@ class History:
                 f" FROM sessions WHERE started_utc < ? AND {which}"
                 " ORDER BY started_utc DESC",
                 (iso(before),),
+                "sessions",
             )
             for (day,) in rows:
+                if day is None:  # a start time SQLite cannot read as a time
+                    continue
                 if day != last:
                     last = day
                     yield day
@@ -307,9 +407,12 @@ class History:
     def first_session_start(self) -> datetime | None:
         """The start of the first counted or interrupted session (the index, in order)."""
         rows = self.rows(
-            f"SELECT started_utc FROM sessions WHERE {_ON_PLAN_SQL} ORDER BY started_utc LIMIT 1"
+            f"SELECT started_utc FROM sessions WHERE {_ON_PLAN_SQL} ORDER BY started_utc LIMIT 1",
+            (),
+            "sessions",
         )
-        return parse(rows[0][0]) if rows else None
+        found = self._each(rows, lambda r: parse(r[0]), "sessions")
+        return found[0] if found else None
 
     def last_sessions_of(
         self, routine_id: str, limit: int, *, after: datetime | None = None
@@ -324,16 +427,20 @@ class History:
             f"SELECT {self._SESSION_COLUMNS} FROM sessions WHERE {where}"
             " ORDER BY started_utc DESC, id DESC LIMIT ?",
             (*params, int(limit)),
+            "sessions",
         )
-        return [self._brief(r) for r in rows]
+        return self._each(rows, self._brief, "sessions")
 
     def last_session(self) -> SessionBrief | None:
         """The newest session that ended (any routine)."""
         rows = self.rows(
             f"SELECT {self._SESSION_COLUMNS} FROM sessions WHERE outcome <> 'in_progress'"
-            " ORDER BY started_utc DESC, id DESC LIMIT 1"
+            " ORDER BY started_utc DESC, id DESC LIMIT 1",
+            (),
+            "sessions",
         )
-        return self._brief(rows[0]) if rows else None
+        found = self._each(rows, self._brief, "sessions")
+        return found[0] if found else None
 
     def routine_days(self, since: datetime, until: datetime) -> list[tuple[str, datetime]]:
         """(routine id, start) of the counted sessions in [since, until)."""
@@ -341,8 +448,9 @@ class History:
             "SELECT routine_id, started_utc FROM sessions WHERE started_utc >= ?"
             f" AND started_utc < ? AND {_COUNTED_SQL} ORDER BY started_utc",
             (iso(since), iso(until)),
+            "sessions",
         )
-        return [(r[0], parse(r[1])) for r in rows]
+        return self._each(rows, lambda r: (r[0], parse(r[1])), "sessions")
 
     # --- time spent ---------------------------------------------------------------
 
@@ -375,18 +483,20 @@ class History:
             "SELECT id, taken_utc, kind, minutes, feeling, note FROM activities"
             " ORDER BY taken_utc DESC, id DESC LIMIT ?",
             (int(limit),),
+            "activities",
         )
-        return [
-            {
+        return self._each(
+            rows,
+            lambda r: {
                 "id": r["id"],
                 "taken_utc": parse(r["taken_utc"]),
                 "kind": r["kind"],
                 "minutes": float(r["minutes"]),
                 "feeling": r["feeling"],
                 "note": r["note"],
-            }
-            for r in rows
-        ]
+            },
+            "activities",
+        )
 
     # --- pain ---------------------------------------------------------------------
 
@@ -396,28 +506,38 @@ class History:
         describe the exercise, not the day."""
         since_s, until_s = iso(since), iso(until)
         # No json_extract: JSON1 is optional in the SQLite of some Python builds.
+        # The first column is the row's id (a measure's; None for a session's
+        # rating): a damaged row is counted by it, once.
         rows = self.rows(
-            "SELECT started_utc AS t, pain_before_back AS back, pain_before_leg AS leg,"
-            " NULL AS value FROM sessions WHERE started_utc >= ? AND started_utc < ?"
+            "SELECT NULL AS id, started_utc AS t, pain_before_back AS back,"
+            " pain_before_leg AS leg, NULL AS value FROM sessions"
+            " WHERE started_utc >= ? AND started_utc < ?"
             " AND (pain_before_back IS NOT NULL OR pain_before_leg IS NOT NULL)"
             " UNION ALL"
-            " SELECT taken_utc, NULL, NULL, value FROM measures"
+            " SELECT id, taken_utc, NULL, NULL, value FROM measures"
             " WHERE kind = ? AND taken_utc >= ? AND taken_utc < ?"
             " ORDER BY t",
             (since_s, until_s, MeasureKind.PAIN.value, since_s, until_s),
+            "measures",
         )
         points: list[PainPoint] = []
         for r in rows:
-            back, leg = r[1], r[2]
-            if r[3] is not None:
+            back, leg = r[2], r[3]
+            if r[4] is not None:
                 try:
-                    value = json.loads(r[3])
+                    value = json.loads(r[4])
                 except ValueError:
-                    continue
+                    value = None
                 if not isinstance(value, dict):
+                    self._skip("measures", r)
                     continue
                 back, leg = value.get("back"), value.get("leg")
-            point = PainPoint(parse(r[0]), _pain_value(back), _pain_value(leg))
+            try:
+                taken = parse(r[1])
+            except (ValueError, TypeError):
+                self._skip("measures" if r[0] is not None else "sessions", r)
+                continue
+            point = PainPoint(taken, _pain_value(back), _pain_value(leg))
             if point.back is not None or point.leg is not None:
                 points.append(point)
         return points
@@ -456,13 +576,16 @@ class History:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         out: list[Measure] = []
-        for r in self.rows(sql, params):
+        for r in self.rows(sql, params, "measures"):
             try:
                 value = json.loads(r["value"])
+                taken = parse(r["taken_utc"])
             except ValueError:
-                continue
+                value = None
             if isinstance(value, dict):
-                out.append(Measure(r["id"], r["kind"], parse(r["taken_utc"]), value))
+                out.append(Measure(r["id"], r["kind"], taken, value))
+            else:
+                self._skip("measures", r)
         return out
 
     def first_measure(self, kind: str) -> Measure | None:
@@ -477,15 +600,17 @@ class History:
         """Every home walking test, oldest first (a few a month at most)."""
         out: list[WalkingTest] = []
         rows = self.rows(
-            "SELECT taken_utc, value FROM measures WHERE kind = ? ORDER BY taken_utc, id",
+            "SELECT id, taken_utc, value FROM measures WHERE kind = ? ORDER BY taken_utc, id",
             (MeasureKind.WALKING_TEST.value,),
+            "measures",
         )
-        for taken, text in rows:
+        for ident, taken, text in rows:
             try:
                 value = json.loads(text)
             except ValueError:
-                continue
+                value = None
             if not isinstance(value, dict):
+                self._skip("measures", (ident,))
                 continue
             first = _number(value.get(WALK_FIRST_SYMPTOMS_S))
             total = _number(value.get(WALK_TOTAL_S))
@@ -504,12 +629,13 @@ class History:
         return out
 
     def kv(self, key: str, default: Any = None) -> Any:
-        rows = self.rows("SELECT value FROM kv WHERE key = ?", (key,))
+        rows = self.rows("SELECT key, value FROM kv WHERE key = ?", (key,), "kv")
         if not rows:
             return default
         try:
-            return json.loads(rows[0][0])
+            return json.loads(rows[0][1])
         except ValueError:
+            self._skip("kv", rows[0])
             return default
 
     def counts(self) -> dict[str, int]:

@@ -34,21 +34,23 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NamedTuple, Self, TypeVar
 
 from coach.core.content.model import Text
-from coach.core.progress.store_errors import translating
+from coach.core.progress.store_errors import StoreError, StoreErrorKind, translating
 from coach.core.progress.store_file import (
     MIGRATIONS,
     Migration,
+    check_backup,
     check_readable,
     configure,
     connect,
     copy_database,
+    copy_into_fresh,
     fsync_dir,
     has_any_table,
+    inspect_read_only,
     keep_before_restore,
-    open_backup,
     prepare_file,
     unique_path,
     user_version,
@@ -62,8 +64,12 @@ from coach.core.progress.store_rows import (
     SessionOutcome,
     SessionRow,
     StepRow,
+    has_bad_text,
+    is_decode_error,
     iso,
+    lenient_text,
     parse,
+    row_key,
     session_row,
     step_row,
     utc,
@@ -71,6 +77,8 @@ from coach.core.progress.store_rows import (
 from coach.core.session.runner import StepResult
 from coach.core.session.safety import CheckResult
 from coach.core.session.safety import Outcome as CheckOutcome
+
+_T = TypeVar("_T")
 
 Clock = Callable[[], datetime]
 """Returns the current time as an aware datetime (converted to UTC on use)."""
@@ -125,6 +133,64 @@ def _positive_or_none(value: Any) -> float | None:
     return None
 
 
+_INSERT_STEP = (
+    "INSERT INTO step_results (session_id, step_index, item_index, exercise_id,"
+    " phase, side, set_no, rep_no, planned_s, done_s, outcome, symptoms_at_s,"
+    " recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class QueuedStep(NamedTuple):
+    """A finished step kept until the store can take it (:mod:`.step_queue`).
+
+    The fields are the columns of ``step_results``; ``recorded_utc`` is the
+    moment the step finished, not the moment it was finally written.
+    """
+
+    session_id: int
+    step_index: int
+    item_index: int | None
+    exercise_id: str | None
+    phase: str
+    side: str | None
+    set_no: int | None
+    rep_no: int | None
+    planned_s: float
+    done_s: float
+    outcome: str
+    symptoms_at_s: float | None
+    recorded_utc: str
+
+    @classmethod
+    def of(cls, session_id: int, result: StepResult, recorded: datetime) -> QueuedStep:
+        step = result.step
+        return cls(
+            session_id,
+            step.index,
+            step.item_index,
+            step.exercise_id,
+            step.phase.value,
+            step.side.value if step.side is not None else None,
+            step.set_no,
+            step.rep_no,
+            float(step.seconds),
+            float(result.done_seconds),
+            result.outcome.value,
+            result.symptoms_at_s,
+            iso(recorded),
+        )
+
+
+class QueuedEnd(NamedTuple):
+    """A session's end kept until the store can take it, with the moment it ended."""
+
+    session_id: int
+    outcome: str
+    stop_reason: str | None
+    stop_note: str | None
+    ended_utc: str
+
+
 # --------------------------------------------------------------------------
 # The store
 # --------------------------------------------------------------------------
@@ -135,6 +201,11 @@ class Store:
 
     Caller mistakes (a pain score of 11, an unknown session id, a value that
     is not JSON) raise ``ValueError``; faults of the file raise StoreError.
+
+    A damaged row (text that is not UTF-8, a value that is not JSON, a time
+    that is no time) does not stop a read: it is left out of what the read
+    returns and counted in :attr:`damaged_rows`. It stays in the file, and a
+    backup copies it as it is.
     """
 
     def __init__(
@@ -148,6 +219,7 @@ class Store:
         self.path = path
         self._clock = clock
         self._migrations = tuple(migrations)
+        self._damaged: set[tuple[str, str]] = set()
 
     # --- opening, closing ---------------------------------------------------------
 
@@ -168,10 +240,15 @@ class Store:
         path = Path(path)
         with translating(path):
             prepare_file(path)
+            checked = None
+            if path.stat().st_size > 0:
+                # Refuse a damaged or newer file through a read-only look
+                # first: a read-write connection would merge its -wal on close.
+                checked = inspect_read_only(path, migrations)
             conn = connect(path, busy_timeout_s)
         try:
             with translating(path):
-                version = check_readable(conn, path, len(migrations))
+                version = check_readable(conn, path, len(migrations), migrations, checked=checked)
                 configure(conn)
             store = cls(conn, path, clock, migrations)
             store._migrate(version)
@@ -201,6 +278,14 @@ class Store:
     def schema_version(self) -> int:
         with translating(self.path):
             return user_version(self._live())
+
+    @property
+    def damaged_rows(self) -> dict[str, int]:
+        """Damaged rows the reads so far left out, per table (each row counted once)."""
+        out: dict[str, int] = {}
+        for table, _key in sorted(self._damaged):
+            out[table] = out.get(table, 0) + 1
+        return out
 
     # --- sessions and steps -------------------------------------------------------
 
@@ -240,31 +325,10 @@ class Store:
 
     def record_step(self, session_id: int, result: StepResult) -> int:
         """Store one finished step, committed before this returns."""
-        step = result.step
-        values = (
-            session_id,
-            step.index,
-            step.item_index,
-            step.exercise_id,
-            step.phase.value,
-            step.side.value if step.side is not None else None,
-            step.set_no,
-            step.rep_no,
-            float(step.seconds),
-            float(result.done_seconds),
-            result.outcome.value,
-            result.symptoms_at_s,
-            self._now(),
-        )
+        values = QueuedStep.of(session_id, result, self._clock())
         with self._write() as conn:
             self._require_session(conn, session_id)
-            cursor = conn.execute(
-                "INSERT INTO step_results (session_id, step_index, item_index, exercise_id,"
-                " phase, side, set_no, rep_no, planned_s, done_s, outcome, symptoms_at_s,"
-                " recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            return _rowid(cursor)
+            return _rowid(conn.execute(_INSERT_STEP, values))
 
     def set_pain_after(self, session_id: int, *, back: int | None, leg: int | None) -> None:
         """The pain after the session; asked after it ended, so any session may get it."""
@@ -314,26 +378,105 @@ class Store:
             )
             return cursor.rowcount
 
+    # --- writes kept for later (coach.core.progress.step_queue) -------------------
+
+    def now(self) -> datetime:
+        """The store's clock: the time a queued step or end is written with."""
+        return self._clock()
+
+    @contextlib.contextmanager
+    def busy_timeout(self, seconds: float) -> Iterator[None]:
+        """Inside the block, wait at most ``seconds`` for another program's lock.
+
+        The player's writes use a short wait, so a lock held elsewhere never
+        freezes the screen; what could not be written is queued and retried.
+        """
+        conn = self._live()
+        with translating(self.path):
+            before = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+            # PRAGMA takes no parameters; both values are our own ints.
+            conn.execute(f"PRAGMA busy_timeout = {max(0, round(seconds * 1000))}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute(f"PRAGMA busy_timeout = {before}")
+
+    def record_queued(
+        self,
+        entries: Sequence[QueuedStep | QueuedEnd],
+        *,
+        mark: tuple[str, object] | None = None,
+    ) -> int:
+        """Write queued steps and ends in order, in one transaction, with a kv mark.
+
+        ``mark`` (key, value) is set in the same transaction, so whoever queued
+        them can tell afterwards, even after a crash, what was written.
+        Entries of a session this database does not have (a backup was
+        restored meanwhile) are left out; returns how many were written.
+        """
+        written = 0
+        with self._write() as conn:
+            known: dict[int, bool] = {}
+            for entry in entries:
+                sid = entry.session_id
+                if sid not in known:
+                    row = conn.execute("SELECT 1 FROM sessions WHERE id = ?", (sid,)).fetchone()
+                    known[sid] = row is not None
+                if not known[sid]:
+                    continue
+                if isinstance(entry, QueuedStep):
+                    conn.execute(_INSERT_STEP, entry)
+                else:
+                    final = SessionOutcome(entry.outcome)
+                    if final is SessionOutcome.IN_PROGRESS:
+                        raise ValueError("a session cannot end 'in progress'")
+                    conn.execute(
+                        "UPDATE sessions SET outcome = ?, ended_utc = ?, stop_reason = ?,"
+                        " stop_note = ? WHERE id = ?",
+                        (final.value, entry.ended_utc, entry.stop_reason, entry.stop_note, sid),
+                    )
+                written += 1
+            if mark is not None:
+                conn.execute(
+                    "INSERT INTO kv (key, value, updated_utc) VALUES (?, ?, ?) ON CONFLICT (key)"
+                    " DO UPDATE SET value = excluded.value, updated_utc = excluded.updated_utc",
+                    (mark[0], _dumps(mark[1]), self._now()),
+                )
+        return written
+
     def session(self, session_id: int) -> SessionRow:
-        rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        if not rows:
+        rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,), "sessions")
+        found = self._rows("sessions", rows, session_row)
+        if not found:
+            if rows or ("sessions", str(session_id)) in self._damaged:
+                raise StoreError(
+                    StoreErrorKind.CORRUPT,
+                    "This session's entry in the progress file is damaged and cannot be read.",
+                    path=self.path,
+                    detail=f"session {session_id}",
+                )
             raise ValueError(f"there is no session {session_id}")
-        return session_row(rows[0])
+        return found[0]
 
     def sessions(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[SessionRow]:
         """Sessions that started in [since, until), oldest first."""
         where, params = _time_range("started_utc", since, until)
-        rows = self._read(f"SELECT * FROM sessions{where} ORDER BY started_utc, id", params)
-        return [session_row(r) for r in rows]
+        rows = self._read(
+            f"SELECT * FROM sessions{where} ORDER BY started_utc, id", params, "sessions"
+        )
+        return self._rows("sessions", rows, session_row)
 
     def steps(self, session_id: int) -> list[StepRow]:
         """The session's step results in the order they were recorded."""
         rows = self._read(
-            "SELECT * FROM step_results WHERE session_id = ? ORDER BY id", (session_id,)
+            "SELECT * FROM step_results WHERE session_id = ? ORDER BY id",
+            (session_id,),
+            "step_results",
         )
-        return [step_row(r) for r in rows]
+        return self._rows("step_results", rows, step_row)
 
     # --- measures, notes, activities ----------------------------------------------
 
@@ -366,11 +509,10 @@ class Store:
         if kind is not None:
             where += " AND kind = ?" if where else " WHERE kind = ?"
             params = (*params, str(kind))
-        rows = self._read(f"SELECT * FROM measures{where} ORDER BY taken_utc, id", params)
-        return [
-            MeasureRow(r["id"], r["kind"], parse(r["taken_utc"]), json.loads(r["value"]))
-            for r in rows
-        ]
+        rows = self._read(
+            f"SELECT * FROM measures{where} ORDER BY taken_utc, id", params, "measures"
+        )
+        return self._rows("measures", rows, _measure_row)
 
     def latest_walking_test_s(self) -> float | None:
         """Seconds to first symptoms in the newest walking test, for the walking program.
@@ -379,14 +521,14 @@ class Store:
         person walked at least that long without them. None without a test.
         """
         rows = self._read(
-            "SELECT value FROM measures WHERE kind = ? ORDER BY taken_utc DESC, id DESC LIMIT 1",
+            "SELECT id, value FROM measures WHERE kind = ? ORDER BY taken_utc DESC, id DESC",
             (MeasureKind.WALKING_TEST.value,),
+            "measures",
         )
-        if not rows:
-            return None
-        value = json.loads(rows[0]["value"])
-        first = _positive_or_none(value.get(WALK_FIRST_SYMPTOMS_S))
-        return first if first is not None else _positive_or_none(value.get(WALK_TOTAL_S))
+        for value in self._rows("measures", rows, lambda r: _json_object(r["value"])):
+            first = _positive_or_none(value.get(WALK_FIRST_SYMPTOMS_S))
+            return first if first is not None else _positive_or_none(value.get(WALK_TOTAL_S))
+        return None
 
     def add_note(
         self, text: str, *, session_id: int | None = None, taken: datetime | None = None
@@ -405,12 +547,14 @@ class Store:
     def notes(self, session_id: int | None = None) -> list[NoteRow]:
         """All notes, or one session's, oldest first."""
         if session_id is None:
-            rows = self._read("SELECT * FROM notes ORDER BY taken_utc, id", ())
+            rows = self._read("SELECT * FROM notes ORDER BY taken_utc, id", (), "notes")
         else:
             rows = self._read(
-                "SELECT * FROM notes WHERE session_id = ? ORDER BY taken_utc, id", (session_id,)
+                "SELECT * FROM notes WHERE session_id = ? ORDER BY taken_utc, id",
+                (session_id,),
+                "notes",
             )
-        return [NoteRow(r["id"], parse(r["taken_utc"]), r["text"], r["session_id"]) for r in rows]
+        return self._rows("notes", rows, _note_row)
 
     def add_activity(
         self,
@@ -439,13 +583,10 @@ class Store:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[ActivityRow]:
         where, params = _time_range("taken_utc", since, until)
-        rows = self._read(f"SELECT * FROM activities{where} ORDER BY taken_utc, id", params)
-        return [
-            ActivityRow(
-                r["id"], parse(r["taken_utc"]), r["kind"], r["minutes"], r["feeling"], r["note"]
-            )
-            for r in rows
-        ]
+        rows = self._read(
+            f"SELECT * FROM activities{where} ORDER BY taken_utc, id", params, "activities"
+        )
+        return self._rows("activities", rows, _activity_row)
 
     # --- safety checks ------------------------------------------------------------
 
@@ -470,23 +611,16 @@ class Store:
         rows = self._read(
             "SELECT * FROM safety_checks WHERE checked_on = ? ORDER BY taken_utc, id",
             (day.isoformat(),),
+            "safety_checks",
         )
-        return [
-            CheckRow(
-                r["id"],
-                parse(r["taken_utc"]),
-                date.fromisoformat(r["checked_on"]),
-                CheckOutcome(r["outcome"]),
-                tuple(json.loads(r["flagged"])),
-            )
-            for r in rows
-        ]
+        return self._rows("safety_checks", rows, _check_row)
 
     # --- key/value ---------------------------------------------------------------
 
     def get_json(self, key: str, default: Any = None) -> Any:
-        rows = self._read("SELECT value FROM kv WHERE key = ?", (key,))
-        return json.loads(rows[0]["value"]) if rows else default
+        rows = self._read("SELECT key, value FROM kv WHERE key = ?", (key,), "kv")
+        found = self._rows("kv", rows, lambda r: (json.loads(r["value"]),))
+        return found[0][0] if found else default
 
     def set_json(self, key: str, value: object) -> None:
         values = (key, _dumps(value), self._now())
@@ -518,20 +652,19 @@ class Store:
         """Put a backup in place of the database at ``target_path``.
 
         Close the open Store first. The backup is validated before anything
-        changes; a bad one raises StoreError and leaves the database as it
-        was. The current database is kept as ``<name>.before-restore-<time>``,
-        whose path is returned (None when there was none). Opening the
-        restored file migrates it if it is older.
+        changes (exactly Coach's schema, no triggers or views of its own, a
+        clean integrity check); a bad one raises StoreError and leaves the
+        database as it was. Its rows are copied into a new file Coach creates
+        itself, never the backup file as it is. The current database is kept
+        as ``<name>.before-restore-<time>``, whose path is returned (None when
+        there was none). Opening the restored file migrates it if it is older.
         """
         backup_path, target_path = Path(backup_path), Path(target_path)
         stamp = _file_stamp(clock())
-        source = open_backup(backup_path, len(migrations))
-        tmp = target_path.with_name(f".{target_path.name}.restore-{stamp}")
-        try:
-            with translating(target_path):
-                copy_database(source, tmp)
-        finally:
-            source.close()
+        version = check_backup(backup_path, migrations)
+        tmp = unique_path(target_path.with_name(f".{target_path.name}.restore-{stamp}"))
+        with translating(target_path):
+            copy_into_fresh(backup_path, tmp, version, migrations)
         try:
             with translating(target_path):
                 kept = None
@@ -602,9 +735,40 @@ class Store:
                         conn.execute("ROLLBACK")
                 raise
 
-    def _read(self, sql: str, params: Sequence[object]) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: Sequence[object], table: str = "") -> list[sqlite3.Row]:
+        """The rows; those with text that is not UTF-8 are left out and counted."""
+        conn = self._live()
         with translating(self.path):
-            return self._live().execute(sql, tuple(params)).fetchall()
+            try:
+                return conn.execute(sql, tuple(params)).fetchall()
+            except (sqlite3.OperationalError, UnicodeDecodeError) as exc:
+                if not is_decode_error(exc):
+                    raise
+            # Only a damaged row takes the slower way, value by value.
+            conn.text_factory = lenient_text
+            try:
+                rows = conn.execute(sql, tuple(params)).fetchall()
+            finally:
+                conn.text_factory = str
+        good = []
+        for row in rows:
+            if has_bad_text(row):
+                self._damaged.add(row_key(table, row))
+            else:
+                good.append(row)
+        return good
+
+    def _rows(
+        self, table: str, rows: Sequence[sqlite3.Row], convert: Callable[[sqlite3.Row], _T]
+    ) -> list[_T]:
+        """``convert`` of each row; a row it cannot read is left out and counted."""
+        out: list[_T] = []
+        for row in rows:
+            try:
+                out.append(convert(row))
+            except (ValueError, TypeError, KeyError, AttributeError):
+                self._damaged.add(row_key(table, row))
+        return out
 
     @staticmethod
     def _require_session(conn: sqlite3.Connection, session_id: int) -> None:
@@ -634,6 +798,37 @@ class Store:
 # --------------------------------------------------------------------------
 # Module internals used by Store
 # --------------------------------------------------------------------------
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
+def _measure_row(r: sqlite3.Row) -> MeasureRow:
+    return MeasureRow(r["id"], r["kind"], parse(r["taken_utc"]), _json_object(r["value"]))
+
+
+def _note_row(r: sqlite3.Row) -> NoteRow:
+    return NoteRow(r["id"], parse(r["taken_utc"]), r["text"], r["session_id"])
+
+
+def _activity_row(r: sqlite3.Row) -> ActivityRow:
+    return ActivityRow(
+        r["id"], parse(r["taken_utc"]), r["kind"], r["minutes"], r["feeling"], r["note"]
+    )
+
+
+def _check_row(r: sqlite3.Row) -> CheckRow:
+    return CheckRow(
+        r["id"],
+        parse(r["taken_utc"]),
+        date.fromisoformat(r["checked_on"]),
+        CheckOutcome(r["outcome"]),
+        tuple(json.loads(r["flagged"])),
+    )
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

@@ -40,7 +40,7 @@ _MESSAGES: dict[StoreErrorKind, str] = {
     ),
     StoreErrorKind.CORRUPT: (
         "Coach's progress file is damaged and cannot be read. It has not been changed. "
-        "Coach can put it aside and start a new one."
+        "Coach can put it aside and start a new one (Settings, Your data)."
     ),
     StoreErrorKind.NEWER: (
         "This progress file comes from a newer version of Coach. Please update Coach to "
@@ -114,3 +114,6 @@ def translating(path: Path) -> Iterator[None]:
         raise ValueError(f"the progress store refused the data: {exc}") from exc
     except (sqlite3.Error, OSError) as exc:
         raise translate(exc, path) from exc
+    except UnicodeDecodeError as exc:
+        # A name in the schema that is not UTF-8: the file is damaged.
+        raise StoreError(StoreErrorKind.CORRUPT, path=path, detail=f"{exc}") from exc

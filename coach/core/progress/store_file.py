@@ -10,12 +10,13 @@ and the store itself is left with the reading and writing of rows.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from coach.core.common.atomic import make_private_dir
@@ -178,15 +179,21 @@ def connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
     return conn
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    # immutable=1: no locks, no -wal/-shm files created next to a file that
-    # only gets looked at (a backup on a USB stick, say). But immutable also
-    # ignores a -wal file, which may hold the newest data of a copied live
-    # database; then SQLite must read it.
+def read_only_uri(path: Path) -> str:
+    """``mode=ro``: SQLite never writes the file or merges its -wal into it.
+
+    immutable=1 as well when there is no -wal: no locks, no -wal/-shm files
+    created next to a file that only gets looked at (a backup on a USB stick,
+    say). immutable would ignore a -wal, which may hold the newest data of a
+    live database; then SQLite must read it (and may create the -shm index).
+    """
     wal = Path(f"{path}-wal")
     has_wal = wal.exists() and wal.stat().st_size > 0
-    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if has_wal else "&immutable=1")
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    return f"{path.resolve().as_uri()}?mode=ro" + ("" if has_wal else "&immutable=1")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -200,19 +207,70 @@ def _quick_check_ok(conn: sqlite3.Connection) -> bool:
     return [tuple(r) for r in rows] == [("ok",)]
 
 
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return row is not None
-
-
 def has_any_table(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
 
 
-def check_readable(conn: sqlite3.Connection, path: Path, known_version: int) -> int:
-    """Refuse a damaged or newer database before anything is written to it."""
+SchemaEntry = tuple[bytes, bytes, bytes, bytes | None]
+"""One row of ``sqlite_master`` as bytes: type, name, table, SQL (whitespace folded)."""
+
+
+def schema_of(conn: sqlite3.Connection) -> frozenset[SchemaEntry]:
+    """Every table, index, trigger and view of the file, read as bytes.
+
+    Bytes, not text: a name that is not UTF-8 must make the file "not ours",
+    not raise UnicodeDecodeError.
+    """
+    factory = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    finally:
+        conn.text_factory = factory
+    return frozenset(
+        (bytes(t), bytes(n), bytes(tb), b" ".join(bytes(sql).split()) if sql else None)
+        for t, n, tb, sql in rows
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def expected_schema(migrations: tuple[Migration, ...]) -> frozenset[SchemaEntry]:
+    """The schema Coach itself creates with these migrations, built in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for migration in migrations:
+            migration(conn)
+        return schema_of(conn)
+    finally:
+        conn.close()
+
+
+def _schema_problem(
+    conn: sqlite3.Connection, version: int, migrations: Sequence[Migration]
+) -> str | None:
+    """Why the file's schema is not exactly Coach's of its version (None: it is)."""
+    found = schema_of(conn)
+    wanted = expected_schema(tuple(migrations[:version]))
+    if found == wanted:
+        return None
+    extra = sorted(f"{e[0]!r} {e[1]!r}" for e in found - wanted)
+    missing = sorted(f"{e[0]!r} {e[1]!r}" for e in wanted - found)
+    return f"schema differs: not Coach's {extra[:5]}, missing {missing[:5]}"
+
+
+def check_readable(
+    conn: sqlite3.Connection,
+    path: Path,
+    known_version: int,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    *,
+    checked: int | None = None,
+) -> int:
+    """Refuse a damaged or newer database before anything is written to it.
+
+    ``checked``: the version a read-only look (:func:`inspect_read_only`)
+    found a moment ago; if the file still has it, the checks are not repeated.
+    """
     version = user_version(conn)  # the first read: "not a database" shows here
     if version > known_version:
         raise StoreError(
@@ -220,9 +278,68 @@ def check_readable(conn: sqlite3.Connection, path: Path, known_version: int) -> 
             path=path,
             detail=f"schema version {version}, this Coach knows up to {known_version}",
         )
+    if checked is not None and version == checked:
+        return version
     if not _quick_check_ok(conn):
         raise StoreError(StoreErrorKind.CORRUPT, path=path, detail="quick_check failed")
+    if version >= 1:
+        problem = _schema_problem(conn, version, migrations)
+        if problem is not None:
+            raise StoreError(StoreErrorKind.CORRUPT, path=path, detail=problem)
     return version
+
+
+def inspect_read_only(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> int | None:
+    """Check a database through a read-only connection; its version, or StoreError.
+
+    Nothing is written: a refused file with a live -wal keeps both files byte
+    for byte (a read-write connection would merge the -wal when it closes).
+    Only a damaged or newer file is refused here; None when a read-only look
+    was not possible (a hot rollback journal, say): the caller checks again.
+    """
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.Error:
+        return None
+    try:
+        return check_readable(conn, path, len(migrations), migrations)
+    except UnicodeDecodeError as exc:
+        raise StoreError(StoreErrorKind.CORRUPT, path=path, detail=str(exc)) from exc
+    except sqlite3.Error as exc:
+        error = translate(exc, path)
+        if error.kind is StoreErrorKind.CORRUPT:
+            raise error from exc
+        return None
+    finally:
+        conn.close()
+
+
+def copy_as_is(database: Path, target: Path) -> tuple[list[Path], bool]:
+    """Copy a database, damaged or not, without changing it: (files written, raw).
+
+    The backup API through a read-only connection gives one consistent file
+    (the -wal's pages included). When SQLite cannot read the file at all, its
+    bytes are copied as they are, the -wal beside them as ``target-wal``.
+    """
+    try:
+        conn = _connect_read_only(database)
+        try:
+            copy_database(conn, target)
+        finally:
+            conn.close()
+        return [target], False
+    except (sqlite3.Error, UnicodeDecodeError):
+        pass
+    written = []
+    for suffix in ("", "-wal"):
+        source = Path(f"{database}{suffix}")
+        if source.exists():
+            copy = Path(f"{target}{suffix}")
+            shutil.copyfile(source, copy)
+            os.chmod(copy, 0o600)
+            _fsync_file(copy)
+            written.append(copy)
+    return written, True
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
@@ -270,8 +387,25 @@ _NEWER_BACKUP = (
 )
 
 
-def open_backup(path: Path, known_version: int) -> sqlite3.Connection:
-    """A read-only connection to a backup that passed every check, or StoreError."""
+def _integrity_ok(conn: sqlite3.Connection) -> bool:
+    factory = conn.text_factory
+    conn.text_factory = bytes  # its messages quote the file's names
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        conn.text_factory = factory
+    return [tuple(r) for r in rows] == [(b"ok",)]
+
+
+def check_backup(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """The schema version of a backup that passed every check, or StoreError.
+
+    A backup may come from anywhere, so it must be exactly what Coach writes:
+    the tables, columns and indexes of its version and nothing else (no
+    trigger or view Coach did not create), and a clean ``integrity_check``.
+    Read through a read-only connection; the file is never changed.
+    """
+    known_version = len(migrations)
     if not path.is_file():
         raise StoreError(StoreErrorKind.IO, "The backup file was not found.", path=path)
     try:
@@ -281,27 +415,71 @@ def open_backup(path: Path, known_version: int) -> sqlite3.Connection:
     try:
         try:
             version = user_version(conn)
-            healthy = _quick_check_ok(conn)
-            coach_schema = _has_table(conn, "sessions")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                StoreErrorKind.CORRUPT, _BAD_BACKUP, path=path, detail=str(exc)
-            ) from exc
-        if version > known_version:
-            raise StoreError(
-                StoreErrorKind.NEWER, _NEWER_BACKUP, path=path, detail=f"version {version}"
-            )
-        if not healthy or version < 1 or not coach_schema:
-            raise StoreError(
-                StoreErrorKind.CORRUPT,
-                _BAD_BACKUP,
-                path=path,
-                detail=f"quick_check ok: {healthy}, version {version}, sessions: {coach_schema}",
-            )
-    except BaseException:
+            if version > known_version:
+                raise StoreError(
+                    StoreErrorKind.NEWER, _NEWER_BACKUP, path=path, detail=f"version {version}"
+                )
+            problem = None if version >= 1 else f"version {version}"
+            if problem is None:
+                problem = _schema_problem(conn, version, migrations)
+            if problem is None and not _integrity_ok(conn):
+                problem = "integrity_check failed"
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem is not None:
+            raise StoreError(StoreErrorKind.CORRUPT, _BAD_BACKUP, path=path, detail=problem)
+    finally:
         conn.close()
+    return version
+
+
+def copy_into_fresh(
+    backup: Path, target: Path, version: int, migrations: Sequence[Migration] = MIGRATIONS
+) -> None:
+    """A new database at ``target`` made by Coach, holding the backup's rows.
+
+    The file is created here with Coach's own schema of the backup's version;
+    the rows come across with ``INSERT ... SELECT`` (values byte for byte,
+    a damaged text too). Nothing else of the backup comes along: no page
+    layout, free pages, header fields or schema entries. Run
+    :func:`check_backup` first.
+    """
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(str(target), isolation_level=None, uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("BEGIN IMMEDIATE")
+            for migration in migrations[:version]:
+                migration(conn)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+            conn.execute("ATTACH DATABASE ? AS backup", (read_only_uri(backup),))
+            tables = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM main.sqlite_master WHERE type = 'table' ORDER BY rowid"
+                )
+            ]
+            conn.execute("BEGIN IMMEDIATE")
+            for table in tables:
+                names = ", ".join(
+                    f'"{r[1]}"' for r in conn.execute(f'PRAGMA main.table_info("{table}")')
+                )
+                conn.execute(
+                    f'INSERT INTO main."{table}" ({names})'
+                    f' SELECT {names} FROM backup."{table}" ORDER BY rowid'
+                )
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE backup")
+        finally:
+            conn.close()
+        _fsync_file(target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        Path(f"{target}-journal").unlink(missing_ok=True)
         raise
-    return conn
 
 
 def keep_before_restore(target: Path, stamp: str, busy_timeout_s: float) -> Path:
@@ -344,3 +522,13 @@ def _fold_wal(path: Path, busy_timeout_s: float) -> None:
             conn.close()
     if str(mode).lower() != "delete":
         raise StoreError(StoreErrorKind.LOCKED, path=path, detail=f"journal mode stays {mode}")
+
+
+def require_sole_user(path: Path, busy_timeout_s: float = 2.0) -> None:
+    """StoreError LOCKED when another connection (a running Coach) has the file open.
+
+    The same proof a restore uses: SQLite leaves WAL mode only for the one
+    connection that has the file to itself. The file's content stays as it
+    is; its -wal is written into it, which any close would do too.
+    """
+    _fold_wal(path, busy_timeout_s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
@@ -36,6 +37,47 @@ def parse(text: str) -> datetime:
 
 def parse_opt(text: str | None) -> datetime | None:
     return None if text is None else parse(text)
+
+
+# --------------------------------------------------------------------------
+# Damaged rows: text whose bytes are not UTF-8
+# --------------------------------------------------------------------------
+
+
+class BadText(str):
+    """Text of a damaged row whose bytes are not UTF-8: shown with U+FFFD, bytes kept.
+
+    Readers skip a row holding one and count it; the export writes it marked.
+    """
+
+    raw: bytes
+
+
+def lenient_text(data: bytes) -> str:
+    """A ``text_factory`` that never fails: bad bytes give a :class:`BadText`."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = BadText(data.decode("utf-8", "replace"))
+        text.raw = bytes(data)
+        return text
+
+
+def is_decode_error(exc: BaseException) -> bool:
+    """A value that is not UTF-8 (sqlite3 raises OperationalError for row values)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "decode" in str(exc).lower()
+
+
+def has_bad_text(row: Sequence[Any]) -> bool:
+    return any(isinstance(value, BadText) for value in row)
+
+
+def row_key(table: str, row: sqlite3.Row | Sequence[Any]) -> tuple[str, str]:
+    """(table, id) of a row, to count a damaged row once however often it is read."""
+    first = row[0] if len(row) else None
+    return table, str(first) if isinstance(first, int) else repr(first)
 
 
 class SessionOutcome(StrEnum):

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from coach.core.content.model import Routine
     from coach.core.session.personal import PersonalPlan
     from coach.core.session.runner import StepResult
+    from coach.ui.session.saving import StepSaving
 
 
 class SessionHost(Protocol):
@@ -58,21 +59,26 @@ FIRST_CHECK_KEY = "first_check_done"
 
 
 class StoreRecorder:
-    """Writes each finished step of one session to the store as it happens."""
+    """Saves each finished step of one session as it happens, never waiting on the store.
 
-    def __init__(self, store: Any, session_id: int) -> None:
-        self.store = store
+    Through the flow's :class:`~coach.ui.session.saving.StepSaving`: what the
+    store cannot take now (locked, disk full) is queued, kept in a journal
+    and written when it can, the session's end after its steps.
+    """
+
+    def __init__(self, saving: StepSaving, session_id: int) -> None:
+        self.saving = saving
         self.session_id = session_id
 
     def step_finished(self, result: StepResult) -> None:
-        self.store.record_step(self.session_id, result)
+        self.saving.record_step(self.session_id, result)
 
     def session_ended(self, outcome: str, reason: str | None) -> None:
         # The store knows completed / stopped / abandoned; ending early by
         # choice is an abandoned session, with the player's word as the reason.
         if outcome not in ("completed", "stopped", "abandoned"):
             outcome, reason = "abandoned", reason or outcome
-        self.store.end_session(self.session_id, outcome, stop_reason=reason)
+        self.saving.end_session(self.session_id, outcome, stop_reason=reason)
 
 
 class SessionFlow(QObject):
@@ -96,6 +102,7 @@ class SessionFlow(QObject):
         self.dialog: QWidget | None = None
         self.player: QWidget | None = None
         self.session_id: int | None = None
+        self._saving: StepSaving | None = None
 
     # -- the profile ------------------------------------------------------------
     @property
@@ -216,7 +223,7 @@ class SessionFlow(QObject):
             pain_before_leg=leg,
             planned_total_s=plan.total_seconds,
         )
-        recorder = StoreRecorder(self.store, self.session_id) if self.session_id else None
+        recorder = StoreRecorder(self.step_saving(), self.session_id) if self.session_id else None
         profile = self.profile
         player = PlayerView(
             plan,
@@ -250,6 +257,18 @@ class SessionFlow(QObject):
         self.player = None
         self.session_id = None
         self.session_closed.emit()
+
+    def step_saving(self) -> StepSaving:
+        """The saving of finished steps, one for the flow: its retries outlive a session."""
+        if self._saving is None:
+            from coach.ui.session.saving import StepSaving, show_saving_note
+
+            self._saving = StepSaving(
+                lambda: self.store,
+                lambda text: show_saving_note(self.player, text, self._tell),
+                self,
+            )
+        return self._saving
 
     # -- helpers -------------------------------------------------------------------
     def _store_call(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -8,6 +8,12 @@ Restoring replaces the database file, so the open Store is closed and a new
 one opened; ``store_replaced(new_store_or_None)`` tells the window to hand the
 new store to every page that holds one. Deleting works in place on the open
 store; ``data_changed()`` tells the pages to refresh.
+
+A backup is a zip of everything the person recorded (the database page for
+page, the health answers, reminders and installed plans). Export and backup
+work without an open store too (a damaged file, or one from a newer Coach),
+reading the file without changing it. When the file is damaged, "Put the
+damaged file aside" keeps it under a new name and starts a new one.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.progress.store_errors import StoreError
+from coach.core.progress.store_errors import StoreError, StoreErrorKind
 from coach.ui.i18n import T
 from coach.ui.progress.history_view import FlowLayout
 from coach.ui.widgets import button, card, label
@@ -96,7 +102,8 @@ class DeleteDialog(QDialog):
             label(
                 T(
                     "This deletes every session, pain score, measure, note and activity Coach "
-                    "has recorded. Your routines and settings stay."
+                    "has recorded, and your health answers, reminders and the plans from your "
+                    "physiotherapist. Your own routines and settings stay."
                 )
             )
         )
@@ -176,6 +183,15 @@ class DataView(QWidget):
                 "muted",
             )
         )
+        self.damaged_note = label("", "caution")
+        self.damaged_note.setObjectName("damaged-note")
+        self.damaged_note.hide()
+        box.addWidget(self.damaged_note)
+        quarantine = button(T("Put the damaged file aside and start a new one…"))
+        quarantine.setObjectName("quarantine")
+        quarantine.clicked.connect(self.quarantine)
+        quarantine.hide()
+        box.addWidget(quarantine)
         actions = (
             ("export-csv", T("Export as a spreadsheet (CSV)…"), self.export_csv),
             ("export-json", T("Export as JSON…"), self.export_json),
@@ -191,6 +207,7 @@ class DataView(QWidget):
             self.buttons[name] = b
             row.addWidget(b)
         box.addLayout(row)
+        self.buttons["quarantine"] = quarantine
         delete = button(T("Delete all my data…"), "danger")
         delete.setObjectName("delete-all")
         delete.clicked.connect(self.delete_all)
@@ -227,19 +244,30 @@ class DataView(QWidget):
         def chosen(path: Path) -> None:
             from coach.core.progress.export import EXPORTERS
 
-            if self._store is None:
-                return
+            source = self._store if self._store is not None else self._paths.database
             try:
-                EXPORTERS[fmt](self._store, path)
+                written = EXPORTERS[fmt](source, path)
             except StoreError as exc:
-                self._say(exc.message, ok=False)
+                if exc.kind is StoreErrorKind.CORRUPT:
+                    self._say(
+                        T(
+                            "Your progress file is too damaged to export. "
+                            "A backup still copies it as it is."
+                        ),
+                        ok=False,
+                    )
+                else:
+                    self._say(exc.message, ok=False)
             except OSError as exc:
                 self._say(
                     T("The export could not be written: {why}").format(why=exc.strerror or exc),
                     ok=False,
                 )
             else:
-                self._say(T("Exported to {path}.").format(path=path))
+                text = T("Exported to {path}.").format(path=path)
+                if written.damaged:
+                    text += " " + _damaged_text(written.damaged)
+                self._say(text)
 
         self.chooser = self.ask_save_path(
             self, T("Export your data"), suggested, name_filter, chosen
@@ -247,25 +275,30 @@ class DataView(QWidget):
 
     def backup(self) -> None:
         def chosen(path: Path) -> None:
-            if self._store is None:
-                return
+            from coach.core.progress.backup import write_backup
+
             try:
-                self._store.backup_to(path)
+                write_backup(self._paths.data, path, store=self._store)
             except StoreError as exc:
                 self._say(exc.message, ok=False)
+            except OSError as exc:
+                self._say(
+                    T("The backup could not be written: {why}").format(why=exc.strerror or exc),
+                    ok=False,
+                )
             else:
                 self._say(T("Backup saved as {path}.").format(path=path))
 
-        suggested = self._suggested("coach-backup", ".sqlite3")
+        suggested = self._suggested("coach-backup", ".zip")
         self.chooser = self.ask_save_path(
-            self, T("Make a backup"), suggested, T("Coach backups (*.sqlite3)"), chosen
+            self, T("Make a backup"), suggested, T("Coach backups (*.zip)"), chosen
         )
 
     def restore(self) -> None:
         self.chooser = self.ask_open_path(
             self,
             T("Restore a backup"),
-            T("Coach backups (*.sqlite3);;All files (*)"),
+            T("Coach backups (*.zip *.sqlite3);;All files (*)"),
             self._confirm_restore,
         )
 
@@ -295,6 +328,7 @@ class DataView(QWidget):
 
     def restore_from(self, path: Path) -> None:
         """Close the store, put the backup in place (a bad one changes nothing), reopen."""
+        from coach.core.progress.backup import restore_backup
         from coach.core.progress.store import Store
 
         database = self._paths.database
@@ -302,8 +336,10 @@ class DataView(QWidget):
             self._store.close()
         problem: str | None = None
         kept: Path | None = None
+        moved: Path | None = None
         try:
-            kept = Store.restore_from(path, database)
+            result = restore_backup(path, self._paths.data)
+            kept, moved = result.kept_database, result.kept_files
         except StoreError as exc:
             problem = exc.message
         except OSError as exc:
@@ -321,6 +357,10 @@ class DataView(QWidget):
             text = T("Your backup was restored.")
             if kept is not None:
                 text += " " + T("Your previous data was kept as {path}.").format(path=kept)
+            if moved is not None:
+                text += " " + T(
+                    "Your previous health answers, reminders and plans were moved to {path}."
+                ).format(path=moved)
             self._say(text)
             self.data_changed.emit()
 
@@ -331,21 +371,85 @@ class DataView(QWidget):
         dialog.open()
 
     def _on_delete_confirmed(self) -> None:
-        from coach.core.progress.export import delete_all
+        from coach.core.progress.export import delete_everything
 
         if self._store is None:
             return
         try:
-            backup = delete_all(self._store)
+            deleted = delete_everything(self._store)
         except StoreError as exc:
             self._say(exc.message, ok=False)
             return
+        except OSError as exc:
+            self._say(T("Not everything could be deleted: {why}").format(why=exc.strerror or exc))
+            self.data_changed.emit()
+            return
+        text = T("All your recorded progress was deleted. A backup copy was kept as {path}.")
+        text = text.format(path=deleted.database_copy)
+        if deleted.files_folder is not None:
+            text += " " + T(
+                "Your health answers, reminders and plans were moved to {path}."
+            ).format(path=deleted.files_folder)
+        self._say(text)
+        self.data_changed.emit()
+
+    def quarantine(self) -> None:
+        """Ask, then put the damaged file aside (kept, renamed) and start a new one."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            T("Put the damaged file aside"),
+            T(
+                "Coach keeps the damaged progress file under a new name in its data folder "
+                "and starts a new, empty one. Nothing is deleted. Go ahead?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setText(T("Yes, put it aside"))
+        yes.setObjectName("quarantine-yes")
+        box.button(QMessageBox.StandardButton.Cancel).setText(T("Cancel"))
+        box.buttonClicked.connect(
+            lambda b: (
+                self._put_aside()
+                if box.standardButton(b) == QMessageBox.StandardButton.Yes
+                else None
+            )
+        )
+        self.dialog = box
+        box.open()
+
+    def _put_aside(self) -> None:
+        from coach.core.progress.store import Store
+
+        try:
+            damaged = Store.quarantine_and_recreate(self._paths.database)
+            self._store = Store.open(self._paths.database)
+        except StoreError as exc:
+            self._say(exc.message, ok=False)
+            self._update_enabled()
+            return
+        self._update_enabled()
+        self.store_replaced.emit(self._store)
         self._say(
-            T("All your recorded progress was deleted. A backup copy was kept as {path}.").format(
-                path=backup
+            T("The damaged progress file was kept as {path}. Coach has started a new one.").format(
+                path=damaged
             )
         )
         self.data_changed.emit()
+
+    def damaged_file(self) -> bool:
+        """Whether the progress file is there but damaged (not only newer or locked)."""
+        if self._store is not None or not self._paths.database.is_file():
+            return False
+        from coach.core.progress.store_file import inspect_read_only
+
+        try:
+            inspect_read_only(self._paths.database)
+        except StoreError as exc:
+            return exc.kind is StoreErrorKind.CORRUPT
+        return False
 
     # -- helpers -------------------------------------------------------------------
     def _say(self, text: str, *, ok: bool = True) -> None:
@@ -357,6 +461,29 @@ class DataView(QWidget):
 
     def _update_enabled(self) -> None:
         has_store = self._store is not None
+        has_file = has_store or self._paths.database.is_file()
         for name, b in self.buttons.items():
-            # Restore stays possible without a working store: it may be the way out.
-            b.setEnabled(has_store or name == "restore")
+            # Restore stays possible without a working store: it may be the way out;
+            # export and backup read a file Coach could not open without changing it.
+            if name in ("export-csv", "export-json", "backup"):
+                b.setEnabled(has_file)
+            else:
+                b.setEnabled(has_store or name in ("restore", "quarantine"))
+        damaged = self.damaged_file()
+        self.buttons["quarantine"].setVisible(damaged)
+        self.damaged_note.setVisible(damaged)
+        if damaged:
+            self.damaged_note.setText(
+                T(
+                    "Your progress file is damaged and Coach cannot read it. It has not been "
+                    "changed. Make a backup of it first, then Coach can put it aside and start "
+                    "a new one."
+                )
+            )
+
+
+def _damaged_text(count: int) -> str:
+    if count == 1:
+        return T("One damaged entry could not be read exactly; it is marked in the export.")
+    text = T("{n} damaged entries could not be read exactly; they are marked in the export.")
+    return text.format(n=count)
