@@ -40,7 +40,16 @@ from coach.core.content.model import (
     RoutineItem,
     Text,
 )
-from coach.core.content.records import FieldProblem, Invalid, Loc, Meta, Record, field, field_path
+from coach.core.content.records import (
+    FieldProblem,
+    Invalid,
+    Loc,
+    Meta,
+    Record,
+    field,
+    field_path,
+    one_line,
+)
 from coach.core.session.personal import AS_WRITTEN
 
 try:  # the same dumper as coach.core.content.files
@@ -69,9 +78,11 @@ class HandoverError(Exception):
     """
 
     def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        # A message quotes what the file holds (a member's name): kept on one line.
+        message = one_line(message)
         super().__init__(message)
         self.message = message
-        self.details = list(details) or [message]
+        self.details = [one_line(d) for d in details] or [message]
 
 
 # --------------------------------------------------------------------------

@@ -41,19 +41,9 @@ from coach.core.clinic.handover import (
     check_assignment,
 )
 from coach.core.content.custom_exercise import PictureError, check_picture, picture_kind
-from coach.core.content.files import (
-    MAX_EXPANDED_NODES,
-    _duplicate_keys,
-    _expanded_size,
-    _locate,
-)
+from coach.core.content.files import FileProblems, _locate, decode_text, parse_yaml
 from coach.core.content.library import Library
 from coach.core.content.records import Invalid, Loc, field_path
-
-try:  # the same loader as coach.core.content.files
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_ARCHIVE_BYTES = 24 * 1024 * 1024
 MAX_MEMBERS = 64
@@ -174,39 +164,17 @@ def _bomb(member: str) -> str:
 
 
 def _parse_manifest(label: str, raw: bytes) -> tuple[Any, yaml.Node]:
-    """Safe YAML with the limits of coach.core.content.files, from bytes."""
+    """Safe YAML under the limits of coach.core.content.files, from bytes."""
     try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise HandoverError(f"{label}: refused, the plan is not UTF-8 text") from None
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        what = exc.problem or exc.context or "not valid YAML"
-        raise HandoverError(f"{label}{where}: refused, YAML syntax error: {what}") from None
-    except yaml.YAMLError as exc:
-        raise HandoverError(f"{label}: refused, YAML error: {exc}") from None
-    if root is None:
-        raise HandoverError(f"{label}: refused, the plan is empty")
-    if _expanded_size(root) > MAX_EXPANDED_NODES:
-        raise HandoverError(f"{label}: refused, it expands to too much data (nested aliases)")
-    for key in _duplicate_keys(root):
-        raise HandoverError(
-            f"{label}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: {key.value}: "
-            "refused, this key appears twice in the same block"
-        )
-    loader = _Loader("")
-    try:
-        data = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        raise HandoverError(f"{label}: refused, YAML error: {exc}") from None
-    except RecursionError:
-        raise HandoverError(f"{label}: refused, the plan is nested far too deeply") from None
-    finally:
-        loader.dispose()
-    return data, root
+        return parse_yaml(decode_text(Path(label), raw), Path(label))
+    except FileProblems as exc:
+        details = [
+            f"{p.path}:{p.line}:{p.column}:{' ' + p.field + ':' if p.field else ''} "
+            f"refused, {p.message}"
+            for p in exc.problems
+        ]
+        more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
+        raise HandoverError(f"{details[0]}{more}", details) from None
 
 
 def _located(label: str, root: yaml.Node, loc: Loc, message: str) -> str:

@@ -18,7 +18,9 @@ from coach.core.clinic.report import (
     ReportChange,
     ReportStop,
     ReportWalk,
+    read_report_bytes,
     read_report_file,
+    report_file_bytes,
 )
 from coach.core.common.atomic import write_bytes_atomic
 from coach.core.common.paths import Paths
@@ -41,8 +43,9 @@ def import_report(path: Path, paths: Paths) -> Report:
     One file per patient and plan: a later report for the same plan (a longer
     period) replaces the earlier one; an older one never replaces a newer.
     """
-    report = read_report_file(path)
-    raw = Path(path).read_bytes()
+    # The bytes that were checked are the bytes kept (read once).
+    raw = report_file_bytes(path)
+    report = read_report_bytes(raw, Path(path).name)
     target = clinic_reports_folder(paths) / f"{_report_key(report)}.json"
     if target.exists():
         with contextlib.suppress(HandoverError, OSError):
@@ -122,6 +125,11 @@ class PatientRow:
         )
 
 
+def _printable(text: str) -> str:
+    """A problem line any terminal can print (a file name that is not UTF-8 shows '?')."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def patient_list(paths: Paths) -> tuple[list[PatientRow], list[str]]:
     """The reports kept by the clinic, newest period first, and any unreadable ones."""
     folder = clinic_reports_folder(paths)
@@ -130,9 +138,13 @@ def patient_list(paths: Paths) -> tuple[list[PatientRow], list[str]]:
     if not folder.is_dir():
         return rows, problems
     for file in sorted(folder.glob("*.json")):
+        # A kept file that is now refused (damaged, changed by hand, or kept
+        # by a Coach with looser rules) is listed as a problem; the rest show.
         try:
             rows.append(PatientRow(read_report_file(file), file))
         except HandoverError as exc:
-            problems.append(exc.message)
+            problems.append(_printable(exc.message))
+        except (OSError, ValueError) as exc:
+            problems.append(_printable(f"{file.name}: cannot be read ({exc})"))
     rows.sort(key=lambda r: (r.patient.casefold(), r.report.period.end))
     return rows, problems

@@ -333,9 +333,15 @@ class ReportPeriod(Record, kw_only=True):
             raise FieldProblem("end", "the period ends before it starts")
 
 
+# Limits far beyond any real report, so that a damaged or made-up one (a
+# billion sessions, a walk of 1e300 s) is refused instead of shown.
+MAX_SECONDS = 86_400
+MAX_COUNT = 1_000_000
+MAX_DISTANCE_M = 100_000
+
 Pain = Annotated[int, Meta(ge=0, le=10)]
-Seconds = Annotated[float, Meta(ge=0)]
-Count = Annotated[int, Meta(ge=0)]
+Seconds = Annotated[float, Meta(ge=0, le=MAX_SECONDS)]
+Count = Annotated[int, Meta(ge=0, le=MAX_COUNT)]
 Reason = Annotated[str, Meta(max_length=200)]
 Note = Annotated[str, Meta(max_length=4000)]
 Average = Annotated[float, Meta(ge=0, le=10)]
@@ -374,7 +380,7 @@ class ReportWalk(Record, kw_only=True, forbid_unknown_fields=False):
     date: date
     first_symptoms_s: Seconds | None = None
     total_s: Seconds | None = None
-    distance_m: Annotated[float, Meta(ge=0)] | None = None
+    distance_m: Annotated[float, Meta(ge=0, le=MAX_DISTANCE_M)] | None = None
 
 
 class ReportWeek(Record, kw_only=True, forbid_unknown_fields=False):
@@ -424,8 +430,8 @@ class ReportRoutineRun(Record, kw_only=True, forbid_unknown_fields=False):
 
     routine_id: Identifier
     playable: bool = True
-    total_seconds: Annotated[float, Meta(ge=0, le=86_400)] = 0
-    written_total_seconds: Annotated[float, Meta(ge=0, le=86_400)] = 0
+    total_seconds: Seconds = 0
+    written_total_seconds: Seconds = 0
     changes: Annotated[list[ReportChange], Meta(max_length=200)] = field(default_factory=list)
 
 
@@ -467,9 +473,11 @@ def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:
     except UnicodeDecodeError:
         raise HandoverError(f"{name}: refused, it is not a Coach report (not text)") from None
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite, parse_int=_whole)
     except RecursionError:
         raise HandoverError(f"{name}: refused, the report is nested far too deeply") from None
+    except _NotANumber as exc:
+        raise HandoverError(f"{name}: refused, {exc}") from None
     except ValueError as exc:
         raise HandoverError(f"{name}: refused, it is not a Coach report ({exc})") from None
     if not isinstance(data, dict) or data.get("kind") != "coach-report":
@@ -489,12 +497,37 @@ def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:
         raise HandoverError(f"{name}: refused, {details[0]}", details) from None
 
 
+class _NotANumber(ValueError):
+    pass
+
+
 def _no_constant(value: str) -> Any:
-    raise ValueError(f"'{value}' is not a number")
+    raise _NotANumber(f"'{value}' is not a number a report can hold")
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; 1e999 would read as infinity."""
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise _NotANumber(f"the number {shown} is far too large")
+    return value
+
+
+def _whole(text: str) -> int:
+    """A JSON whole number; one with thousands of digits is refused before Python parses it."""
+    if len(text.lstrip("-")) > 30:
+        raise _NotANumber(f"the number {text[:20]}... is far too large")
+    return int(text)
 
 
 def read_report_file(path: Path) -> Report:
     """Read and check a report file; raises HandoverError with one clear line."""
+    return read_report_bytes(report_file_bytes(path), Path(path).name)
+
+
+def report_file_bytes(path: Path) -> bytes:
+    """A report file's bytes, under the size limit; HandoverError if it cannot be read."""
     path = Path(path)
     try:
         info = path.stat()
@@ -509,4 +542,4 @@ def read_report_file(path: Path) -> Report:
             raw = handle.read(MAX_REPORT_BYTES + 1)
     except OSError as exc:
         raise HandoverError(f"{path.name}: cannot be read ({exc.strerror})") from None
-    return read_report_bytes(raw, path.name)
+    return raw

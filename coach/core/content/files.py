@@ -20,7 +20,7 @@ import yaml
 
 from coach.core.common.atomic import write_text_atomic
 from coach.core.content.model import FORMAT_VERSION, Exercise, Routine
-from coach.core.content.records import Invalid, Loc, field_path
+from coach.core.content.records import Invalid, Loc, field_path, one_line
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeDumper as _Dumper
@@ -53,7 +53,7 @@ class Problem:
 
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+        return f"{self.path}:{self.line}:{self.column}:{field} {one_line(self.message)}"
 
 
 class FileProblems(Exception):
@@ -155,6 +155,11 @@ def _duplicate_keys(node: yaml.Node, seen: set[int] | None = None) -> Iterator[y
             yield from _duplicate_keys(item, seen)
 
 
+def decode_text(path: Path, raw: bytes) -> str:
+    """UTF-8 text (a byte-order mark dropped); FileProblems pointing at the first bad byte."""
+    return _decode(path, raw)
+
+
 def _decode(path: Path, raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
@@ -197,7 +202,72 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
         raise FileProblems(
             [Problem(path, 1, 1, "", f"cannot read the file: {exc.strerror}")]
         ) from None
-    text = _decode(path, raw)
+    return parse_yaml(_decode(path, raw), path)
+
+
+MAX_DEPTH = 40
+"""Blocks inside blocks; a Coach document has about eight levels."""
+
+
+class _Constructor(_Loader):
+    """The safe loader, with a value it cannot build reported where the value is.
+
+    PyYAML raises plain ValueError and friends for ``2026-13-45``, a number
+    with 5,000 digits or ``!!int abc``; here they become located YAML errors.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            if "integer string conversion" in str(exc):
+                why = "a number with far too many digits"
+            else:
+                why = str(exc) if isinstance(exc, ValueError) else "not readable"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the value '{shown}' cannot be read ({why})", node.start_mark
+            ) from None
+
+
+def _too_deep(root: yaml.Node) -> bool:
+    """Whether blocks nest deeper than MAX_DEPTH (aliases that loop count as endless).
+
+    Level by level, without recursion, so that the recursive checks after it
+    are safe; stops early once the levels hold more than the expansion limit.
+    """
+    level = [root]
+    seen = 0
+    for _ in range(MAX_DEPTH):
+        below: dict[int, yaml.Node] = {}
+        for node in level:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    below[id(key)] = key
+                    below[id(value)] = value
+            elif isinstance(node, yaml.SequenceNode):
+                for item in node.value:
+                    below[id(item)] = item
+        if not below:
+            return False
+        seen += len(below)
+        if seen > MAX_EXPANDED_NODES:
+            return False  # the expansion check refuses it
+        level = list(below.values())
+    return True
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (1-based) of a character's index in ``text``."""
+    before = text[: max(0, index)]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def parse_yaml(text: str, path: Path) -> tuple[Any, yaml.Node]:
+    """Safe YAML from text, under every limit; problems name ``path`` (a file or a member)."""
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -210,10 +280,24 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
         raise FileProblems(
             [Problem(path, line, column, "", f"YAML syntax error: {what}")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a NUL, a control character).
+        line, column = _position(text, exc.position)
+        reason = exc.reason.split(":")[-1].strip() or "a character YAML does not allow"
+        raise FileProblems(
+            [Problem(path, line, column, "", f"YAML error: {reason} (#x{exc.character:04x})")]
+        ) from None
     except yaml.YAMLError as exc:
-        raise FileProblems([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
+        what = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+        raise FileProblems([Problem(path, 1, 1, "", f"YAML error: {what}")]) from None
+    except RecursionError:  # pragma: no cover - the pure-Python parser only
+        raise FileProblems([Problem(path, 1, 1, "", "the file is nested far too deeply")]) from None
     if root is None:
         raise FileProblems([Problem(path, 1, 1, "", "the file is empty")])
+    if _too_deep(root):
+        raise FileProblems(
+            [Problem(path, 1, 1, "", f"blocks are nested more than {MAX_DEPTH} deep; refused")]
+        )
     if _expanded_size(root) > MAX_EXPANDED_NODES:
         raise FileProblems(
             [Problem(path, 1, 1, "", "the file expands to too much data (nested aliases); refused")]
@@ -230,11 +314,17 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node]:
     ]
     if duplicates:
         raise FileProblems(duplicates)
-    loader = _Loader("")
+    loader = _Constructor("")
     try:
         data = loader.construct_document(root)
-    except yaml.YAMLError as exc:
-        raise FileProblems([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "not valid YAML"
+        raise FileProblems([Problem(path, line, column, "", what)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every construct error has a mark
+        what = str(exc).splitlines()[0] if str(exc) else "not valid YAML"
+        raise FileProblems([Problem(path, 1, 1, "", f"YAML error: {what}")]) from None
     finally:
         loader.dispose()
     return data, root

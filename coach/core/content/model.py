@@ -144,6 +144,10 @@ class Side(StrEnum):
     RIGHT = "right"
 
 
+# A file's format: 0 or -5 would pass into a plan and then be refused by the
+# routine reader once installed (the plan's routine vanished); newer ones are
+# refused by the readers with "please update Coach".
+FormatVersion = Annotated[int, Meta(ge=1)]
 Sets = Annotated[int, Meta(ge=1, le=MAX_SETS)]
 Reps = Annotated[int, Meta(ge=1, le=MAX_REPS)]
 HoldS = Annotated[float, Meta(ge=0, le=MAX_HOLD_S, description="Hold at the end position.")]
@@ -276,7 +280,7 @@ class Illustrations(Record, kw_only=True):
 
 
 class Exercise(Record, kw_only=True):
-    format_version: int = FORMAT_VERSION
+    format_version: FormatVersion = FORMAT_VERSION
     kind: Literal["exercise"] = "exercise"
     id: Identifier
     category: Category
@@ -346,7 +350,7 @@ class Permissions(Record, kw_only=True):
 
 
 class Routine(Record, kw_only=True):
-    format_version: int = FORMAT_VERSION
+    format_version: FormatVersion = FORMAT_VERSION
     kind: Literal["routine"] = "routine"
     id: Identifier
     title: Text

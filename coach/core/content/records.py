@@ -28,6 +28,7 @@ from msgspec import UNSET, Meta, UnsetType, field
 
 __all__ = [
     "UNSET",
+    "UNWRITABLE_TEXT",
     "FieldProblem",
     "Invalid",
     "Loc",
@@ -36,7 +37,9 @@ __all__ = [
     "UnsetType",
     "field",
     "field_path",
+    "one_line",
     "pattern",
+    "unwritable_text",
 ]
 
 Loc = tuple[str | int, ...]
@@ -53,10 +56,22 @@ class Invalid(ValueError):
         self, loc: Loc, message: str, *, more: list[tuple[Loc, str]] | None = None
     ) -> None:
         where = field_path(loc)
+        message = one_line(message)
         super().__init__(f"{where}: {message}" if where else message)
         self.loc = loc
         self.message = message
         self.problems: list[tuple[Loc, str]] = [(loc, message), *(more or [])]
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other invisible characters escaped (``\\n``).
+
+    Messages quote what a file holds (an unknown language, a value); a problem
+    stays one printable line whatever that is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class FieldProblem(ValueError):
@@ -104,6 +119,8 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     @classmethod
     def from_data(cls, data: Any) -> Self:
         """Check plain data (or a record of this type) and build the record; raise Invalid."""
+        if (bad := unwritable_text(data)) is not None:
+            raise Invalid(bad, UNWRITABLE_TEXT)
         try:
             return msgspec.convert(data, cls, dec_hook=_dec_hook)
         except msgspec.ValidationError:
@@ -143,6 +160,43 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed (not checked)."""
         return msgspec.structs.replace(self, **changes)
+
+
+UNWRITABLE_TEXT = (
+    "contains a character that is not text (a lone UTF-16 surrogate such as \\ud800); "
+    "Coach cannot store it"
+)
+
+
+def unwritable_text(data: Any) -> Loc | None:
+    """Where plain data holds text that cannot be written as UTF-8, or None.
+
+    JSON's ``"\\ud800"`` reads as half a character (a lone surrogate): it
+    passes every check and breaks whatever writes or prints it later. Keys
+    count too. Walks without recursion (deeply nested data is no crash).
+    """
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and not _encodes(value):
+                return loc
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not key.isascii() and not _encodes(key):
+                    return loc
+                stack.append(((*loc, key if isinstance(key, str | int) else str(key)), item))
+        elif isinstance(value, list | tuple):
+            stack.extend(((*loc, i), item) for i, item in enumerate(value))
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.cache
@@ -237,6 +291,8 @@ def _message(what: str) -> tuple[Loc, str]:
         # msgspec doubles the backslashes of the regex it quotes.
         regex = m[1].replace("\\\\", "\\")
         return (), _PATTERN_HINTS.get(regex, "does not have the expected form")
+    if what == "Number out of range":
+        return (), "is far too large a number"
     if m := re.fullmatch(r"Invalid enum value (.+)", what):
         return (), f"{m[1]} is not one of the allowed values"
     if m := re.fullmatch(r"Invalid RFC3339 encoded (date|datetime)", what):
@@ -291,7 +347,13 @@ def field_path(loc: Loc) -> str:
     """``items[1].hold_s`` for ("items", 1, "hold_s"), as problem reports write a place."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not part.isprintable() or not part:
+            # A made-up key ("\n", "\ud800", ""): shown escaped, so the problem stays one line.
+            out += f"[{part!r}]"
+        else:
+            out += f".{part}" if out else part
     return out
 
 
