@@ -57,7 +57,9 @@ def load_preferences(path: Path) -> tuple[Preferences, list[str]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         return Preferences(), [f"The settings file could not be read ({exc}); defaults are used."]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # Not UTF-8, not JSON, nested past Python's limit, or a number of
+        # thousands of digits: all of them a damaged file, none a crash.
         return Preferences(), [damaged_note(path, "The settings file", str(exc))]
     if not isinstance(raw, dict):
         return Preferences(), [damaged_note(path, "The settings file", "not a JSON object")]

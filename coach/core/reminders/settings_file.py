@@ -65,6 +65,8 @@ def _plan_from_json(raw: object) -> tuple[tuple[PlanEntry, ...], list[str]]:
                 or not ROUTINE_ID.match(item["id"])
                 or not isinstance(title, dict)
                 or not all(isinstance(k, str) and isinstance(v, str) for k, v in title.items())
+                # A lone surrogate reads from JSON but could never be written back.
+                or not all(_writable(k) and _writable(v) for k, v in title.items())
                 or not (seconds is None or isinstance(seconds, int | float))
                 or not isinstance(times, int)
                 or not 1 <= times <= 3
@@ -75,6 +77,14 @@ def _plan_from_json(raw: object) -> tuple[tuple[PlanEntry, ...], list[str]]:
     except (TypeError, ValueError, KeyError, AttributeError):
         return (), ["The saved list of routines for reminders was damaged and is rebuilt."]
     return tuple(entries), []
+
+
+def _writable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def settings_path(data_dir: Path) -> Path:
@@ -91,7 +101,9 @@ def load_settings(path: Path) -> tuple[ReminderSettings, list[str]]:
         return ReminderSettings(), [
             f"The reminder settings could not be read ({exc}); defaults are used."
         ]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # Not UTF-8, not JSON, nested past Python's limit, or a number of
+        # thousands of digits: all of them a damaged file, none a crash.
         return ReminderSettings(), [damaged_note(path, "The reminder settings", str(exc))]
     if not isinstance(raw, dict):
         return ReminderSettings(), [
