@@ -36,7 +36,7 @@ from coach.core.progress.stats import (
     weeks,
 )
 from coach.core.progress.store_rows import MeasureKind
-from coach.core.session.safety import STOP_LABELS, StopReason
+from coach.core.session.stop_rules import STOP_LABELS, StopReason
 from coach.sheets.routine_sheet import (
     ACCENT,
     BODY_PT,

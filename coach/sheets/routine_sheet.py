@@ -54,11 +54,11 @@ from coach.core.content.wording import (
     number_text,
     schedule_text,
 )
+from coach.core.session.check import DISCLAIMER
 from coach.core.session.personal import AS_WRITTEN, PersonalPlan
 from coach.core.session.plan import FIRST_SIDE, effective_dosage
 from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
-from coach.core.session.safety import (
-    DISCLAIMER,
+from coach.core.session.stop_rules import (
     PAIN_CEILING,
     PAIN_MAX_RISE,
     STOP_LABELS,

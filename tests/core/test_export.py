@@ -19,9 +19,9 @@ from coach.core.progress import export
 from coach.core.progress.history import TABLES
 from coach.core.progress.store import Store
 from coach.core.progress.store_rows import MeasureKind, SessionOutcome
+from coach.core.session.check import evaluate
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
-from coach.core.session.safety import evaluate
 
 T0 = datetime(2026, 3, 1, 8, 15, 30, 123456, tzinfo=UTC)
 NOTE = "Rücken steif am Morgen – ZEBRA-7731 😊"

@@ -20,10 +20,10 @@ from coach.core.progress.store import Store
 from coach.core.progress.store_errors import StoreError, StoreErrorKind
 from coach.core.progress.store_file import MIGRATIONS
 from coach.core.progress.store_rows import MeasureKind, SessionOutcome
+from coach.core.session.check import Outcome as CheckOutcome
+from coach.core.session.check import evaluate
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
-from coach.core.session.safety import Outcome as CheckOutcome
-from coach.core.session.safety import evaluate
 
 T0 = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 STAMP0 = "20250301T093015Z"

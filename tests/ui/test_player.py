@@ -12,7 +12,7 @@ from coach.core.content.library import Library
 from coach.core.content.model import Exercise, Routine
 from coach.core.session.plan import Phase, Plan, build_plan
 from coach.core.session.runner import Outcome, State, StepResult
-from coach.core.session.safety import StopReason
+from coach.core.session.stop_rules import StopReason
 from coach.ui.session.player import (
     ENDED_EARLY,
     EndSessionDialog,

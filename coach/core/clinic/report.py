@@ -60,7 +60,7 @@ def _text_dict(text: Any) -> dict[str, str]:
 
 
 def _stop_text(reason: str | None) -> dict[str, str]:
-    from coach.core.session.safety import STOP_LABELS, StopReason
+    from coach.core.session.stop_rules import STOP_LABELS, StopReason
 
     if reason is None:
         return {}

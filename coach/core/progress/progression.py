@@ -29,7 +29,7 @@ from coach.core.progress.stats import (
 )
 from coach.core.progress.store import Store
 from coach.core.session.personal import apply_dose_changes
-from coach.core.session.safety import StopReason
+from coach.core.session.stop_rules import StopReason
 
 PROGRESSION_KIND = "progression"
 """Measure kind of a progression decision (one row per suggestion answered)."""

@@ -74,9 +74,9 @@ from coach.core.progress.store_rows import (
     step_row,
     utc,
 )
+from coach.core.session.check import CheckResult
+from coach.core.session.check import Outcome as CheckOutcome
 from coach.core.session.runner import StepResult
-from coach.core.session.safety import CheckResult
-from coach.core.session.safety import Outcome as CheckOutcome
 
 _T = TypeVar("_T")
 

@@ -17,7 +17,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from coach.core.content.model import Text
-from coach.core.session.safety import Outcome as CheckOutcome
+from coach.core.session.check import Outcome as CheckOutcome
 
 
 def utc(moment: datetime) -> datetime:

@@ -79,7 +79,7 @@ from coach.core.session.runner import (
     StepStarted,
     SymptomsMarked,
 )
-from coach.core.session.safety import (
+from coach.core.session.stop_rules import (
     STOP_BUTTON,
     STOP_LABELS,
     StopReason,

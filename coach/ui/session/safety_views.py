@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coach.core.session import safety
+from coach.core.session import check as safety
 from coach.core.session.profile import (
     Approach,
     BodySide,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from coach.core.session import safety
+from coach.core.session import check as safety
 from coach.core.session.personal import Cause
 from coach.core.session.profile import HealthProfile, load_profile, save_profile
 from coach.ui.i18n import T

@@ -9,9 +9,8 @@ import msgspec
 import pytest
 
 from coach.core.content.model import Text
-from coach.core.session import safety
-from coach.core.session.profile import HealthProfile, UsualSymptoms
-from coach.core.session.safety import (
+from coach.core.session import check as safety
+from coach.core.session.check import (
     BASELINE_QUESTIONS,
     DISCLAIMER,
     QUESTIONS,
@@ -19,11 +18,14 @@ from coach.core.session.safety import (
     CheckResult,
     Group,
     Outcome,
-    StopReason,
     check_blocks_today,
     evaluate,
-    pain_rule,
     sections_for,
+)
+from coach.core.session.profile import HealthProfile, UsualSymptoms
+from coach.core.session.stop_rules import (
+    StopReason,
+    pain_rule,
     stop_advice,
     stop_is_emergency,
 )
