@@ -1387,7 +1387,8 @@ class _Sheet:
     def exercise_blocks(self, pic_mm: float) -> list[_Block]:
         blocks = []
         for n, item in enumerate(self.sheet.items, start=1):
-            ex = self.sheet.library.exercises.get(item.exercise)
+            # In the words the player uses: a bone-safe version has its own.
+            ex = self.sheet.as_run.exercise(item.exercise, self.sheet.library.exercises)
             if ex is not None:
                 blocks.append(self.exercise_block(n, item, ex, pic_mm))
         return blocks

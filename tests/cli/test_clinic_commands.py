@@ -258,7 +258,8 @@ def test_the_patients_list_shows_what_coach_changed_at_home(tmp_path: Path) -> N
     assert listed.returncode == 0, listed.stderr
     header, row, *details = listed.stdout.splitlines()
     assert "Changed" in header
-    # Two exercises left out for the new hip (the programme week is no change).
-    assert row.split()[-2] == "2"
+    # Three exercises left out for the new hip: the knee hug, the deep fold
+    # sitting and the knee rolls (the programme week is no change).
+    assert row.split()[-2] == "3"
     assert any("Left out for you: One knee to the chest" in line for line in details)
     assert any("Knee rolls" in line for line in details)

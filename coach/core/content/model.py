@@ -253,14 +253,31 @@ DOSE_FIELDS: tuple[str, ...] = DosageOverride.__struct_fields__
 
 
 class Variant(Record, kw_only=True):
-    """An easier or harder version: another exercise, or a described change."""
+    """An easier or harder version: another exercise, or a described change.
+
+    A variant done as the same exercise may bring its own words: they replace
+    the exercise's summary, steps, cue or breathing line wherever the variant
+    is played or printed. A bone-safe variant needs them when the exercise's
+    own words ask for a round back, which weak bones must not be told.
+    """
 
     exercise: Identifier | None = None
     text: Text | None = None
+    summary: Text | None = None
+    steps: Annotated[list[Text], Meta(min_length=3, max_length=6)] | None = None
+    cue: Text | None = None
+    breathing: Text | None = None
 
     def __post_init__(self) -> None:
         if self.exercise is None and self.text is None:
             raise ValueError("give an exercise id, a text, or both")
+        if self.exercise is not None and self.has_own_words:
+            # Another exercise comes with its own words; two sets would disagree.
+            raise ValueError("a variant that names another exercise cannot bring its own words")
+
+    @property
+    def has_own_words(self) -> bool:
+        return any(w is not None for w in (self.summary, self.steps, self.cue, self.breathing))
 
 
 class Illustrations(Record, kw_only=True):
@@ -319,6 +336,17 @@ class Exercise(Record, kw_only=True):
             raise ValueError("an exercise with a hold needs a breathing cue ('breathing')")
         if self.lumbar_extension != (Tag.LUMBAR_EXTENSION in self.tags):
             raise ValueError("lumbar_extension: true and the 'lumbar_extension' tag go together")
+
+    def in_words_of(self, variant: Variant) -> Exercise:
+        """This exercise as the variant describes it: its own words where it has them."""
+        if not variant.has_own_words:
+            return self
+        return self.replace(
+            summary=variant.summary or self.summary,
+            steps=list(variant.steps) if variant.steps is not None else self.steps,
+            cue=variant.cue or self.cue,
+            breathing=variant.breathing or self.breathing,
+        )
 
 
 def _every_day() -> list[Day]:

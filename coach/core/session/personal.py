@@ -96,6 +96,16 @@ class PersonalPlan:
     changes: tuple[Change, ...] = ()
     programme_week: int | None = None
     walking_test_s: float | None = None
+    worded: Mapping[str, Exercise] = field(default_factory=dict)
+    """Exercises played in a variant's own words (bone-safe), by id."""
+
+    def exercise(self, exercise_id: str, exercises: Mapping[str, Exercise]) -> Exercise | None:
+        """An exercise as this person does it: a variant's own words where they apply.
+
+        Every view that shows an exercise's words next to this plan (the sheet,
+        the home page's cue) asks here, so it says what the player says.
+        """
+        return self.worded.get(exercise_id) or exercises.get(exercise_id)
 
     @property
     def playable(self) -> bool:
@@ -302,6 +312,7 @@ def _tailor(
     exercises: Mapping[str, Exercise],
     from_clinician: bool,
     today: date | None,
+    worded: dict[str, Exercise],
 ) -> tuple[Routine | None, list[Change], list[int]]:
     """The routine made fit for the health answers, with every change and its cause.
 
@@ -310,7 +321,10 @@ def _tailor(
     its place (with that exercise's own dose); a text-only variant keeps the
     exercise and carries the variant's words as the item's note. The third
     value names, for each item played, its place in the routine as written
-    (None for an item that is another exercise now).
+    (None for an item that is another exercise now). Exercises played in a
+    variant's own words are put into ``worded``; a swap target is worded by
+    its own bone-safe variant too (S4 becomes C2, which for weak bones keeps
+    the back long).
     """
     if builtin_routines_locked(profile, today) and not from_clinician:
         return None, [Change(Cause.HEALTH, ChangeKind.NOT_PLAYABLE, REASON_LOCKED)], []
@@ -354,6 +368,9 @@ def _tailor(
         variant = offer.variant
         if variant is not None and variant.exercise and variant.exercise in exercises:
             other = exercises[variant.exercise]
+            other_offer = offers.get(other.id)
+            if other_offer is not None and other_offer.variant is not None:
+                worded[other.id] = other.in_words_of(other_offer.variant)
             text = _fill(_SWAPPED, title=title, other=other.title)
             changes.append(Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise))
             # The variant exercise comes with its own default dose.
@@ -361,6 +378,8 @@ def _tailor(
             origin.append(-1)
             continue
         if variant is not None and variant.text is not None:
+            if variant.has_own_words:
+                worded[item.exercise] = offer.exercise.in_words_of(variant)
             items.append(item.replace(note=variant.text))
             origin.append(index)
             text = _fill(_SWAPPED, title=title, other=variant.text)
@@ -457,8 +476,11 @@ def personal_plan(
     dosed, dose_notes = _with_dose_changes(routine, dose_changes or {}, exercises)
     played: Routine | None = dosed
     origin = list(range(len(dosed.items)))
+    worded: dict[str, Exercise] = {}
     if profile is not None:
-        played, health, origin = _tailor(profile, dosed, exercises, clinician_plan is not None, day)
+        played, health, origin = _tailor(
+            profile, dosed, exercises, clinician_plan is not None, day, worded
+        )
         changes += health
     changes += _programme_changes(clinician_plan, day)
     week = programme_week(clinician_plan, day) if clinician_plan is not None else None
@@ -467,8 +489,9 @@ def personal_plan(
     # A dose step of an item the health answers left out or swapped did not happen.
     changes = [c for c in dose_notes if c.item_index in origin] + changes
     changes += _walking_changes(played, origin, exercises, walking_test_s)
-    plan = build_plan(played, exercises, walking_test_s=walking_test_s)
-    return PersonalPlan(routine, played, plan, tuple(changes), week, walking_test_s)
+    used = {**exercises, **worded} if worded else exercises
+    plan = build_plan(played, used, walking_test_s=walking_test_s)
+    return PersonalPlan(routine, played, plan, tuple(changes), week, walking_test_s, worded)
 
 
 @dataclass(frozen=True)

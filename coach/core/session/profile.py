@@ -473,7 +473,10 @@ def _judge(
         else:
             hidden.append(REASON_EXTENSION)
 
-    if profile.bone_safe and tags & _BONE_TAGS:
+    # An exercise whose author wrote a bone-safe version uses it for weak bones
+    # even without a bone-risk tag: the version exists because the exercise's
+    # own words (a relief lean "letting the back round") are wrong for them.
+    if profile.bone_safe and (tags & _BONE_TAGS or exercise.bone_safe is not None):
         if exercise.bone_safe is not None:
             # The variant wins even over a clinician's assignment: it is the
             # version the exercise's author wrote for exactly this case.

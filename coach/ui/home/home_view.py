@@ -313,7 +313,11 @@ class RoutineView(QWidget):
             layout.addWidget(changed)
         played = personal.routine if personal is not None else None
         for n, item in enumerate((played or routine).items, start=1):
-            ex = self._library.exercises.get(item.exercise)
+            ex = (
+                personal.exercise(item.exercise, self._library.exercises)
+                if personal is not None
+                else self._library.exercises.get(item.exercise)
+            )
             if ex is None:
                 continue
             frame, box = card()
