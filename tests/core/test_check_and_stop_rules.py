@@ -32,6 +32,7 @@ from coach.core.session.stop_rules import (
 
 TODAY = date(2025, 5, 12)
 EMERGENCY_IDS = [q.id for q in QUESTIONS.values() if q.group is Group.EMERGENCY]
+SAME_DAY_IDS = [q.id for q in QUESTIONS.values() if q.group is Group.SAME_DAY]
 SEE_DOCTOR_IDS = [q.id for q in QUESTIONS.values() if q.group is Group.SEE_DOCTOR]
 
 
@@ -56,17 +57,22 @@ def test_the_red_flags_of_the_spec_are_asked() -> None:
         "both_legs", "chest_pain", "fainting", "breathless", "stroke", "back_belly_faint",
         "cold_leg", "head_knock_thinners",
     }  # fmt: skip
+    assert set(SAME_DAY_IDS) == {
+        "chest_pain_exertion", "palpitations", "numbness_one_side", "fever_after_procedure",
+        "fever_weak_immunity", "wound_red", "wound_clear_fluid", "headache_upright",
+    }  # fmt: skip
     assert set(SEE_DOCTOR_IDS) == {
         "fever", "weight_loss", "cancer_history", "night_pain", "sudden_back_pain",
         "recent_fall", "balance_hands", "foot_pain_rest", "foot_wound", "calf_pain_standing",
-        "wound_red", "wound_clear_fluid", "headache_upright",
     }  # fmt: skip
 
 
-def test_emergency_sections_come_first() -> None:
+def test_sections_come_in_urgency_order() -> None:
     groups = [s.group for s in SECTIONS]
-    assert groups == sorted(groups, key=lambda g: g is not Group.EMERGENCY)
+    assert groups == sorted(groups, key=safety.URGENCY.index)
     assert groups[0] is Group.EMERGENCY
+    assert groups[-1] is Group.SEE_DOCTOR
+    assert Group.SAME_DAY in groups
 
 
 def test_saddle_question_uses_plain_words() -> None:
@@ -193,6 +199,13 @@ def test_emergency_advice_comes_before_see_doctor_advice() -> None:
         section("other_emergency").advice.get("en").format(number="112"),
         section("general").advice.get("en"),
     ]
+
+
+def test_an_operation_wound_is_same_day_care() -> None:
+    result = evaluate({"wound_red": True}, on=TODAY)
+    assert result.outcome is Outcome.SAME_DAY
+    assert result.advice == (section("after_operation").advice,)
+    assert "hospital that operated on you today" in result.advice[0].get("en")
 
 
 def test_unknown_question_id_is_an_error() -> None:

@@ -184,12 +184,12 @@ def test_create_and_reopen_keeps_everything(db: Path, clock: FakeClock) -> None:
         )
         assert store.get_json("health_profile") == {"country": "DE", "diabetes": False}
         assert store.get_json("missing", default=[]) == []
-        assert store.schema_version == len(MIGRATIONS) == 1
+        assert store.schema_version == len(MIGRATIONS) == 2
 
 
 def test_database_is_in_wal_mode_with_foreign_keys(store: Store, db: Path) -> None:
     assert raw(db, "PRAGMA journal_mode") == [("wal",)]
-    assert raw(db, "PRAGMA user_version") == [(1,)]
+    assert raw(db, "PRAGMA user_version") == [(2,)]
     with pytest.raises(ValueError, match="no session 99"):
         store.record_step(99, result(0))
     assert raw(db, "SELECT COUNT(*) FROM step_results") == [(0,)]
@@ -338,14 +338,14 @@ def test_migration_backs_up_first_and_keeps_the_data(db: Path, clock: FakeClock)
     sid = make_v1_with_data(db, clock)
 
     with Store.open(db, clock=clock, migrations=(*MIGRATIONS, add_minutes_column)) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == len(MIGRATIONS) + 1
         assert [s.id for s in store.sessions()] == [sid]
         assert len(store.steps(sid)) == 1
         assert store.get_json("psfs_activities") == ["walking to the shop"]
 
-    backup = db.with_name(f"coach.sqlite3.bak-v1-{STAMP0}")
+    backup = db.with_name(f"coach.sqlite3.bak-v{len(MIGRATIONS)}-{STAMP0}")
     assert sorted(p.name for p in db.parent.iterdir()) == ["coach.sqlite3", backup.name]
-    assert raw(backup, "PRAGMA user_version") == [(1,)]
+    assert raw(backup, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert raw(backup, "SELECT id, routine_id FROM sessions") == [(sid, "daily")]
     assert raw(db, "SELECT id, minutes FROM sessions") == [(sid, None)]
     if os.name == "posix":
@@ -363,7 +363,7 @@ def test_a_failing_migration_changes_nothing(db: Path, clock: FakeClock) -> None
     with pytest.raises(RuntimeError, match="bug in migration"):
         Store.open(db, clock=clock, migrations=(*MIGRATIONS, half_done))
 
-    assert raw(db, "PRAGMA user_version") == [(1,)]
+    assert raw(db, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert raw(db, "SELECT id, routine_id FROM sessions") == [(sid, "daily")]
     assert "minutes" not in [row[1] for row in raw(db, "PRAGMA table_info(sessions)")]
     with Store.open(db, clock=clock) as store:
@@ -449,7 +449,7 @@ def test_quarantine_keeps_the_damaged_file_and_starts_afresh(db: Path, clock: Fa
     assert moved.read_bytes() == damaged_bytes
     with Store.open(db, clock=clock) as store:
         assert store.sessions() == []
-        assert store.schema_version == 1
+        assert store.schema_version == len(MIGRATIONS)
     # A second quarantine in the same second does not overwrite the first.
     _garbage(db, clock)
     again = Store.quarantine_and_recreate(db, clock=clock)
@@ -637,9 +637,9 @@ def test_an_old_backup_is_migrated_when_opened(db: Path, clock: FakeClock, tmp_p
     Store.restore_from(backup, db, clock=clock, migrations=v2)
 
     with Store.open(db, clock=clock, migrations=v2) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == len(MIGRATIONS) + 1
         assert [s.routine_id for s in store.sessions()] == ["daily"]
-    assert db.with_name(f"coach.sqlite3.bak-v1-{STAMP0}").exists()
+    assert db.with_name(f"coach.sqlite3.bak-v{len(MIGRATIONS)}-{STAMP0}").exists()
 
 
 # --------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_home_card_and_routine_page_follow_the_health_answers(window: MainWindow
     card = _shown(qtbot, window.page("home"), "routine-daily-relief")
     facts = [t for t in _texts(card) if "exercises" in t]
     assert (
-        facts and minutes_text(mine.total_seconds, "en") in facts[0] and "4 exercises" in facts[0]
+        facts and minutes_text(mine.total_seconds, "en") in facts[0] and "3 exercises" in facts[0]
     )
 
     window.open_routine("daily-relief")
@@ -58,7 +58,7 @@ def test_home_card_and_routine_page_follow_the_health_answers(window: MainWindow
     assert any("Left out for you: One knee to the chest" in t for t in _texts(changes))
     headings = [t for t in _texts(page) if t[:2] in ("1.", "2.", "3.", "4.", "5.", "6.")]
     assert [h.split(". ", 1)[1] for h in headings] == [
-        window.lib.exercises[i].title.get("en") for i in ("P1", "S4", "T1", "R1")
+        window.lib.exercises[i].title.get("en") for i in ("P1", "T1", "R1")
     ]
 
 
@@ -86,7 +86,7 @@ def test_the_player_plays_the_personal_plan(window: MainWindow, qtbot, paths) ->
     player = window.pages.get("player")
     assert isinstance(player, PlayerView)
     ids = {s.exercise_id for s in player.plan.steps if s.exercise_id}
-    assert ids == {"P1", "S4", "T1", "R1"}
+    assert ids == {"P1", "T1", "R1"}
     assert {s.reps for s in player.plan.steps if s.exercise_id == "T1" and s.reps} == {12}
     (session,) = store.sessions()
     assert session.planned_total_s == expected.total_seconds

@@ -113,7 +113,35 @@ def _migrate_v0_to_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_migrate_v0_to_v1,)
+def _migrate_v1_to_v2(conn: sqlite3.Connection) -> None:
+    """The check's "same day" tier: ``safety_checks.outcome`` may be 'same_day'.
+
+    SQLite cannot change a CHECK constraint in place, so the table is built
+    anew and the rows copied. The old table is renamed first and the new one
+    created under its final name: the schema text then is exactly these
+    statements on every SQLite, which the schema check compares.
+    """
+    conn.execute("ALTER TABLE safety_checks RENAME TO safety_checks_v1")
+    conn.execute(
+        """CREATE TABLE safety_checks (
+        id INTEGER PRIMARY KEY,
+        taken_utc TEXT NOT NULL,
+        checked_on TEXT NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('ok', 'see_doctor', 'same_day', 'emergency')),
+        flagged TEXT NOT NULL
+    )"""
+    )
+    conn.execute(
+        "INSERT INTO safety_checks (id, taken_utc, checked_on, outcome, flagged)"
+        " SELECT id, taken_utc, checked_on, outcome, flagged FROM safety_checks_v1"
+        " ORDER BY id"
+    )
+    conn.execute("DROP TABLE safety_checks_v1")  # and its index
+    conn.execute("CREATE INDEX safety_checks_day ON safety_checks (checked_on)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_migrate_v0_to_v1, _migrate_v1_to_v2)
 """``MIGRATIONS[n]`` takes the schema from version n to n + 1; the length is
 the version this Coach writes. A new version is one more function here."""
 

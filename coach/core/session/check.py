@@ -1,8 +1,10 @@
 """The warning-sign check before a session, and the disclaimer.
 
 Section 6a of the clinical content specification: the check asks about what
-is new or worse than usual, sorted into "call the emergency number now" and
-"see a doctor soon, no exercise today". Every text is English and German;
+is new or worse than usual, sorted into three tiers: "call the emergency
+number now", "speak to a doctor today, no exercise today" and "see a doctor
+soon, no exercise today". Which question belongs to which tier is the one
+table ``TIERS``. Every text is English and German;
 texts that name the emergency number are templates filled in with the number
 from the person's profile, so a British user is told 999 and a German one 112.
 The stop rules during a session are in :mod:`coach.core.session.stop_rules`.
@@ -16,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from types import MappingProxyType
 
 from coach.core.content.model import Text
 from coach.core.session.profile import (
@@ -48,8 +51,84 @@ def _number(profile: HealthProfile | None) -> str:
 
 
 class Group(StrEnum):
+    """How soon a "yes" needs a doctor. ``URGENCY`` orders them."""
+
     EMERGENCY = "emergency"
+    SAME_DAY = "same_day"
     SEE_DOCTOR = "see_doctor"
+
+
+URGENCY: tuple[Group, ...] = (Group.EMERGENCY, Group.SAME_DAY, Group.SEE_DOCTOR)
+"""Most urgent first: the order of the sections, of the advice, and who wins."""
+
+_E = Group.EMERGENCY
+_S = Group.SAME_DAY
+_D = Group.SEE_DOCTOR
+
+# Every question's tier, in one table. The questions below take their group
+# from it (a question missing here fails at import), and
+# tests/core/test_check_tiers.py holds it row by row to the clinical table.
+TIERS: Mapping[str, Group] = MappingProxyType(
+    {
+        # Possible cauda equina syndrome (CONTENT.md 6a, after the GIRFT 2023
+        # pathway): the nerves can be saved only within hours.
+        "saddle_numbness": _E,
+        "bladder_change": _E,
+        "leaking": _E,
+        "bowel": _E,
+        "sexual": _E,
+        "leg_weakness": _E,
+        "both_legs": _E,
+        # Heart attack, collapse, stroke.
+        "chest_pain": _E,
+        "fainting": _E,
+        "breathless": _E,
+        "stroke": _E,
+        # Aortic aneurysm, a blocked leg artery, bleeding in the head.
+        "back_belly_faint": _E,
+        "cold_leg": _E,
+        "head_knock_thinners": _E,
+        # Chest pain on effort that settles with rest is angina until a doctor
+        # says otherwise; new or worse angina is seen the same day, and
+        # exercise would bring it on again. Pain that does not settle within
+        # minutes stays "chest_pain" above.
+        "chest_pain_exertion": _S,
+        # Palpitations on their own: an ECG while they last tells the most.
+        # With chest pain, fainting or breathlessness the questions above apply.
+        "palpitations": _S,
+        # New numbness on one side means a nerve root is squeezed harder; the
+        # stop rule for new numbness says the same ("contact your doctor
+        # today"). In both legs or the saddle area it is cauda equina, above.
+        "numbness_one_side": _S,
+        # Fever after a spinal injection or operation can be a deep wound
+        # infection or an abscess by the spine: it cannot wait for days.
+        "fever_after_procedure": _S,
+        # Steroids and a weak immune system blunt the signs of an infection
+        # and let it spread fast, so a fever is seen the same day (NHS inform,
+        # "Fever in adults": contact the GP practice immediately with a fever
+        # on regular steroids or other immune-suppressing drugs, or during
+        # cancer treatment). Asked apart from "fever" below, so that everyone
+        # else with a cold is not sent to the out-of-hours service.
+        "fever_weak_immunity": _S,
+        # After a back operation: wound infection, a leak of spinal fluid
+        # (clear fluid, a headache when upright): the surgical team, today.
+        "wound_red": _S,
+        "wound_clear_fluid": _S,
+        "headache_upright": _S,
+        # Serious but not urgent by the hour: infection, cancer, a fracture,
+        # the neck, the circulation need a doctor in the next days.
+        "fever": _D,
+        "weight_loss": _D,
+        "cancer_history": _D,
+        "night_pain": _D,
+        "sudden_back_pain": _D,
+        "recent_fall": _D,
+        "balance_hands": _D,
+        "foot_pain_rest": _D,
+        "foot_wound": _D,
+        "calf_pain_standing": _D,
+    }
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +173,6 @@ class Section:
 
 def _q(
     qid: str,
-    group: Group,
     en: str,
     de: str,
     *,
@@ -104,19 +182,36 @@ def _q(
     return Question(
         qid,
         Text.of(en, de),
-        group,
+        TIERS[qid],
         baseline,
         Text.of(*if_usual) if if_usual else None,
     )
 
 
-_E = Group.EMERGENCY
-_D = Group.SEE_DOCTOR
+def _section(
+    sid: str,
+    heading: Text,
+    questions: tuple[Question, ...],
+    advice: Text,
+    *,
+    after_back_operation: bool = False,
+) -> Section:
+    # One section, one piece of advice: a question of another tier would be
+    # told the wrong thing to do.
+    groups = {q.group for q in questions}
+    if len(groups) != 1:
+        raise ValueError(f"section {sid} mixes tiers: {sorted(groups)}")
+    return Section(sid, heading, groups.pop(), questions, advice, after_back_operation)
+
 
 GROUP_HEADINGS: Mapping[Group, Text] = {
     Group.EMERGENCY: Text.of(
         "Call the emergency number now – even at night – if any of this is new:",
         "Rufen Sie sofort den Notruf an – auch nachts –, wenn etwas davon neu ist:",
+    ),
+    Group.SAME_DAY: Text.of(
+        "Speak to a doctor today and do not exercise today if:",
+        "Sprechen Sie noch heute mit einer Ärztin oder einem Arzt und üben Sie heute nicht, wenn:",
     ),
     Group.SEE_DOCTOR: Text.of(
         "See a doctor soon and do not exercise today if:",
@@ -143,28 +238,25 @@ _SEE_DOCTOR_ADVICE = Text.of(
 )
 
 SECTIONS: tuple[Section, ...] = (
-    Section(
+    _section(
         "cauda_equina",
         Text.of(
             "Bladder, bowel, the saddle area and your legs",
             "Blase, Darm, Genital- und Gesäßbereich, Beine",
         ),
-        _E,
         (
             _q(
                 "saddle_numbness",
-                _E,
                 "Is there any new numbness or change of feeling in the area you would sit "
                 "on a saddle with: groin, genitals, inner thighs or buttocks? Even a small "
                 "patch counts – you may notice it when you wipe after the toilet.",
-                "Haben Sie eine neue Taubheit oder ein anderes Gefühl im Genital- oder "
+                "Haben Sie eine neue Taubheit oder ein verändertes Gefühl im Genital- oder "
                 "Gesäßbereich – also dort, wo man auf einem Fahrradsattel sitzt: Leiste, "
                 "Genitalien, Innenseite der Oberschenkel, Gesäß? Auch eine kleine Stelle "
                 "zählt. Oft merkt man es beim Abwischen nach dem Toilettengang.",
             ),
             _q(
                 "bladder_change",
-                _E,
                 "Is passing urine new or different? For example: hard to start or to stop, "
                 "a weak stream, or you cannot feel your bladder filling or the urine coming.",
                 "Ist beim Wasserlassen etwas neu oder anders? Zum Beispiel: Es fällt schwer "
@@ -182,34 +274,30 @@ SECTIONS: tuple[Section, ...] = (
             ),
             _q(
                 "leaking",
-                _E,
                 "Are you leaking urine when you did not before, or more than before?",
-                "Verlieren Sie ungewollt Urin, obwohl das vorher nicht so war, oder mehr als "
-                "vorher?",
+                "Verlieren Sie neuerdings ungewollt Urin, oder mehr als vorher?",
                 baseline="bladder_trouble",
                 if_usual=(
                     "Are you leaking clearly more urine than usual, or in a new way?",
-                    "Verlieren Sie deutlich mehr Urin als sonst, oder auf eine neue Art?",
+                    "Verlieren Sie deutlich mehr Urin als sonst, oder anders als bisher?",
                 ),
             ),
             _q(
                 "bowel",
-                _E,
                 "Have you lost control of your bowels, or can you no longer feel when your "
                 "bowel is full?",
-                "Können Sie den Stuhlgang nicht mehr halten, oder spüren Sie nicht mehr, "
-                "wann der Darm voll ist?",
+                "Können Sie den Stuhl nicht mehr halten, oder spüren Sie nicht mehr, wann "
+                "Sie zur Toilette müssen?",
             ),
             _q(
                 "sexual",
-                _E,
-                "Have you noticed a new problem with sexual feeling or function?",
-                "Haben Sie neu bemerkt, dass sich beim Sex das Gefühl oder die Funktion "
-                "verändert hat?",
+                "Have you recently noticed changes during sex, for example less feeling in "
+                "your genitals or trouble getting an erection?",
+                "Haben Sie seit Kurzem Veränderungen beim Sex bemerkt, zum Beispiel weniger "
+                "Gefühl im Genitalbereich oder Probleme mit der Erektion?",
             ),
             _q(
                 "leg_weakness",
-                _E,
                 "Is a leg weaker than before, or getting weaker? For example, your foot "
                 "drags or your knee gives way.",
                 "Ist ein Bein schwächer als vorher, oder wird es schwächer? Zum Beispiel: "
@@ -222,7 +310,6 @@ SECTIONS: tuple[Section, ...] = (
             ),
             _q(
                 "both_legs",
-                _E,
                 "Do you have new pain, numbness or tingling in both legs?",
                 "Haben Sie neue Schmerzen, Taubheit oder Kribbeln in beiden Beinen?",
                 baseline="symptoms_both_legs",
@@ -246,75 +333,67 @@ SECTIONS: tuple[Section, ...] = (
             "neu ist. Bitte nicht üben.",
         ),
     ),
-    Section(
+    _section(
         "heart_stroke",
         Text.of(
             "Heart, breathing and signs of a stroke",
             "Herz, Atmung und Zeichen eines Schlaganfalls",
         ),
-        _E,
         (
             _q(
                 "chest_pain",
-                _E,
                 "Do you have pain, pressure or tightness in your chest that does not go "
                 "away after a few minutes of rest?",
-                "Haben Sie Schmerzen, Druck oder ein Engegefühl in der Brust, das nach ein "
-                "paar Minuten Ruhe nicht weggeht?",
+                "Haben Sie Schmerzen, Druck oder Enge in der Brust, und geht das nach ein "
+                "paar Minuten Ruhe nicht weg?",
             ),
             _q(
                 "fainting",
-                _E,
                 "Have you fainted (blacked out) since you last exercised?",
                 "Sind Sie seit dem letzten Üben ohnmächtig geworden?",
             ),
             _q(
                 "breathless",
-                _E,
                 "Are you very short of breath, even when resting?",
                 "Haben Sie starke Atemnot, auch in Ruhe?",
             ),
             _q(
                 "stroke",
-                _E,
                 "Is one side of your face, an arm or a leg suddenly weak, numb or "
                 "drooping, or is it suddenly hard to speak?",
-                "Ist plötzlich eine Gesichtshälfte, ein Arm oder ein Bein auf einer Seite "
-                "schwach, taub oder hängt herab? Oder fällt Ihnen plötzlich das Sprechen "
-                "schwer?",
+                "Haben Sie plötzlich eine Schwäche oder Taubheit auf einer Körperseite – im "
+                "Gesicht, im Arm oder im Bein –, einen hängenden Mundwinkel oder "
+                "Schwierigkeiten beim Sprechen?",
             ),
         ),
         Text.of(
             "Stop, and sit or lie down. Call {number} now. Do not drive yourself. If you "
             "are alone, unlock the front door if you can and keep the phone with you.",
             "Hören Sie auf und setzen oder legen Sie sich hin. Rufen Sie jetzt den Notruf "
-            "{number} an. Fahren Sie nicht selbst. Wenn Sie allein sind: Öffnen Sie, wenn "
-            "möglich, die Haustür und behalten Sie das Telefon bei sich.",
+            "{number} an. Fahren Sie nicht selbst. Wenn Sie allein sind: Schließen Sie, wenn "
+            "möglich, die Haustür auf und behalten Sie das Telefon bei sich.",
         ),
     ),
-    Section(
+    _section(
         "other_emergency",
         Text.of("Other urgent signs", "Weitere dringende Warnzeichen"),
-        _E,
         (
             _q(
                 "back_belly_faint",
-                _E,
                 "Do you have sudden, very bad pain in your back or belly, and feel faint?",
                 "Haben Sie plötzlich sehr starke Schmerzen im Rücken oder im Bauch und "
                 "fühlen sich dabei schwach, als würden Sie ohnmächtig?",
             ),
             _q(
                 "cold_leg",
-                _E,
                 "Is one leg suddenly cold, pale and painful?",
                 "Ist ein Bein plötzlich kalt, blass und schmerzhaft?",
             ),
             _q(
                 "head_knock_thinners",
-                _E,
                 "Have you fallen and knocked your head while you take blood thinners?",
-                "Sind Sie gestürzt und mit dem Kopf angestoßen, während Sie Blutverdünner nehmen?",
+                "Sind Sie gestürzt und haben sich dabei den Kopf angeschlagen, und nehmen "
+                "Sie Blutverdünner?",
             ),
         ),
         Text.of(
@@ -324,40 +403,155 @@ SECTIONS: tuple[Section, ...] = (
             "wird. Setzen oder legen Sie sich hin, bis Hilfe kommt, und üben Sie nicht.",
         ),
     ),
-    Section(
+    _section(
+        "heart_today",
+        Text.of("Chest and heartbeat", "Brust und Herzschlag"),
+        (
+            _q(
+                "chest_pain_exertion",
+                "Is there new pain, pressure or tightness in your chest when you are "
+                "active – for example walking or climbing stairs – that goes away when you "
+                "rest?",
+                "Spüren Sie seit Kurzem Schmerzen, Druck oder Enge in der Brust, wenn Sie "
+                "sich anstrengen – zum Beispiel beim Gehen oder Treppensteigen –, und geht "
+                "das in Ruhe wieder weg?",
+            ),
+            _q(
+                "palpitations",
+                "Is your heart racing, pounding or beating unevenly in a way that is new or "
+                "worse than usual for you?",
+                "Haben Sie Herzrasen oder Herzstolpern, oder schlägt Ihr Herz unregelmäßig – "
+                "und ist das neu oder stärker als sonst?",
+            ),
+        ),
+        Text.of(
+            "Please see a doctor today – your family doctor, or the out-of-hours service if "
+            "the practice is closed – and tell them what you noticed. No exercise today. "
+            "Call {number} straight away if chest pain does not go away after a few "
+            "minutes of rest, or if you feel faint or very short of breath.",
+            "Bitte gehen Sie noch heute zur Ärztin oder zum Arzt – in Ihre Hausarztpraxis "
+            "oder, wenn sie geschlossen ist, zum ärztlichen Bereitschaftsdienst – und "
+            "erzählen Sie, was Ihnen aufgefallen ist. Heute bitte keine Übungen. Rufen Sie "
+            "sofort den Notruf {number} an, wenn Schmerzen in der Brust nach ein paar "
+            "Minuten Ruhe nicht weggehen, wenn Sie das Gefühl haben, ohnmächtig zu werden, "
+            "oder wenn Sie starke Atemnot bekommen.",
+        ),
+    ),
+    _section(
+        "numbness_today",
+        Text.of("Numbness in one foot or leg", "Taubheit in einem Fuß oder Bein"),
+        (
+            _q(
+                "numbness_one_side",
+                "Is there new numbness on one side only – in one foot or down one leg?",
+                "Haben Sie seit Kurzem ein Taubheitsgefühl auf nur einer Seite – in einem "
+                "Fuß oder in einem Bein?",
+                baseline="numbness_one_foot",
+                if_usual=(
+                    "Is the numbness in your foot worse than usual, or is it spreading – for "
+                    "example further up your leg?",
+                    "Ist die Taubheit im Fuß stärker als sonst, oder breitet sie sich aus – "
+                    "zum Beispiel weiter das Bein hinauf?",
+                ),
+            ),
+        ),
+        Text.of(
+            "Please contact your family doctor today – or the out-of-hours service if the "
+            "practice is closed – and tell them what you noticed. No exercise today. Call "
+            "{number} straight away if the numbness reaches both legs or the saddle area, "
+            "if a leg gets weak, or if passing urine changes.",
+            "Bitte melden Sie sich noch heute bei Ihrer Hausärztin oder Ihrem Hausarzt – "
+            "oder, wenn die Praxis geschlossen ist, beim ärztlichen Bereitschaftsdienst – "
+            "und erzählen Sie, was Ihnen aufgefallen ist. Heute bitte keine Übungen. Rufen "
+            "Sie sofort den Notruf {number} an, wenn die Taubheit beide Beine oder den "
+            "Genital- oder Gesäßbereich erreicht, wenn ein Bein schwach wird oder wenn sich "
+            "beim Wasserlassen etwas verändert.",
+        ),
+    ),
+    _section(
+        "fever_today",
+        Text.of("Fever with a higher risk", "Fieber mit erhöhtem Risiko"),
+        (
+            _q(
+                "fever_after_procedure",
+                "Do you have a fever or chills, and have you had an injection into your "
+                "back or a back operation in the last 3 months?",
+                "Haben Sie Fieber oder Schüttelfrost, und hatten Sie in den letzten 3 Monaten "
+                "eine Spritze in den Rücken oder eine Rückenoperation?",
+            ),
+            _q(
+                "fever_weak_immunity",
+                "Do you have a fever or chills, and do you take steroid tablets (cortisone) "
+                "or is your immune system weak – for example because of cancer treatment?",
+                "Haben Sie Fieber oder Schüttelfrost, und nehmen Sie Kortison-Tabletten oder "
+                "ist Ihr Immunsystem geschwächt – zum Beispiel durch eine Krebsbehandlung?",
+            ),
+        ),
+        Text.of(
+            "Please speak to a doctor today. After an injection or an operation, call the "
+            "practice or hospital that did it. Otherwise call your family doctor, or the "
+            "out-of-hours service if the practice is closed. No exercise today.",
+            "Bitte sprechen Sie noch heute mit einer Ärztin oder einem Arzt. Nach einer "
+            "Spritze oder Operation: Rufen Sie in der Praxis oder Klinik an, die sie gemacht "
+            "hat. Sonst melden Sie sich bei Ihrer Hausärztin oder Ihrem Hausarzt oder, wenn "
+            "die Praxis geschlossen ist, beim ärztlichen Bereitschaftsdienst. Heute bitte "
+            "keine Übungen.",
+        ),
+    ),
+    _section(
+        "after_operation",
+        Text.of("After your back operation", "Nach Ihrer Rückenoperation"),
+        (
+            _q(
+                "wound_red",
+                "Is your operation wound red, swollen or leaking?",
+                "Ist die Operationswunde gerötet, geschwollen, oder nässt sie?",
+            ),
+            _q(
+                "wound_clear_fluid",
+                "Is clear, watery fluid coming from the wound?",
+                "Kommt klare, wässrige Flüssigkeit aus der Wunde?",
+            ),
+            _q(
+                "headache_upright",
+                "Do you get a headache when you sit or stand that gets better when you lie down?",
+                "Bekommen Sie im Sitzen oder Stehen Kopfschmerzen, die im Liegen besser werden?",
+            ),
+        ),
+        Text.of(
+            "Please contact the hospital that operated on you today – at night or at the "
+            "weekend, its ward or its emergency department. No exercise today.",
+            "Bitte melden Sie sich noch heute in der Klinik, in der Sie operiert wurden – "
+            "nachts oder am Wochenende auf der Station oder in der Notaufnahme. Heute bitte "
+            "keine Übungen.",
+        ),
+        after_back_operation=True,
+    ),
+    _section(
         "general",
         Text.of(
             "Fever, weight and pain at night",
             "Fieber, Gewicht und Schmerzen in der Nacht",
         ),
-        _D,
         (
             _q(
                 "fever",
-                _D,
-                "Do you have a fever or chills? This matters even more if you take "
-                "steroid tablets, if your immune system is weak, or if you recently had an "
-                "injection in your back or a back operation.",
-                "Haben Sie Fieber oder Schüttelfrost? Das ist besonders wichtig, wenn Sie "
-                "Kortison-Tabletten nehmen, Ihr Immunsystem geschwächt ist oder Sie vor "
-                "Kurzem eine Spritze in den Rücken oder eine Rückenoperation hatten.",
+                "Do you have a fever or chills?",
+                "Haben Sie Fieber oder Schüttelfrost?",
             ),
             _q(
                 "weight_loss",
-                _D,
                 "Have you lost weight without trying?",
                 "Haben Sie abgenommen, ohne es zu wollen?",
             ),
             _q(
                 "cancer_history",
-                _D,
                 "Have you ever had cancer, and is your back pain now new or different?",
                 "Hatten Sie schon einmal Krebs, und sind Ihre Rückenschmerzen jetzt neu oder "
                 "anders als sonst?",
             ),
             _q(
                 "night_pain",
-                _D,
                 "Do you have constant pain at night that does not ease when you change position?",
                 "Haben Sie nachts ständig Schmerzen, die auch nicht nachlassen, wenn Sie "
                 "sich anders hinlegen?",
@@ -365,14 +559,12 @@ SECTIONS: tuple[Section, ...] = (
         ),
         _SEE_DOCTOR_ADVICE,
     ),
-    Section(
+    _section(
         "fracture_fall",
         Text.of("Falls and sudden back pain", "Stürze und plötzliche Rückenschmerzen"),
-        _D,
         (
             _q(
                 "sudden_back_pain",
-                _D,
                 "Did your back suddenly become very painful after a small strain, a cough "
                 "or lifting something? (A bone in the spine can break without a fall.)",
                 "Haben Sie plötzlich starke Rückenschmerzen bekommen – nach einer kleinen "
@@ -381,7 +573,6 @@ SECTIONS: tuple[Section, ...] = (
             ),
             _q(
                 "recent_fall",
-                _D,
                 "Have you had a fall or hurt yourself since you last exercised?",
                 "Sind Sie seit dem letzten Üben gestürzt, oder haben Sie sich verletzt?",
             ),
@@ -394,43 +585,37 @@ SECTIONS: tuple[Section, ...] = (
             "bitte keine Übungen.",
         ),
     ),
-    Section(
+    _section(
         "neck_hands",
         Text.of("Balance and hands", "Gleichgewicht und Hände"),
-        _D,
         (
             _q(
                 "balance_hands",
-                _D,
                 "Is your balance getting worse, and at the same time do your hands feel "
                 "clumsy or tingle? For example, buttons or writing are harder.",
-                "Wird Ihr Gleichgewicht schlechter, und sind gleichzeitig Ihre Hände "
-                "ungeschickt oder kribbeln? Zum Beispiel fällt das Zuknöpfen oder Schreiben "
-                "schwerer.",
+                "Wird Ihr Gleichgewicht schlechter, und sind Ihre Hände zugleich "
+                "ungeschickt, oder kribbeln sie? Zum Beispiel fällt das Zuknöpfen oder "
+                "Schreiben schwerer.",
             ),
         ),
         _SEE_DOCTOR_ADVICE,
     ),
-    Section(
+    _section(
         "circulation",
         Text.of("Feet and circulation", "Füße und Durchblutung"),
-        _D,
         (
             _q(
                 "foot_pain_rest",
-                _D,
                 "Do your feet hurt when you rest or at night?",
                 "Tun Ihnen die Füße in Ruhe oder nachts weh?",
             ),
             _q(
                 "foot_wound",
-                _D,
                 "Do you have a wound on your foot that does not heal?",
                 "Haben Sie eine Wunde am Fuß, die nicht heilt?",
             ),
             _q(
                 "calf_pain_standing",
-                _D,
                 "Does your calf hurt when you walk, and does the pain go away when you "
                 "simply stand still – without sitting down or bending forward?",
                 "Tut beim Gehen die Wade weh, und geht der Schmerz weg, sobald Sie einfach "
@@ -439,42 +624,25 @@ SECTIONS: tuple[Section, ...] = (
         ),
         _SEE_DOCTOR_ADVICE,
     ),
-    Section(
-        "after_operation",
-        Text.of("After your back operation", "Nach Ihrer Rückenoperation"),
-        _D,
-        (
-            _q(
-                "wound_red",
-                _D,
-                "Is your operation wound red, swollen or leaking?",
-                "Ist die Operationswunde gerötet, geschwollen, oder nässt sie?",
-            ),
-            _q(
-                "wound_clear_fluid",
-                _D,
-                "Is clear, watery fluid coming from the wound?",
-                "Kommt klare, wässrige Flüssigkeit aus der Wunde?",
-            ),
-            _q(
-                "headache_upright",
-                _D,
-                "Do you get a headache when you sit or stand that gets better when you lie down?",
-                "Bekommen Sie im Sitzen oder Stehen Kopfschmerzen, die im Liegen besser werden?",
-            ),
-        ),
-        Text.of(
-            "Please contact the hospital or the surgeon who operated on you today. No "
-            "exercise today.",
-            "Bitte melden Sie sich noch heute in der Klinik oder bei der Ärztin oder dem "
-            "Arzt, die oder der Sie operiert hat. Heute bitte keine Übungen.",
-        ),
-        after_back_operation=True,
-    ),
 )
 
 QUESTIONS: Mapping[str, Question] = {q.id: q for s in SECTIONS for q in s.questions}
 _SECTION_OF: Mapping[str, Section] = {q.id: s for s in SECTIONS for q in s.questions}
+
+
+def _check_the_table() -> None:
+    # The dialog puts a tier's heading where the tier changes, so the
+    # sections must come in urgency order; and a tier nobody asks about, or
+    # a question asked twice, would make the table lie.
+    asked = [q.id for s in SECTIONS for q in s.questions]
+    if len(asked) != len(set(asked)) or set(asked) != set(TIERS):
+        raise ValueError("TIERS and the questions of SECTIONS differ")
+    ranks = [URGENCY.index(s.group) for s in SECTIONS]
+    if ranks != sorted(ranks):
+        raise ValueError("SECTIONS are not in urgency order")
+
+
+_check_the_table()
 
 
 def sections_for(profile: HealthProfile | None, today: date | None = None) -> list[Section]:
@@ -515,7 +683,7 @@ BASELINE_QUESTIONS: tuple[BaselineQuestion, ...] = (
         "numbness_both_feet",
         Text.of(
             "Are both feet usually numb or tingling (for example because of diabetes)?",
-            "Sind beide Füße schon länger taub oder kribbeln sie (zum Beispiel wegen Diabetes)?",
+            "Sind beide Füße schon länger taub, oder kribbeln sie (zum Beispiel wegen Diabetes)?",
         ),
     ),
     BaselineQuestion(
@@ -547,10 +715,19 @@ BASELINE_QUESTIONS: tuple[BaselineQuestion, ...] = (
 
 
 class Outcome(StrEnum):
+    """What the check says. The values are stored (``safety_checks.outcome``)."""
+
     OK = "ok"
     SEE_DOCTOR = "see_doctor"
+    SAME_DAY = "same_day"
     EMERGENCY = "emergency"
 
+
+OUTCOME_OF: Mapping[Group, Outcome] = {
+    Group.EMERGENCY: Outcome.EMERGENCY,
+    Group.SAME_DAY: Outcome.SAME_DAY,
+    Group.SEE_DOCTOR: Outcome.SEE_DOCTOR,
+}
 
 HEADLINES: Mapping[Outcome, Text] = {
     Outcome.OK: Text.of(
@@ -560,6 +737,10 @@ HEADLINES: Mapping[Outcome, Text] = {
     Outcome.SEE_DOCTOR: Text.of(
         "No exercise today. Please see your doctor soon.",
         "Heute keine Übungen. Bitte gehen Sie bald zur Ärztin oder zum Arzt.",
+    ),
+    Outcome.SAME_DAY: Text.of(
+        "No exercise today. Please speak to a doctor today.",
+        "Heute keine Übungen. Bitte sprechen Sie noch heute mit einer Ärztin oder einem Arzt.",
     ),
     Outcome.EMERGENCY: Text.of(
         "Call {number} now.",
@@ -600,8 +781,9 @@ def evaluate(
 
     "Nothing new" is the empty mapping. An unknown question id raises
     ``ValueError``: a misspelt id must not quietly turn a "yes" into "no".
-    The advice is most urgent first: every emergency section that has a
-    "yes", then every see-a-doctor section.
+    The most urgent "yes" decides the outcome, and the advice comes most
+    urgent first: every emergency section with a "yes", then every same-day
+    one, then every see-a-doctor-soon one.
     """
     unknown = sorted(set(answers) - set(QUESTIONS))
     if unknown:
@@ -609,15 +791,10 @@ def evaluate(
     number = _number(profile)
     flagged = tuple(qid for qid in QUESTIONS if answers.get(qid))
     hit = {_SECTION_OF[qid].id for qid in flagged}
-    # SECTIONS lists the emergency sections first (a test holds it to that),
-    # so the advice the person must act on right now comes first.
-    sections = [s for s in SECTIONS if s.id in hit]
-    if any(s.group is Group.EMERGENCY for s in sections):
-        outcome = Outcome.EMERGENCY
-    elif sections:
-        outcome = Outcome.SEE_DOCTOR
-    else:
-        outcome = Outcome.OK
+    # Sorted here as well as in SECTIONS: what the person must act on first
+    # is read first, whatever order the sections are written in.
+    sections = sorted((s for s in SECTIONS if s.id in hit), key=lambda s: URGENCY.index(s.group))
+    outcome = OUTCOME_OF[sections[0].group] if sections else Outcome.OK
     advice: list[Text] = []
     for section in sections:
         text = _fill(section.advice, number)
