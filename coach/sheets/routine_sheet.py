@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -58,12 +59,7 @@ from coach.core.session.check import DISCLAIMER
 from coach.core.session.personal import AS_WRITTEN, PersonalPlan
 from coach.core.session.plan import FIRST_SIDE, effective_dosage
 from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
-from coach.core.session.stop_rules import (
-    PAIN_CEILING,
-    PAIN_MAX_RISE,
-    STOP_LABELS,
-    StopReason,
-)
+from coach.core.session.stop_rules import PAIN_CEILING, PAIN_MAX_RISE, StopReason
 
 # --------------------------------------------------------------------------
 # Paper
@@ -156,9 +152,12 @@ WORDS: dict[str, dict[str, str]] = {
         "breathing": "Breathing:",
         "take_care": "Take care:",
         "personal": "From your physiotherapist:",
+        # The dose box: each fact is one phrase, its number large and bold
+        # (``DoseCell``: lead, value, label read as one).
         "times": "times",
         "times_each_side": "times each side",
-        "hold": "seconds hold",
+        "hold_lead": "Hold",
+        "hold": "seconds",
         "set": "set",
         "sets": "sets",
         "rest": "seconds rest between sets",
@@ -166,41 +165,62 @@ WORDS: dict[str, dict[str, str]] = {
         "walks": "walks",
         "walk_minutes": "minutes each walk",
         "walk_share": "of your walking-test time, each walk",
-        "walk_break": "minutes break: sit and lean forward",
-        "side_both": "Each side",
-        "side_both_label": "{first} side first",
-        "side_alternate": "Each side",
-        "side_alternate_label": "sides taking turns",
-        "side_left": "Left",
-        "side_right": "Right",
-        "side_only_label": "side only",
+        "walk_break": "minutes rest after each walk: sit down and lean forward",
+        "side_both": "Both sides,",
+        "side_both_label": "start on the {first}",
+        "side_alternate": "{First} and {second},",
+        "side_alternate_label": "taking turns",
+        "side_left": "Left side",
+        "side_right": "Right side",
+        "side_only_label": "only",
         "right": "right",
         "left": "left",
-        "load_label": "weight or band",
+        "load_lead": "Weight or band:",
+        # The stop box: the title and each bullet read as one sentence.
         "stop_title": "Stop the exercise and rest if:",
-        "pain_rule": "My pain rises more than {rise} points, or to {ceiling} out of 10 or more",
+        "stop_spreading": "the pain spreads further down your leg than usual",
+        "stop_numbness": "you notice new numbness or weakness",
+        "stop_sharp": "you feel a sharp pain",
+        "pain_rule": "your pain rises more than {rise} points above how it was before you "
+        "started, or reaches {ceiling} out of 10 or more when that is more than your usual pain",
+        "stop_dizzy": "you feel dizzy, or you have chest pain or trouble breathing",
         "stop_after": "Rest in a position that eases your back: sit and lean forward, or lie on "
         "your back with your lower legs on a chair. Worse than usual the next morning? Make "
         "the next session one step easier.",
-        "red_title": "Call {number} now – even at night – if any of this is new:",
-        "red_items": "Numbness or a change of feeling in the saddle area: groin, genitals, "
-        "inner thighs or buttocks\n"
-        "Trouble starting or stopping urine, leaking urine or stool, or not feeling your "
-        "bladder or bowel\n"
-        "A leg that is weak or getting weaker, or new pain or tingling in both legs\n"
-        "Chest pain or pressure that does not ease with rest, fainting, or severe "
-        "breathlessness\n"
-        "Sudden weakness or drooping of the face, an arm or a leg, or trouble speaking\n"
-        "Sudden severe back or belly pain with feeling faint, or a cold, pale, painful leg\n"
+        # The warning signs (CONTENT.md 6a): each bullet is one sign, in the
+        # same form as the others, read after the title.
+        "red_title": "Call {number} now – even at night – if you notice any of these, "
+        "and it is new or worse than usual:",
+        "red_items": "Numbness or a change of feeling in the saddle area (groin, genitals, "
+        "inner thighs or buttocks), even in a small patch\n"
+        "Trouble starting or stopping your urine, a weak stream, or not feeling your "
+        "bladder fill or the urine pass\n"
+        "Leaking urine or stool, or not feeling your bowel fill\n"
+        "A change in your sexual function, such as loss of feeling\n"
+        "Weakness in a leg that is new or getting worse\n"
+        "New pain or tingling in both legs\n"
+        "Chest pain or pressure that does not ease after a few minutes of rest\n"
+        "Fainting, or very bad breathlessness\n"
+        "Sudden weakness or drooping of the face, an arm or a leg on one side, or sudden "
+        "trouble speaking\n"
+        "Sudden severe back or belly pain with feeling faint\n"
+        "A leg that suddenly turns cold, pale and painful\n"
         "A fall with a knock to the head while you take blood thinners",
         "red_after": "Do not wait to see if it passes. Do not exercise.",
-        "doctor_title": "No exercise today, and see your doctor soon, if you have:",
-        "doctor_items": "Fever or chills, or weight loss without trying\n"
+        "doctor_title": "Do not exercise today, and see your doctor soon, if you have:",
+        "doctor_items": "Fever or chills, above all if you take steroids, your immune system "
+        "is weak, or you recently had an injection or an operation on your spine\n"
+        "Weight loss you cannot explain\n"
+        "New or different back pain after cancer in the past\n"
         "Constant pain at night that does not ease when you change position\n"
-        "Sudden bad back pain after a small strain, a cough or a fall\n"
+        "Sudden bad back pain after a small strain, a cough or lifting something\n"
+        "A recent fall or injury, above all if you have osteoporosis or take steroids\n"
         "Worse balance together with clumsy or tingling hands\n"
-        "Foot pain at rest or at night, or a foot wound that does not heal",
-        "week_title": "My week",
+        "Foot pain at rest or at night, or a foot wound that does not heal\n"
+        "Calf pain when you walk that goes away as soon as you stand still\n"
+        "After a back operation: a red or leaking wound, clear fluid from the wound, a "
+        "headache when you sit up or stand, or new weakness",
+        "week_title": "Your week",
         "week_from": "Week starting:",
         "week_help": "Tick each session you did. Each evening, write down your pain: "
         "0 = no pain, 10 = the worst pain.",
@@ -228,6 +248,7 @@ WORDS: dict[str, dict[str, str]] = {
         "personal": "Von Ihrer Physiotherapie:",
         "times": "Wiederholungen",
         "times_each_side": "Wiederholungen je Seite",
+        "hold_lead": "",
         "hold": "Sekunden halten",
         "set": "Durchgang",
         "sets": "Durchgänge",
@@ -236,48 +257,68 @@ WORDS: dict[str, dict[str, str]] = {
         "walks": "Gehphasen",
         "walk_minutes": "Minuten je Gehphase",
         "walk_share": "Ihrer Zeit aus dem Gehtest, je Gehphase",
-        "walk_break": "Minuten Pause: sitzen und nach vorn beugen",
-        "side_both": "Jede Seite",
-        "side_both_label": "zuerst {first}",
-        "side_alternate": "Jede Seite",
+        "walk_break": "Minuten Pause nach jeder Gehphase: hinsetzen und nach vorn beugen",
+        "side_both": "Beide Seiten,",
+        "side_both_label": "{first} beginnen",
+        "side_alternate": "{First} und {second}",
         "side_alternate_label": "im Wechsel",
-        "side_left": "Links",
-        "side_right": "Rechts",
-        "side_only_label": "nur diese Seite",
+        "side_left": "Nur links",
+        "side_right": "Nur rechts",
+        "side_only_label": "",
         "right": "rechts",
         "left": "links",
-        "load_label": "Gewicht oder Band",
+        "load_lead": "Gewicht oder Band:",
         "stop_title": "Hören Sie mit der Übung auf und ruhen Sie sich aus, wenn:",
-        "pain_rule": "Mein Schmerz um mehr als {rise} Punkte steigt, oder auf {ceiling} von 10 "
-        "oder mehr",
+        "stop_spreading": "der Schmerz weiter ins Bein ausstrahlt als sonst",
+        "stop_numbness": "Sie eine neue Taubheit oder Schwäche bemerken",
+        "stop_sharp": "Sie einen stechenden Schmerz spüren",
+        "pain_rule": "Ihr Schmerz um mehr als {rise} Punkte über den Wert vor dem Üben steigt "
+        "oder {ceiling} von 10 oder mehr erreicht und damit stärker ist als Ihr gewohnter "
+        "Schmerz",
+        "stop_dizzy": "Ihnen schwindelig wird oder Sie Schmerzen in der Brust oder Atemnot haben",
         "stop_after": "Ruhen Sie sich in einer Haltung aus, die den Rücken entlastet: sitzen "
         "und nach vorn beugen, oder auf dem Rücken liegen, die Unterschenkel auf einem Stuhl. "
         "Am nächsten Morgen schlechter als sonst? Üben Sie beim nächsten Mal eine Stufe "
         "leichter.",
-        "red_title": "Rufen Sie sofort den Notruf {number} an – auch nachts –, wenn etwas "
-        "davon neu ist:",
-        "red_items": "Taubheit oder ein anderes Gefühl im Genital- oder Gesäßbereich: Leiste, "
-        "Genitalien, Innenseite der Oberschenkel, Gesäß\n"
-        "Probleme beim Wasserlassen (schwer anzufangen oder aufzuhören), ungewollter Urin- "
-        "oder Stuhlverlust, Blase oder Darm nicht mehr spüren\n"
-        "Ein Bein ist schwach oder wird schwächer, oder neue Schmerzen oder Kribbeln in "
-        "beiden Beinen\n"
-        "Schmerz oder Druck in der Brust, der in Ruhe nicht nachlässt, Ohnmacht oder starke "
-        "Atemnot\n"
-        "Plötzlich hängt eine Gesichtshälfte, ein Arm oder ein Bein ist schwach, oder das "
-        "Sprechen fällt schwer\n"
-        "Plötzlich sehr starke Rücken- oder Bauchschmerzen mit Schwächegefühl, oder ein "
-        "kaltes, blasses, schmerzendes Bein\n"
-        "Ein Sturz mit Anstoßen des Kopfes, wenn Sie Blutverdünner nehmen",
-        "red_after": "Warten Sie nicht ab, ob es besser wird. Bitte nicht üben.",
-        "doctor_title": "Heute nicht üben und bald zur Ärztin oder zum Arzt bei:",
-        "doctor_items": "Fieber oder Schüttelfrost, oder Gewichtsverlust ohne Grund\n"
-        "ständigen Schmerzen in der Nacht, die beim Umlagern nicht nachlassen\n"
+        "red_title": "Rufen Sie sofort den Notruf {number} an – auch nachts –, wenn Sie "
+        "etwas davon bemerken und es neu oder stärker als sonst ist:",
+        "red_items": "Taubheit oder ein verändertes Gefühl im Genital- oder Gesäßbereich "
+        "(Leiste, Genitalien, Innenseite der Oberschenkel, Gesäß), auch an einer kleinen "
+        "Stelle\n"
+        "Probleme beim Wasserlassen: schwer anzufangen oder aufzuhören, ein schwacher "
+        "Strahl, oder Sie spüren nicht, wann die Blase voll ist oder Urin abgeht\n"
+        "Ungewollter Abgang von Urin oder Stuhl, oder Sie spüren nicht, wann der Darm "
+        "voll ist\n"
+        "Eine Veränderung beim Sex, zum Beispiel fehlendes Gefühl\n"
+        "Eine Schwäche im Bein, die neu ist oder stärker wird\n"
+        "Neue Schmerzen oder neues Kribbeln in beiden Beinen\n"
+        "Schmerz oder Druck in der Brust, der nach einigen Minuten Ruhe nicht nachlässt\n"
+        "Ohnmacht oder sehr starke Atemnot\n"
+        "Plötzliche Schwäche auf einer Körperseite – ein hängender Mundwinkel, ein "
+        "schwacher Arm oder ein schwaches Bein – oder plötzliche Probleme beim Sprechen\n"
+        "Plötzliche, sehr starke Rücken- oder Bauchschmerzen mit dem Gefühl, ohnmächtig "
+        "zu werden\n"
+        "Ein Bein, das plötzlich kalt, blass und schmerzhaft wird\n"
+        "Ein Sturz mit Schlag auf den Kopf, wenn Sie Blutverdünner nehmen",
+        "red_after": "Warten Sie nicht ab, ob es vorbeigeht. Üben Sie nicht.",
+        "doctor_title": "Üben Sie heute nicht und gehen Sie bald zur Ärztin oder zum Arzt bei:",
+        "doctor_items": "Fieber oder Schüttelfrost, vor allem wenn Sie Kortison nehmen, Ihre "
+        "Abwehrkräfte geschwächt sind oder Sie vor kurzem eine Spritze oder Operation an der "
+        "Wirbelsäule hatten\n"
+        "Gewichtsverlust, den Sie sich nicht erklären können\n"
+        "neuen oder veränderten Rückenschmerzen, wenn Sie schon einmal Krebs hatten\n"
+        "ständigen Schmerzen in der Nacht, die auch nicht nachlassen, wenn Sie sich anders "
+        "hinlegen\n"
         "plötzlichen starken Rückenschmerzen nach einer kleinen Anstrengung, beim Husten "
-        "oder nach einem Sturz\n"
+        "oder Heben\n"
+        "einem Sturz oder einer Verletzung vor kurzem, vor allem bei Osteoporose oder wenn "
+        "Sie Kortison nehmen\n"
         "schlechterem Gleichgewicht zusammen mit ungeschickten oder kribbelnden Händen\n"
-        "Fußschmerzen in Ruhe oder nachts, oder einer Wunde am Fuß, die nicht heilt",
-        "week_title": "Meine Woche",
+        "Fußschmerzen in Ruhe oder nachts, oder einer Wunde am Fuß, die nicht heilt\n"
+        "Wadenschmerzen beim Gehen, die schon vergehen, wenn Sie nur stehen bleiben\n"
+        "nach einer Rückenoperation: einer geröteten oder nässenden Wunde, klarer "
+        "Flüssigkeit aus der Wunde, Kopfschmerzen im Sitzen oder Stehen oder neuer Schwäche",
+        "week_title": "Ihre Woche",
         "week_from": "Woche ab:",
         "week_help": "Haken Sie jede Übungseinheit ab. Schreiben Sie jeden Abend Ihren "
         "Schmerz auf: 0 = kein Schmerz, 10 = stärkster Schmerz.",
@@ -288,12 +329,30 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-STOP_REASONS = (
-    StopReason.PAIN_SPREADING_LEG,
-    StopReason.NEW_NUMBNESS_WEAKNESS,
-    StopReason.SHARP_PAIN,
-    StopReason.DIZZINESS_CHEST,
-)
+STOP_REASONS: dict[StopReason, str] = {
+    StopReason.PAIN_SPREADING_LEG: "stop_spreading",
+    StopReason.NEW_NUMBNESS_WEAKNESS: "stop_numbness",
+    StopReason.SHARP_PAIN: "stop_sharp",
+    StopReason.DIZZINESS_CHEST: "stop_dizzy",
+}
+"""The reasons a person can pick after pressing Stop (but "something else"), each
+in the sheet's own words: the player's short labels speak as the person ("The
+pain goes further down my leg"); under the box's title the sheet speaks to them,
+and each bullet finishes the title's sentence."""
+PAIN_RULE_AT = 3
+"""The pain rule's place in the stop box, after sharp pain."""
+
+
+class DoseCell(NamedTuple):
+    """One fact of the dose box, read as one phrase: lead, value (large, bold), label.
+
+    "10 times each side"; "Hold 5 seconds"; "Both sides, start on the right".
+    """
+
+    value: str
+    label: str = ""
+    lead: str = ""
+
 
 # Print colours: black text; fills light enough to stay light in greyscale.
 INK = QColor("#1d1d1b")
@@ -378,7 +437,7 @@ class _Parts:
     cue: QTextDocument
     start: Path | None
     end: Path | None
-    cells: list[tuple[str, str]]
+    cells: list[DoseCell]
 
 
 @dataclass
@@ -411,7 +470,7 @@ class _Sheet:
         self._primary: QFontMetricsF | None = None
         self._fonts: dict[tuple[float, bool, bool], QFont] = {}
         self._formats: dict[tuple[float, bool, int, bool], QTextCharFormat] = {}
-        self._dose_docs: dict[tuple[tuple[tuple[str, str], ...], int, bool], QTextDocument] = {}
+        self._dose_docs: dict[tuple[tuple[DoseCell, ...], int, bool], QTextDocument] = {}
 
     # -- units and fonts ---------------------------------------------------
     def mm(self, value: float) -> float:
@@ -1052,43 +1111,51 @@ class _Sheet:
         painter.drawPath(head)
         painter.restore()
 
-    def dose_cells(self, dose: Dosage) -> list[tuple[str, str]]:
-        """(value, label) pairs: the numbers large, the words beside them."""
+    def dose_cells(self, dose: Dosage) -> list[DoseCell]:
+        """The dose box's facts: the numbers large, the words around them."""
         lang = self.lang
-        cells: list[tuple[str, str]] = []
+        cells: list[DoseCell] = []
         sided = dose.side in (Side.BOTH, Side.ALTERNATE)
         if dose.walk is not None:
             walk = dose.walk
-            cells.append((str(walk.bouts), self.text("walks")))
+            cells.append(DoseCell(str(walk.bouts), self.text("walks")))
             if walk.from_walking_test is not None:
                 share = number_text(round(walk.from_walking_test * 100), lang)
-                cells.append((f"{share} %", self.text("walk_share")))
+                cells.append(DoseCell(f"{share} %", self.text("walk_share")))
             else:
-                cells.append((number_text(walk.bout_s / 60, lang), self.text("walk_minutes")))
-            cells.append((number_text(walk.break_s / 60, lang), self.text("walk_break")))
+                minutes = number_text(walk.bout_s / 60, lang)
+                cells.append(DoseCell(minutes, self.text("walk_minutes")))
+            cells.append(DoseCell(number_text(walk.break_s / 60, lang), self.text("walk_break")))
         elif dose.duration_s:
-            cells.append((number_text(round(dose.duration_s / 60, 1), lang), self.text("minutes")))
+            minutes = number_text(round(dose.duration_s / 60, 1), lang)
+            cells.append(DoseCell(minutes, self.text("minutes")))
         else:
-            cells.append((str(dose.reps), self.text("times_each_side" if sided else "times")))
+            times = self.text("times_each_side" if sided else "times")
+            cells.append(DoseCell(str(dose.reps), times))
             if dose.hold_s:
-                cells.append((number_text(dose.hold_s, lang), self.text("hold")))
+                hold = number_text(dose.hold_s, lang)
+                cells.append(DoseCell(hold, self.text("hold"), self.text("hold_lead")))
         if dose.walk is None:
-            cells.append((str(dose.sets), self.text("set" if dose.sets == 1 else "sets")))
+            cells.append(DoseCell(str(dose.sets), self.text("set" if dose.sets == 1 else "sets")))
             if dose.sets > 1 and dose.rest_s:
-                cells.append((number_text(dose.rest_s, lang), self.text("rest")))
+                cells.append(DoseCell(number_text(dose.rest_s, lang), self.text("rest")))
+        first = self.text("right" if FIRST_SIDE is Side.RIGHT else "left")
+        second = self.text("left" if FIRST_SIDE is Side.RIGHT else "right")
         if dose.side is Side.BOTH:
-            first = self.text("right" if FIRST_SIDE is Side.RIGHT else "left")
-            cells.append((self.text("side_both"), self.text("side_both_label", first=first)))
+            label = self.text("side_both_label", first=first)
+            cells.append(DoseCell(self.text("side_both"), label))
         elif dose.side is Side.ALTERNATE:
-            cells.append((self.text("side_alternate"), self.text("side_alternate_label")))
+            value = self.text("side_alternate", First=first.capitalize(), second=second)
+            cells.append(DoseCell(value, self.text("side_alternate_label")))
         elif dose.side in (Side.LEFT, Side.RIGHT):
-            cells.append((self.text(f"side_{dose.side.value}"), self.text("side_only_label")))
+            value = self.text(f"side_{dose.side.value}")
+            cells.append(DoseCell(value, self.text("side_only_label")))
         if dose.load:
-            cells.append((dose.load, self.text("load_label")))
+            cells.append(DoseCell(dose.load, lead=self.text("load_lead")))
         return cells
 
     def dose_panel(
-        self, cells: Sequence[tuple[str, str]], width: float, *, inline: bool = False
+        self, cells: Sequence[DoseCell], width: float, *, inline: bool = False
     ) -> tuple[float, Callable[[QPainter, float, float], None]]:
         """The dose box: the number large and bold, its words beside it.
 
@@ -1114,12 +1181,10 @@ class _Sheet:
 
         return height, draw
 
-    def _dose_doc(
-        self, cells: Sequence[tuple[str, str]], width: float, inline: bool
-    ) -> QTextDocument:
+    def _dose_doc(self, cells: Sequence[DoseCell], width: float, inline: bool) -> QTextDocument:
         doc = self.document(width)
         cursor = QTextCursor(doc)
-        for n, (value, label) in enumerate(cells):
+        for n, (value, label, lead) in enumerate(cells):
             if inline:
                 if n == 0:
                     cursor.setBlockFormat(self.block_format(after=0))
@@ -1127,15 +1192,19 @@ class _Sheet:
                     cursor.insertText("\u2003 \u2003", self.char_format())
                 value = value.replace(" ", "\u00a0")
                 label = label.replace(" ", "\u00a0")
+                lead = lead.replace(" ", "\u00a0")
             else:
                 fmt = self.block_format(after=3.5 if n < len(cells) - 1 else 0)
                 if n == 0:
                     cursor.setBlockFormat(fmt)
                 else:
                     cursor.insertBlock(fmt)
-            cursor.insertText(value, self.char_format(17, bold=True, text=value))
             space = "\u00a0" if inline else "\u2002"
-            cursor.insertText(space + label, self.char_format(text=label))
+            if lead:
+                cursor.insertText(lead + space, self.char_format(text=lead))
+            cursor.insertText(value, self.char_format(17, bold=True, text=value))
+            if label:
+                cursor.insertText(space + label, self.char_format(text=label))
         return doc
 
     # -- safety boxes --------------------------------------------------------
@@ -1173,9 +1242,9 @@ class _Sheet:
         return _Block(height, draw)
 
     def stop_block(self) -> _Block:
-        lang = self.lang
-        items = [STOP_LABELS[r].get(lang) for r in STOP_REASONS]
-        items.insert(3, self.text("pain_rule", rise=PAIN_MAX_RISE, ceiling=PAIN_CEILING))
+        items = [self.text(key) for key in STOP_REASONS.values()]
+        pain_rule = self.text("pain_rule", rise=PAIN_MAX_RISE, ceiling=PAIN_CEILING)
+        items.insert(PAIN_RULE_AT, pain_rule)
         doc = self.bullets(self.width, items, lead=[[(self.text("stop_title"), True)]], after=2.0)
         self.plain_paragraph(doc, [(self.text("stop_after"), False)], before=4)
         # The disclaimer belongs with the stop rules: ask first, stop when unwell.

@@ -227,7 +227,9 @@ def test_sheet_carries_patient_titles_doses_and_cues(
             assert phrases[ex.id] in texts[title_page], (ex.id, phrases[ex.id])
     # Safety on paper: the stop rules, the warning signs with the number, the grid.
     assert {"en": "Call 112 now", "de": "Notruf 112"}[lang] in everything
-    assert {"en": "Sharp pain", "de": "Stechender Schmerz"}[lang] in everything
+    assert {"en": "you feel a sharp pain", "de": "Sie einen stechenden Schmerz spüren"}[lang] in (
+        everything
+    )
     assert {"en": "Pain 0–10", "de": "Schmerz 0–10"}[lang] in everything
     assert_inside_printable_area(path)
 

@@ -1,15 +1,16 @@
 """How a dose, a schedule and a date are put into words, in English and German.
 
 One place for these words so that the routine page, the printed sheet and the
-command line say the same thing ("10 times, hold 5 s, each side"). Pure
-Python, no Qt.
+command line say the same thing ("10 times each side, hold 5 s, start on the
+right"). Each text is composed to read as one phrase in its language
+(tests/core/test_composed_sentences.py reads them whole). Pure Python, no Qt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from coach.core.common.days import DAY_NAMES
+from coach.core.common.days import DAY_NAMES, WEEK
 from coach.core.content.model import Dosage, Schedule, Side
 
 __all__ = ["DAY_NAMES"]  # the sheets take the day names from here
@@ -21,29 +22,53 @@ _WORDS: dict[str, dict[str, str]] = {
         "about_minutes": "about {n} minutes",
         "times": "{n} times",
         "hold": "hold {n} s",
-        "sets": "{sets} sets of {rest}",
-        "both": "each side",
-        "alternate": "each side, taking turns",
+        "sets": "{sets} sets of {reps}",
+        "each_side": "{count} each side",
+        # The side phrase ends the dose: "10 times each side, start on the right".
+        "both": "start on the {first}",
+        "alternate": "{first} and {second} taking turns",
         "left": "left side only",
         "right": "right side only",
+        "side_right": "right",
+        "side_left": "left",
         "every_day": "every day",
-        "times_a_day": "{n} times a day",
+        "and": "{days} and {last}",
+        "times_a_day": "{days}, {times} a day",
+        "one_day_times": "{days}, {times} a day",
+        "every_day_times": "{times} a day",
+        "times_2": "twice",
+        "times_3": "3 times",
     },
     "de": {
         "walks": "{bouts} Gehphasen mit Pausen dazwischen",
         "minutes": "{n} Minuten",
         "about_minutes": "etwa {n} Minuten",
         "times": "{n}-mal",
-        "hold": "{n} s halten",
-        "sets": "{sets} Durchgänge, je {rest}",
-        "both": "jede Seite",
-        "alternate": "jede Seite, im Wechsel",
+        "hold": "jeweils {n} s halten",
+        "sets": "{sets} Durchgänge mit je {reps} Wiederholungen",
+        "each_side": "{count} pro Seite",
+        # „10-mal pro Seite, jeweils 5 s halten, rechts beginnen“
+        "both": "{first} beginnen",
+        "alternate": "{first} und {second} im Wechsel",
         "left": "nur links",
         "right": "nur rechts",
+        "side_right": "rechts",
+        "side_left": "links",
         "every_day": "jeden Tag",
-        "times_a_day": "{n}-mal am Tag",
+        "and": "{days} und {last}",
+        "times_a_day": "{days}, jeweils {times} am Tag",
+        "one_day_times": "{days}, {times} am Tag",
+        "every_day_times": "{times} am Tag",
+        "times_2": "zweimal",
+        "times_3": "dreimal",
     },
 }
+
+_DAY_NAMES_LONG: dict[str, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+}
+"""Written out in a schedule: "Monday, Wednesday and Friday"."""
 
 _MONTHS: dict[str, tuple[str, ...]] = {
     "en": (
@@ -89,22 +114,34 @@ def number_text(value: float, lang: str = "en") -> str:
     return text.replace(".", ",") if lang == "de" else text
 
 
-def dose_text(dose: Dosage, lang: str = "en") -> str:
-    """A dose in a few words: "2 sets of 10 times, hold 5 s, each side"."""
+def dose_text(dose: Dosage, lang: str = "en", first: Side = Side.RIGHT) -> str:
+    """A dose in a few words, read as one phrase.
+
+    "10 times, hold 5 s"; "2 sets of 10 each side, hold 5 s, start on the
+    right"; "10 times each side, right and left taking turns"; "10 times, left
+    side only". ``first`` is the side the player starts with
+    (``coach.core.session.plan.FIRST_SIDE``, which this room may not import;
+    a test keeps the two the same).
+    """
     w = _words(lang)
     if dose.walk is not None:
         return w["walks"].format(bouts=dose.walk.bouts)
     if dose.duration_s:
-        text = w["minutes"].format(n=max(1, round(dose.duration_s / 60)))
+        count = w["minutes"].format(n=max(1, round(dose.duration_s / 60)))
+    elif dose.sets > 1:
+        count = w["sets"].format(sets=dose.sets, reps=dose.reps)
     else:
-        text = w["times"].format(n=dose.reps)
-        if dose.hold_s:
-            text += ", " + w["hold"].format(n=number_text(dose.hold_s, lang))
-        if dose.sets > 1:
-            text = w["sets"].format(sets=dose.sets, rest=text)
+        count = w["times"].format(n=dose.reps)
+    if dose.side in (Side.BOTH, Side.ALTERNATE):
+        count = w["each_side"].format(count=count)
+    parts = [count]
+    if dose.hold_s and not dose.duration_s:
+        parts.append(w["hold"].format(n=number_text(dose.hold_s, lang)))
+    second = Side.LEFT if first is Side.RIGHT else Side.RIGHT
+    names = {"first": w[f"side_{first.value}"], "second": w[f"side_{second.value}"]}
     if dose.side is not Side.NONE:
-        text += ", " + w[dose.side.value]
-    return text
+        parts.append(w[dose.side.value].format(**names))
+    return ", ".join(parts)
 
 
 def minutes_text(seconds: float | None, lang: str = "en") -> str:
@@ -115,15 +152,31 @@ def minutes_text(seconds: float | None, lang: str = "en") -> str:
 
 
 def schedule_text(schedule: Schedule, lang: str = "en") -> str:
-    """How often, in words: the routine's own text, else built from days and times."""
+    """How often, in words: the routine's own text, else built from days and times.
+
+    "every day"; "twice a day"; "Monday, Wednesday and Friday"; "Monday and
+    Thursday, twice a day".
+    """
     if schedule.text is not None:
         return schedule.text.get(lang)
     w = _words(lang)
-    names = DAY_NAMES.get(lang, DAY_NAMES["en"])
-    days = w["every_day"] if len(schedule.days) == 7 else ", ".join(names[d] for d in schedule.days)
-    if schedule.times_per_day == 1:
+    every_day = len(schedule.days) == 7
+    times = schedule.times_per_day  # 1 to 3
+    times_word = w.get(f"times_{times}", "")
+    if times > 1 and every_day:
+        return w["every_day_times"].format(times=times_word)
+    if every_day:
+        days = w["every_day"]
+    else:
+        names = _DAY_NAMES_LONG.get(lang, _DAY_NAMES_LONG["en"])
+        listed = [names[WEEK.index(d)] for d in sorted(schedule.days, key=WEEK.index)]
+        days = listed[0]
+        if len(listed) > 1:
+            days = w["and"].format(days=", ".join(listed[:-1]), last=listed[-1])
+    if times == 1:
         return days
-    return f"{days}, {w['times_a_day'].format(n=schedule.times_per_day)}"
+    key = "one_day_times" if len(schedule.days) == 1 else "times_a_day"
+    return w[key].format(days=days, times=times_word)
 
 
 def date_text(day: dt.date, lang: str = "en") -> str:

@@ -51,11 +51,13 @@ from coach.ui.widgets import button, label
 
 SIDE_LABELS = {
     Side.NONE: "No sides",
-    Side.BOTH: "Each side (right, then left)",
-    Side.ALTERNATE: "Sides take turns",
+    Side.BOTH: "Both sides, start on the right",
+    Side.ALTERNATE: "Right and left, taking turns",
     Side.RIGHT: "Right side only",
     Side.LEFT: "Left side only",
 }
+"""The side choices, translated where they are shown (``T(caption)``); the
+player starts with the right side (``coach.core.session.plan.FIRST_SIDE``)."""
 
 
 class DoseFields:
@@ -248,13 +250,14 @@ class DoseFields:
 
     def dose_line(self, row: int) -> str:
         from coach.core.content.wording import dose_text
+        from coach.core.session.plan import FIRST_SIDE
 
         ex, dose = self._item_dosage(row)
         if ex is None:
             return T("unknown exercise")
         if dose is None:
             return T("the dose does not fit")
-        text = dose_text(dose, self.lang) + (f", {dose.load}" if dose.load else "")
+        text = dose_text(dose, self.lang, FIRST_SIDE) + (f", {dose.load}" if dose.load else "")
         item = self.draft.items[row]
         note = item.get("note") or {}
         if note.get(self.lang) or note.get("en"):
