@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from coach.core.progress import stats
 from coach.core.progress.store import Store
-from coach.core.session.profile import BodySide, HealthProfile, Joint, JointReplacement
+from coach.core.session.profile import Approach, BodySide, HealthProfile, Joint, JointReplacement
 
 HIP = HealthProfile(
     completed=True, joint_replacements=[JointReplacement(joint=Joint.HIP, side=BodySide.LEFT)]
@@ -48,8 +48,8 @@ def test_plan_with_a_profile_file_lists_the_changes(tmp_path: Path) -> None:
     changes = mine["changes"]
     assert isinstance(changes, list)
     assert [(c["cause"], c["kind"], c["exercise"]) for c in changes] == [
-        ("health", "left_out", "S1"),
         ("health", "left_out", "S4"),
+        ("health", "left_out", "S1"),
         ("health", "left_out", "S8"),
     ]
     steps = mine["steps"]
@@ -118,3 +118,42 @@ def test_list_shows_the_minutes_as_run(tmp_path: Path) -> None:
     routines = {r["id"]: r for r in json.loads(result.stdout)["routines"]}
     personal = plan_json(data, "daily-relief")
     assert routines["daily-relief"]["total_seconds"] == round(personal["total_seconds"])  # type: ignore[arg-type]
+
+
+def test_plan_json_says_what_each_rule_changed_and_why(tmp_path: Path) -> None:
+    """`coach plan daily-relief --profile hip.json --json`: the clinician's preview."""
+    hip = tmp_path / "hip.json"
+    posterior = HealthProfile(
+        completed=True,
+        joint_replacements=[
+            JointReplacement(joint=Joint.HIP, side=BodySide.RIGHT, approach=Approach.POSTERIOR)
+        ],
+    )
+    hip.write_text(posterior.to_json(), encoding="utf-8")
+    mine = plan_json(tmp_path / "nobody", "daily-relief", "--profile", str(hip))
+    changes = mine["changes"]
+    assert isinstance(changes, list)
+    by_exercise = {c["exercise"]: c for c in changes}
+    assert set(by_exercise) == {"S1", "S4", "S8"}
+    assert {c["action"] for c in changes} == {"left_out"}
+    assert by_exercise["S4"]["rule"] == "hip_replacement/hip_flexion_over_90"
+    assert by_exercise["S8"]["rule"] == "hip_replacement/hip_crossing"
+    reason = by_exercise["S4"]["reason"]
+    assert reason.startswith("Hip replacement, right (posterior approach), the surgeon's limits")
+    assert "further than a right angle" in reason
+    steps = mine["steps"]
+    assert isinstance(steps, list) and steps
+    assert {"exercise", "phase", "seconds"} <= set(steps[0])
+    assert not {s["exercise"] for s in steps} & {"S1", "S4", "S8"}
+
+
+def test_plan_json_names_the_bone_answer_behind_a_swap(tmp_path: Path) -> None:
+    bones = tmp_path / "bones.json"
+    bones.write_text(HealthProfile(completed=True, long_term_steroids=True).to_json())
+    mine = plan_json(tmp_path / "nobody", "daily-relief", "--profile", str(bones), "--lang", "de")
+    changes = mine["changes"]
+    assert isinstance(changes, list)
+    swapped = {c["exercise"]: c for c in changes if c["action"] == "swapped"}
+    assert {"S1", "S4", "S8"} <= set(swapped)
+    assert swapped["S4"]["rule"] == "bone_safe/variant"
+    assert swapped["S4"]["reason"].startswith("Kortison über lange Zeit – Knochenschonende")

@@ -23,7 +23,7 @@ EXPECTED = (
     + [f"C{i}" for i in range(1, 8)]
     + [f"B{i}" for i in range(1, 5)]
     + [f"A{i}" for i in range(1, 5)]
-    + ["R1", "R2", "X1", "X2", "X3"]
+    + ["R1", "R2", "U1", "X1", "X2", "X3"]
 )
 ALL_FRAMES = [(ex, fr) for ex in EXPECTED for fr in figures.frames(ex)]
 

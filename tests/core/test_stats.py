@@ -529,7 +529,7 @@ def test_pain_rule() -> None:
 def test_three_good_sessions_suggest_one_step_up(
     store: Store, clock: Clock, history: History, lib: Library
 ) -> None:
-    daily = routine(lib, "daily-relief")  # item 0: P1, 10 reps, hold 5 s
+    daily = routine(lib, "daily-relief")  # item 0: S4, 3 reps, hold 20 s
     good_sessions(store, clock, "daily-relief", (9, 10))
     assert progression.suggest_progression(history, daily, lib.exercises) is None  # only 2
     ids = good_sessions(store, clock, "daily-relief", (11,))
@@ -539,15 +539,15 @@ def test_three_good_sessions_suggest_one_step_up(
     change = s.change
     assert (change.item_index, change.exercise_id, change.field, change.before, change.after) == (
         0,
-        "P1",
+        "S4",
         "hold_s",
-        5.0,
-        10.0,
+        20.0,
+        25.0,
     )
-    title = lib.exercises["P1"].title
+    title = lib.exercises["S4"].title
     assert (
         s.text.get("en")
-        == f"Ready for one small step up? {title.get('en')}: hold 10 seconds instead of 5."
+        == f"Ready for one small step up? {title.get('en')}: hold 25 seconds instead of 20."
     )
     assert s.why.get("en").startswith("Your last 3 sessions of Daily relief went well")
     assert s.session_ids[0] == ids[0]
@@ -568,17 +568,17 @@ def test_an_accepted_step_is_recorded_and_applied(
     assert store.get_json(stats.DOSE_CHANGES_KEY) == {
         "daily-relief": {
             "0": {
-                "exercise_id": "P1",
-                "hold_s": 10.0,
+                "exercise_id": "S4",
+                "hold_s": 25.0,
                 "last_field": "hold_s",
                 "changed_utc": "2026-03-12T07:00:00.000000Z",
             }
         }
     }
     changed = apply_dose_changes(daily, stats.dose_changes(store))
-    assert changed.items[0].apply_to(lib.exercises["P1"].dosage).hold_s == 10
+    assert changed.items[0].apply_to(lib.exercises["S4"].dosage).hold_s == 25
     assert changed.items[1:] == daily.items[1:]
-    assert daily.items[0].hold_s == 5  # the library's routine is untouched
+    assert daily.items[0].hold_s == 20  # the library's routine is untouched
     assert (
         build_plan(changed, lib.exercises).total_seconds
         > build_plan(daily, lib.exercises).total_seconds
@@ -589,12 +589,12 @@ def test_an_accepted_step_is_recorded_and_applied(
         session(store, clock, at(TODAY, hour), before=(3, 3), after=(3, 3))
     nxt = progression.suggest_progression(history, daily, lib.exercises)
     assert nxt is not None
-    # One thing at a time, and the next item: S1 (a stretch), hold 20 -> 25.
+    # One thing at a time, and the next item: P1 (the pelvic tilt), hold 5 -> 10.
     assert (nxt.change.item_index, nxt.change.field, nxt.change.before, nxt.change.after) == (
         1,
         "hold_s",
-        20.0,
-        25.0,
+        5.0,
+        10.0,
     )
 
 
@@ -637,13 +637,13 @@ def test_a_session_stopped_for_pain_suggests_undoing_the_last_step(
     assert (down.change.item_index, down.change.field, down.change.before, down.change.after) == (
         0,
         "hold_s",
-        10.0,
-        5.0,
+        25.0,
+        20.0,
     )
     assert down.why.get("en") == "Your last session of Daily relief was stopped because of pain."
     progression.record_decision(store, down, True, when=at(date(2026, 3, 10), 20))
     back = apply_dose_changes(daily, stats.dose_changes(store))
-    assert back.items[0].apply_to(lib.exercises["P1"].dosage).hold_s == 5
+    assert back.items[0].apply_to(lib.exercises["S4"].dosage).hold_s == 20
 
 
 def test_pain_rule_broken_or_a_worse_morning_suggest_a_step_back(

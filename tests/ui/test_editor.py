@@ -334,7 +334,7 @@ def test_builtin_routine_opens_as_a_copy_and_duplicate(qtbot, editor: RoutineEdi
     editor.open_routine("daily-relief")
     assert editor.routine_id is None  # never overwrites a built-in routine
     assert editor.draft.title["en"] == "Daily relief (copy)"
-    assert items(editor) == ["P1", "S1", "S4", "S8", "T1", "R1"]
+    assert items(editor) == ["S4", "P1", "S1", "S8", "T1", "R1"]
     assert editor.save()
     assert editor.routine_id == "daily-relief-copy"
     editor.duplicate()

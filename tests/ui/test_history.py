@@ -271,14 +271,14 @@ def test_banner_asks_about_the_morning_then_offers_a_step_up(
     assert (
         widget.findChild(QLabel, "progression-text")
         .text()
-        .endswith("hold 10 seconds instead of 5.")
+        .endswith("hold 25 seconds instead of 20.")
     )
     with qtbot.waitSignal(widget.decided) as decided:
         qtbot.mouseClick(
             widget.findChild(QPushButton, "progression-yes"), Qt.MouseButton.LeftButton
         )
     assert decided.args == [True]
-    assert store.get_json(stats.DOSE_CHANGES_KEY)["daily-relief"]["0"]["hold_s"] == 10.0
+    assert store.get_json(stats.DOSE_CHANGES_KEY)["daily-relief"]["0"]["hold_s"] == 25.0
     assert widget.isHidden()  # nothing more to ask
 
 

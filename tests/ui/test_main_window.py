@@ -40,7 +40,7 @@ def test_routine_details_show_doses(window: MainWindow, qtbot) -> None:  # type:
     window.open_routine("daily-relief")
     assert window.current_page == "routine"
     texts = _texts(window.page("routine"))
-    assert "1. Pelvic tilt lying down" in texts
+    assert "2. Pelvic tilt lying down" in texts
     assert "10 times, hold 5 s" in texts
 
 

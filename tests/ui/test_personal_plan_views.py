@@ -86,7 +86,7 @@ def test_the_player_plays_the_personal_plan(window: MainWindow, qtbot, paths) ->
     player = window.pages.get("player")
     assert isinstance(player, PlayerView)
     ids = {s.exercise_id for s in player.plan.steps if s.exercise_id}
-    assert ids == {"P1", "T1", "R1"}
+    assert ids == {"P1", "T1", "R1", "U1"}  # U1: getting up after the last one lying
     assert {s.reps for s in player.plan.steps if s.exercise_id == "T1" and s.reps} == {12}
     (session,) = store.sessions()
     assert session.planned_total_s == expected.total_seconds

@@ -15,7 +15,7 @@ from typing import Literal
 
 from coach.core.common.paths import Paths
 from coach.core.content.files import FileProblems, Loaded, Problem, load_document, yaml_files
-from coach.core.content.model import Category, Exercise, Routine
+from coach.core.content.model import GET_UP, Category, Exercise, Routine
 from coach.core.content.records import Invalid
 
 Origin = Literal["builtin", "user"]
@@ -223,7 +223,7 @@ class Library:
     def by_category(self, *, include_extension: bool = False) -> dict[Category, list[Exercise]]:
         out: dict[Category, list[Exercise]] = {c: [] for c in Category}
         for ex in self.exercises.values():
-            if ex.lumbar_extension and not include_extension:
+            if (ex.lumbar_extension and not include_extension) or ex.id == GET_UP:
                 continue
             out[ex.category].append(ex)
         for items in out.values():
@@ -236,7 +236,7 @@ class Library:
         needle = text.strip().lower()
         hits = []
         for ex in sorted(self.exercises.values(), key=_natural_key):
-            if ex.lumbar_extension and not include_extension:
+            if (ex.lumbar_extension and not include_extension) or ex.id == GET_UP:
                 continue
             hay = " ".join(
                 [

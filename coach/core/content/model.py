@@ -117,6 +117,12 @@ class Category(StrEnum):
     RELAXATION = "relaxation"
 
 
+GET_UP = "U1"
+"""The built-in "getting up from lying" exercise. The plan puts it in by itself
+wherever a routine goes from lying to sitting or standing, so nobody picks it:
+the library's lists and its search leave it out."""
+
+
 class Tag(StrEnum):
     """Movement tags that the health profile uses to hide or swap exercises."""
 

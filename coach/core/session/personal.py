@@ -23,10 +23,12 @@ from coach.core.content.model import Exercise, Routine, RoutineItem, Text
 from coach.core.content.records import Invalid
 from coach.core.session.plan import Plan, bout_seconds, build_plan, format_clock
 from coach.core.session.profile import (
+    ANSWER_BACK_OPERATION,
     NOTE_BONE_SAFE_ASSIGNED,
     NOTE_EXTENSION_ALLOWED,
     REASON_LOCKED,
     HealthProfile,
+    Rule,
     builtin_routines_locked,
     filter_exercises,
     reason_unknown_exercise,
@@ -66,15 +68,40 @@ class Change:
     text: Text
     item_index: int | None = None  # the item's place in the routine as written
     exercise_id: str | None = None
+    rule: Rule | None = None  # the health rule behind it, with the answer that set it off
+
+    def reason(self, lang: str = "en") -> str:
+        """Why, for a clinician: the answer, then what the rule does.
+
+        "Hip replacement, left (posterior approach), the surgeon's limits
+        apply – this bends the hip further than a right angle, …"
+        """
+        if self.rule is None:
+            return self.text.get(lang)
+        answer = self.rule.answer.get(lang)
+        says = self.rule.says.get(lang)
+        # The person reads "Hidden: …"; after the answer the label is noise.
+        for label in _REASON_LABELS:
+            if says.startswith(label):
+                says = says[len(label) :].lstrip()
+                break
+        return f"{answer[:1].upper()}{answer[1:]} – {says}"
 
     def to_json_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "cause": self.cause.value,
             "kind": self.kind.value,
+            "action": self.kind.value,
             "item": None if self.item_index is None else self.item_index + 1,
             "exercise": self.exercise_id,
             "text": self.text.get(lang),
+            "rule": self.rule.code if self.rule is not None else None,
+            "answer": self.rule.answer.get(lang) if self.rule is not None else None,
+            "reason": self.reason(lang),
         }
+
+
+_REASON_LABELS = ("Hidden:", "Ausgeblendet:")
 
 
 @dataclass(frozen=True)
@@ -327,7 +354,8 @@ def _tailor(
     the back long).
     """
     if builtin_routines_locked(profile, today) and not from_clinician:
-        return None, [Change(Cause.HEALTH, ChangeKind.NOT_PLAYABLE, REASON_LOCKED)], []
+        locked = Rule("back_operation_recent", ANSWER_BACK_OPERATION, REASON_LOCKED)
+        return None, [Change(Cause.HEALTH, ChangeKind.NOT_PLAYABLE, REASON_LOCKED, rule=locked)], []
     allowed = routine.permissions.allow_extension
     assigned = routine.exercise_ids() if from_clinician else ()
     offers = {
@@ -354,17 +382,21 @@ def _tailor(
             continue
         title = offer.exercise.title
         if not offer.shown:
-            text = _fill(_LEFT_OUT, title=title, reason=offer.reasons[0])
-            changes.append(Change(Cause.HEALTH, ChangeKind.LEFT_OUT, text, index, item.exercise))
+            why = offer.rules[0]
+            text = _fill(_LEFT_OUT, title=title, reason=why.says)
+            changes.append(
+                Change(Cause.HEALTH, ChangeKind.LEFT_OUT, text, index, item.exercise, why)
+            )
             continue
-        for note in offer.notes:
+        for rule in offer.note_rules:
+            note = rule.says
             cause = (
                 Cause.CLINICIAN
                 if note in (NOTE_EXTENSION_ALLOWED, NOTE_BONE_SAFE_ASSIGNED)
                 else Cause.HEALTH
             )
             text = _fill(_KEPT_NOTE, title=title, note=note)
-            changes.append(Change(cause, ChangeKind.NOTE, text, index, item.exercise))
+            changes.append(Change(cause, ChangeKind.NOTE, text, index, item.exercise, rule))
         variant = offer.variant
         if variant is not None and variant.exercise and variant.exercise in exercises:
             other = exercises[variant.exercise]
@@ -372,7 +404,9 @@ def _tailor(
             if other_offer is not None and other_offer.variant is not None:
                 worded[other.id] = other.in_words_of(other_offer.variant)
             text = _fill(_SWAPPED, title=title, other=other.title)
-            changes.append(Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise))
+            changes.append(
+                Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise, offer.rules[0])
+            )
             # The variant exercise comes with its own default dose.
             items.append(RoutineItem(exercise=other.id, note=item.note))
             origin.append(-1)
@@ -383,7 +417,9 @@ def _tailor(
             items.append(item.replace(note=variant.text))
             origin.append(index)
             text = _fill(_SWAPPED, title=title, other=variant.text)
-            changes.append(Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise))
+            changes.append(
+                Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise, offer.rules[0])
+            )
             continue
         items.append(item)
         origin.append(index)

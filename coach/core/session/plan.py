@@ -15,12 +15,14 @@ from functools import cached_property
 from typing import Any
 
 from coach.core.content.model import (
+    GET_UP,
     LANGUAGES,
     Dosage,
     Exercise,
     Routine,
     RoutineItem,
     Side,
+    Tag,
     Text,
     Walk,
 )
@@ -33,6 +35,12 @@ FIRST_SIDE = Side.RIGHT
 """Sided work starts here: all sets of this side first (both), or this side's
 turn first in every pair of reps (alternate)."""
 SECOND_SIDE = Side.LEFT if FIRST_SIDE is Side.RIGHT else Side.RIGHT
+
+ROLL_AND_PUSH_UP_S = 15.0
+"""Getting up, part one: roll onto the side and push up to sitting."""
+SIT_BEFORE_STANDING_S = 30.0
+"""Getting up, part two: sitting before standing. CONTENT asks for 30-60 s;
+the countdown gives the shortest, the words say to sit longer when dizzy."""
 
 
 class PlanError(ValueError):
@@ -52,6 +60,40 @@ class Phase(StrEnum):
     WALK = "walk"  # one walking bout
     FLEXION_BREAK = "flexion_break"  # sit or lean forward between bouts
     DONE = "done"
+
+
+class Position(StrEnum):
+    """Where the body is during an exercise, as far as getting up is concerned."""
+
+    DOWN = "down"  # lying, side-lying, kneeling, on all fours
+    UP = "up"  # sitting or standing
+
+
+def position_of(exercise: Exercise) -> Position | None:
+    """Down or up, read from the exercise's tags; None keeps the person where they are.
+
+    - ``floor`` is down, whatever else is tagged: the floor tag covers lying,
+      side-lying, kneeling and all fours, and someone sitting on the floor
+      needs the same careful way up.
+    - ``seated`` or ``standing`` is up, unless ``bed_ok`` is tagged too: then
+      the exercise is done either lying in bed or sitting (R2, the muscle
+      relaxation), and the person simply stays as they were.
+    - ``bed_ok`` alone is down: an exercise lying on a bed (S5, at its edge).
+    - No position tag (water exercise, a clinic's own exercise without one):
+      unknown, the person stays as they were.
+
+    The getting-up exercise itself is up: it ends sitting.
+    """
+    if exercise.id == GET_UP:
+        return Position.UP
+    tags = set(exercise.tags)
+    if Tag.FLOOR in tags:
+        return Position.DOWN
+    if tags & {Tag.SEATED, Tag.STANDING}:
+        return None if Tag.BED_OK in tags else Position.UP
+    if Tag.BED_OK in tags:
+        return Position.DOWN
+    return None
 
 
 class Frame(StrEnum):
@@ -86,6 +128,11 @@ class Step:
     self_paced: bool = False
     count_aloud: bool = False
     frame: Frame = Frame.START
+
+    @property
+    def getting_up(self) -> bool:
+        """A step of getting up from lying: the plan's own, part of no item."""
+        return self.phase is Phase.TRANSITION and self.item_index is None
 
 
 @dataclass(frozen=True)
@@ -148,28 +195,37 @@ class Plan:
         if step.self_paced:
             seconds = f"~{seconds}"
         detail = _detail(step, lang)
+        phase = words["get_up"] if step.getting_up else words[step.phase.value]
         return (
-            f"{format_clock(start):>8}  {words[step.phase.value]:<16} {seconds:>8}  "
+            f"{format_clock(start):>8}  {phase:<16} {seconds:>8}  "
             f"{step.exercise_id or '':<6} {step.instruction.get(lang)}"
             + (f"  [{detail}]" if detail else "")
         )
 
     def _blocks(self) -> Iterator[tuple[int, int]]:
-        """Index ranges of consecutive steps that belong to the same item."""
+        """Index ranges of consecutive steps that belong to the same item.
+
+        Getting up and the end belong to no item; they are blocks of their own.
+        """
+
+        def key(step: Step) -> tuple[int | None, bool]:
+            return step.item_index, step.phase is Phase.DONE
+
         start = 0
         for i in range(1, len(self.steps) + 1):
-            if i == len(self.steps) or (self.steps[i].item_index != self.steps[start].item_index):
+            if i == len(self.steps) or key(self.steps[i]) != key(self.steps[start]):
                 yield start, i - 1
                 start = i
 
     def _block_line(self, first: int, last: int, lang: str) -> str:
         step = self.steps[first]
         seconds = self.offsets[last + 1] - self.offsets[first]
-        name = (
-            f"{step.exercise_id} {self.title_of(step.exercise_id, lang)}"
-            if step.phase is not Phase.DONE
-            else step.instruction.get(lang)
-        )
+        if step.phase is Phase.DONE:
+            name = step.instruction.get(lang)
+        elif step.exercise_id is None:
+            name = _WORDS[lang if lang in _WORDS else "en"]["get_up"].capitalize()
+        else:
+            name = f"{step.exercise_id} {self.title_of(step.exercise_id, lang)}"
         return f"{format_clock(self.offsets[first]):>8}  {name}  ({format_clock(seconds)})"
 
 
@@ -182,6 +238,8 @@ def build_plan(
     transition_s: float = 15,
     switch_side_s: float = 5,
     first_get_ready_s: float | None = None,
+    roll_and_push_up_s: float = ROLL_AND_PUSH_UP_S,
+    sit_before_standing_s: float = SIT_BEFORE_STANDING_S,
 ) -> Plan:
     """Expand a routine into timed steps.
 
@@ -189,13 +247,25 @@ def build_plan(
     last their ``from_walking_test`` share of it. The first get-ready is
     longer by default (twice ``get_ready_s``): getting down to the floor or
     setting up the bike takes more than moving on to the next exercise.
+
+    Where the routine goes from an exercise done lying to one done sitting or
+    standing (see ``position_of``), and after a routine that ends lying, the
+    person gets up the way CONTENT asks instead of a plain rest: roll onto the
+    side and push up to sitting (``roll_and_push_up_s``), then sit before
+    standing (``sit_before_standing_s``). Both steps show the getting-up
+    exercise (GET_UP) and carry their own words and cue; they belong to no
+    item, and they are transitions, so the progress counts no exercise in them.
     """
     if walking_test_s is not None and walking_test_s <= 0:
         raise ValueError("walking_test_s must be positive")
     builder = _Builder(exercises)
+    position: Position | None = None
     for item_index, item in enumerate(routine.items):
         exercise = _lookup(exercises, item.exercise, item_index)
-        if item_index > 0:
+        now = position_of(exercise)
+        if position is Position.DOWN and now is Position.UP and exercise.id != GET_UP:
+            builder.get_up(exercise, roll_and_push_up_s, sit_before_standing_s)
+        elif item_index > 0:
             builder.add(
                 Phase.TRANSITION,
                 transition_s,
@@ -203,6 +273,8 @@ def build_plan(
                 item_index,
                 _compose(_INSTRUCTIONS["transition"], title=exercise.title),
             )
+        if now is not None:
+            position = now
         ready_s = get_ready_s
         if item_index == 0:
             ready_s = first_get_ready_s if first_get_ready_s is not None else 2 * get_ready_s
@@ -214,6 +286,8 @@ def build_plan(
             builder.timed(exercise, item_index, dosage, dosage.duration_s, switch_side_s)
         else:
             builder.reps(exercise, item_index, dosage, switch_side_s)
+    if position is Position.DOWN:
+        builder.get_up(None, roll_and_push_up_s, sit_before_standing_s)
     builder.add(Phase.DONE, 0, None, None, _INSTRUCTIONS["done"], force=True)
     return Plan(routine.id, routine.title, tuple(builder.steps), builder.titles)
 
@@ -274,6 +348,7 @@ class _Builder:
         instruction: Text,
         *,
         force: bool = False,
+        cue: Text | None = None,
         **fields: Any,
     ) -> None:
         if seconds <= 0 and not force:
@@ -288,10 +363,35 @@ class _Builder:
                 exercise_id=exercise.id if exercise else None,
                 item_index=item_index,
                 instruction=instruction,
-                cue=exercise.cue if exercise else None,
+                cue=cue or (exercise.cue if exercise else None),
                 **fields,
             )
         )
+
+    def get_up(self, following: Exercise | None, roll_s: float, sit_s: float) -> None:
+        """Roll and push up to sitting, then sit; ``following`` None at the end.
+
+        The words are the plan's own, so they are right even where the library
+        at hand lacks the getting-up exercise (a sheet printed from a routine's
+        own exercises): only its picture and title are missing then.
+        """
+        helper = self.exercises.get(GET_UP)
+        roll_cue = helper.cue if helper else _INSTRUCTIONS["get_up_roll_cue"]
+        sit_cue = (helper.breathing if helper else None) or _INSTRUCTIONS["get_up_sit_cue"]
+        self.add(
+            Phase.TRANSITION,
+            roll_s,
+            helper,
+            None,
+            _INSTRUCTIONS["get_up_roll"],
+            cue=roll_cue,
+            frame=Frame.START,
+        )
+        if following is None:
+            sit = _INSTRUCTIONS["get_up_sit"]
+        else:
+            sit = _compose(_INSTRUCTIONS["get_up_sit_next"], title=following.title)
+        self.add(Phase.TRANSITION, sit_s, helper, None, sit, cue=sit_cue, frame=Frame.END)
 
     def get_ready(
         self, exercise: Exercise, item_index: int, dosage: Dosage, seconds: float
@@ -500,6 +600,35 @@ _INSTRUCTIONS: dict[str, Text] = {
     "switch_left": Text.of("Switch to your left side", "Wechseln Sie zur linken Seite"),
     "switch_right": Text.of("Switch to your right side", "Wechseln Sie zur rechten Seite"),
     "transition": Text.of("Rest. Next: {title}", "Pause. Als Nächstes: {title}"),
+    "get_up_roll": Text.of(
+        "Roll onto your side with your knees bent. Then push yourself up to sitting "
+        "with your arms.",
+        "Rollen Sie sich mit angewinkelten Beinen auf die Seite. Dann drücken Sie sich "
+        "mit den Armen zum Sitzen hoch.",
+    ),
+    "get_up_sit": Text.of(
+        "Sit and breathe calmly. Stand up slowly when you feel steady, holding on to "
+        "something stable.",
+        "Bleiben Sie sitzen und atmen Sie ruhig. Stehen Sie langsam auf, wenn Sie sich "
+        "sicher fühlen, und halten Sie sich an etwas Stabilem fest.",
+    ),
+    "get_up_sit_next": Text.of(
+        "Sit and breathe calmly. Stand up slowly when you feel steady, holding on to "
+        "something stable. Next: {title}",
+        "Bleiben Sie sitzen und atmen Sie ruhig. Stehen Sie langsam auf, wenn Sie sich "
+        "sicher fühlen, und halten Sie sich an etwas Stabilem fest. Als Nächstes: {title}",
+    ),
+    # The getting-up exercise's own cue and breathing line take their place
+    # wherever the library has it.
+    "get_up_roll_cue": Text.of(
+        "Roll as one piece and push up with your arms. Do not sit straight up from lying.",
+        "Rollen Sie sich in einem Stück und drücken Sie sich mit den Armen hoch. "
+        "Nicht gerade aus dem Liegen aufsetzen.",
+    ),
+    "get_up_sit_cue": Text.of(
+        "Feeling dizzy? Stay sitting until it has passed.",
+        "Ist Ihnen schwindelig? Bleiben Sie sitzen, bis es vorbei ist.",
+    ),
     "self_paced": Text.of(
         "One repetition at your own pace, then press Done",
         "Eine Wiederholung in Ihrem Tempo, dann auf „Fertig“ drücken",
@@ -541,6 +670,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rest": "rest",
         "switch_side": "switch side",
         "transition": "transition",
+        "get_up": "getting up",
         "timed": "timed",
         "walk": "walk",
         "flexion_break": "flexion break",
@@ -562,6 +692,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "rest": "Pause",
         "switch_side": "Seitenwechsel",
         "transition": "Übergang",
+        "get_up": "Aufstehen",
         "timed": "nach Zeit",
         "walk": "gehen",
         "flexion_break": "Beugepause",

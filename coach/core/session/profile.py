@@ -405,6 +405,97 @@ def profile_notes(profile: HealthProfile, today: date | None = None) -> list[Tex
 # --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """One rule of the profile acting on one exercise, and the answer behind it.
+
+    ``code`` names the rule for machines (``hip_replacement/hip_flexion_over_90``),
+    ``answer`` is the health answer that set it off in the person's words, and
+    ``says`` what the rule does (the reason or note the person reads). A
+    clinician previewing a plan reads all three: what changed, and why.
+    """
+
+    code: str
+    answer: Text
+    says: Text
+
+
+_ANSWER_BONES: Mapping[str, Text] = {
+    "osteoporosis": Text.of("osteoporosis", "Osteoporose"),
+    "low_trauma_fracture": Text.of(
+        "a broken bone after a minor fall, or a spine fracture",
+        "ein Knochenbruch nach einem leichten Sturz oder ein Wirbelbruch",
+    ),
+    "height_loss": Text.of("height loss", "Sie sind kleiner geworden"),
+    "long_term_steroids": Text.of("long-term steroids (cortisone)", "Kortison über lange Zeit"),
+}
+_SIDE_WORDS: Mapping[BodySide, Text] = {
+    BodySide.LEFT: Text.of("left", "links"),
+    BodySide.RIGHT: Text.of("right", "rechts"),
+    BodySide.BOTH: Text.of("both sides", "beidseits"),
+}
+_APPROACH_WORDS: Mapping[Approach, Text] = {
+    Approach.POSTERIOR: Text.of("posterior approach", "Zugang von hinten"),
+    Approach.ANTERIOR: Text.of("anterior approach", "Zugang von vorne"),
+    Approach.OTHER: Text.of("another approach", "anderer Zugang"),
+    Approach.UNKNOWN: Text.of("approach not known", "Zugang unbekannt"),
+}
+_ANSWER_EXTENSION = Text.of(
+    "no permission from the physiotherapist for this exercise",
+    "keine Erlaubnis der Physiotherapie für diese Übung",
+)
+_ANSWER_EXTENSION_ALLOWED = Text.of(
+    "allowed by the physiotherapist for this person",
+    "von der Physiotherapie für diese Person erlaubt",
+)
+_ANSWER_ASSIGNED = Text.of(
+    "weak bones, and the physiotherapist assigned it",
+    "schwache Knochen, von der Physiotherapie zugewiesen",
+)
+_ANSWER_NO_FLOOR = Text.of(
+    "cannot get down to the floor and up again safely",
+    "kann nicht sicher auf den Boden und wieder hoch",
+)
+_ANSWER_FALL = Text.of("a fall in the last year", "ein Sturz im letzten Jahr")
+ANSWER_BACK_OPERATION = Text.of(
+    "a back operation in the last 3 months", "eine Rückenoperation in den letzten 3 Monaten"
+)
+
+
+def _join(parts: Iterable[Text]) -> Text:
+    items = list(parts)
+    return Text.trusted({lang: ", ".join(t.get(lang) for t in items) for lang in ("en", "de")})
+
+
+def _bone_answer(profile: HealthProfile) -> Text:
+    return _join(text for name, text in _ANSWER_BONES.items() if getattr(profile, name))
+
+
+def _joint_answer(profile: HealthProfile, joint: Joint) -> Text:
+    def one(r: JointReplacement) -> Text:
+        side, approach = _SIDE_WORDS[r.side], _APPROACH_WORDS[r.approach]
+        if joint is Joint.HIP:
+            return Text.of(
+                f"hip replacement, {side.get('en')} ({approach.get('en')}), the surgeon's "
+                "limits apply",
+                f"künstliches Hüftgelenk, {side.get('de')} ({approach.get('de')}), die "
+                "Vorgaben des Operateurs gelten",
+            )
+        return Text.of(
+            f"knee replacement, {side.get('en')}",
+            f"künstliches Kniegelenk, {side.get('de')}",
+        )
+
+    return _join(one(r) for r in profile.replacements_with_limits(joint))
+
+
+def _floor_answer(profile: HealthProfile) -> Text:
+    parts = [_ANSWER_NO_FLOOR] if profile.cannot_use_floor else []
+    if profile.fall_last_year:
+        parts.append(_ANSWER_FALL)
+    return _join(parts)
+
+
 class OfferStatus(StrEnum):
     OK = "ok"
     BONE_SAFE_VARIANT = "bone_safe_variant"
@@ -423,8 +514,18 @@ class Offer:
 
     exercise: Exercise
     status: OfferStatus
-    reasons: tuple[Text, ...] = ()
-    notes: tuple[Text, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    """Why the status, one rule per reason (empty when ``ok``)."""
+    note_rules: tuple[Rule, ...] = ()
+    """The rules behind the notes."""
+
+    @property
+    def reasons(self) -> tuple[Text, ...]:
+        return tuple(rule.says for rule in self.rules)
+
+    @property
+    def notes(self) -> tuple[Text, ...]:
+        return tuple(rule.says for rule in self.note_rules)
 
     @property
     def shown(self) -> bool:
@@ -462,40 +563,53 @@ def _judge(
     assigned_by_clinician: Collection[str],
 ) -> Offer:
     tags = set(exercise.tags)
-    hidden: list[Text] = []
-    swaps: list[Text] = []
-    notes: list[Text] = []
+    hidden: list[Rule] = []
+    swaps: list[Rule] = []
+    notes: list[Rule] = []
 
     # Section 3: extension narrows the canal, so it needs a named permission.
     if exercise.lumbar_extension or Tag.LUMBAR_EXTENSION in tags:
         if exercise.id in allowed_extension:
-            notes.append(NOTE_EXTENSION_ALLOWED)
+            notes.append(
+                Rule("lumbar_extension/allowed", _ANSWER_EXTENSION_ALLOWED, NOTE_EXTENSION_ALLOWED)
+            )
         else:
-            hidden.append(REASON_EXTENSION)
+            hidden.append(Rule("lumbar_extension", _ANSWER_EXTENSION, REASON_EXTENSION))
 
     # An exercise whose author wrote a bone-safe version uses it for weak bones
     # even without a bone-risk tag: the version exists because the exercise's
     # own words (a relief lean "letting the back round") are wrong for them.
     if profile.bone_safe and (tags & _BONE_TAGS or exercise.bone_safe is not None):
+        bones = _bone_answer(profile)
         if exercise.bone_safe is not None:
             # The variant wins even over a clinician's assignment: it is the
             # version the exercise's author wrote for exactly this case.
-            swaps.append(REASON_BONE_SAFE_SWAP)
+            swaps.append(Rule("bone_safe/variant", bones, REASON_BONE_SAFE_SWAP))
         elif exercise.id in assigned_by_clinician:
-            notes.append(NOTE_BONE_SAFE_ASSIGNED)
+            notes.append(Rule("bone_safe/assigned", _ANSWER_ASSIGNED, NOTE_BONE_SAFE_ASSIGNED))
         else:
-            hidden.append(REASON_BONE_SAFE_HIDDEN)
+            hidden.append(Rule("bone_safe/hidden", bones, REASON_BONE_SAFE_HIDDEN))
 
     if profile.replacements_with_limits(Joint.HIP):
-        hidden += [reason for tag, reason in _HIP_TAG_REASONS if tag in tags]
+        answer = _joint_answer(profile, Joint.HIP)
+        hidden += [
+            Rule(f"hip_replacement/{tag.value}", answer, reason)
+            for tag, reason in _HIP_TAG_REASONS
+            if tag in tags
+        ]
     if profile.replacements_with_limits(Joint.KNEE):
-        hidden += [reason for tag, reason in _KNEE_TAG_REASONS if tag in tags]
+        answer = _joint_answer(profile, Joint.KNEE)
+        hidden += [
+            Rule(f"knee_replacement/{tag.value}", answer, reason)
+            for tag, reason in _KNEE_TAG_REASONS
+            if tag in tags
+        ]
 
     if chair_set_default(profile) and Tag.FLOOR in tags:
         if Tag.BED_OK in tags:
-            notes.append(NOTE_FIRM_BED)
+            notes.append(Rule("no_floor/firm_bed", _floor_answer(profile), NOTE_FIRM_BED))
         else:
-            hidden.append(REASON_FLOOR)
+            hidden.append(Rule("no_floor", _floor_answer(profile), REASON_FLOOR))
 
     if hidden:
         return Offer(exercise, OfferStatus.HIDDEN, tuple(hidden))
@@ -527,11 +641,16 @@ def filter_exercises(
     given = list(exercises)
     offers = [_judge(profile, e, allowed_extension, assigned_by_clinician) for e in given]
     hidden_ids = {o.exercise.id for o in offers if o.status is OfferStatus.HIDDEN}
+    by_id = {o.exercise.id: o for o in offers}
     result: list[Offer] = []
     for offer in offers:
         target = offer.variant_exercise_id
         if target is not None and target in hidden_ids:
-            offer = Offer(offer.exercise, OfferStatus.HIDDEN, (REASON_BONE_SAFE_TARGET_HIDDEN,))
+            why = by_id[target].rules[0]
+            rule = Rule(
+                f"bone_safe/target_hidden:{why.code}", why.answer, REASON_BONE_SAFE_TARGET_HIDDEN
+            )
+            offer = Offer(offer.exercise, OfferStatus.HIDDEN, (rule,))
         result.append(offer)
     return result
 

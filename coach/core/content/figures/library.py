@@ -15,6 +15,7 @@ from . import (
     poses_balance,
     poses_chair_counter,
     poses_extension,
+    poses_position,
     poses_posture,
     poses_relaxation,
     poses_strengthening,
@@ -30,5 +31,6 @@ SCENES: dict[str, Callable[[], Scene]] = {
     **poses_balance.SCENES,
     **poses_aerobic.SCENES,
     **poses_relaxation.SCENES,
+    **poses_position.SCENES,
     **poses_extension.SCENES,
 }
