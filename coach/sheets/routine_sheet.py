@@ -207,9 +207,17 @@ WORDS: dict[str, dict[str, str]] = {
         "A leg that suddenly turns cold, pale and painful\n"
         "A fall with a knock to the head while you take blood thinners",
         "red_after": "Do not wait to see if it passes. Do not exercise.",
+        "today_title": "Do not exercise today, and speak to a doctor today, if you have:",
+        "today_items": "New chest pain or tightness when you are active that eases with "
+        "rest, or a racing or uneven heartbeat\n"
+        "New numbness in one foot or one leg, or your usual numbness getting worse or "
+        "spreading\n"
+        "Fever or chills after an injection into your back or a back operation, or while "
+        "you take steroids or your immune system is weak\n"
+        "After a back operation: a red, swollen or leaking wound, clear fluid from the "
+        "wound, or a headache when you sit or stand that eases when you lie down",
         "doctor_title": "Do not exercise today, and see your doctor soon, if you have:",
-        "doctor_items": "Fever or chills, above all if you take steroids, your immune system "
-        "is weak, or you recently had an injection or an operation on your spine\n"
+        "doctor_items": "Fever or chills\n"
         "Weight loss you cannot explain\n"
         "New or different back pain after cancer in the past\n"
         "Constant pain at night that does not ease when you change position\n"
@@ -217,9 +225,7 @@ WORDS: dict[str, dict[str, str]] = {
         "A recent fall or injury, above all if you have osteoporosis or take steroids\n"
         "Worse balance together with clumsy or tingling hands\n"
         "Foot pain at rest or at night, or a foot wound that does not heal\n"
-        "Calf pain when you walk that goes away as soon as you stand still\n"
-        "After a back operation: a red or leaking wound, clear fluid from the wound, a "
-        "headache when you sit up or stand, or new weakness",
+        "Calf pain when you walk that goes away as soon as you stand still",
         "week_title": "Your week",
         "week_from": "Week starting:",
         "week_help": "Tick each session you did. Each evening, write down your pain: "
@@ -301,10 +307,20 @@ WORDS: dict[str, dict[str, str]] = {
         "Ein Bein, das plötzlich kalt, blass und schmerzhaft wird\n"
         "Ein Sturz mit Schlag auf den Kopf, wenn Sie Blutverdünner nehmen",
         "red_after": "Warten Sie nicht ab, ob es vorbeigeht. Üben Sie nicht.",
+        "today_title": "Üben Sie heute nicht und sprechen Sie noch heute mit einer Ärztin "
+        "oder einem Arzt bei:",
+        "today_items": "neuen Schmerzen oder Enge in der Brust bei Anstrengung, die in Ruhe "
+        "nachlassen, oder Herzrasen oder Herzstolpern\n"
+        "neuer Taubheit in einem Fuß oder Bein, oder gewohnter Taubheit, die stärker wird "
+        "oder sich ausbreitet\n"
+        "Fieber oder Schüttelfrost nach einer Spritze in den Rücken oder einer "
+        "Rückenoperation, oder wenn Sie Kortison nehmen oder Ihre Abwehrkräfte geschwächt "
+        "sind\n"
+        "nach einer Rückenoperation: einer geröteten, geschwollenen oder nässenden Wunde, "
+        "klarer Flüssigkeit aus der Wunde oder Kopfschmerzen im Sitzen oder Stehen, die im "
+        "Liegen besser werden",
         "doctor_title": "Üben Sie heute nicht und gehen Sie bald zur Ärztin oder zum Arzt bei:",
-        "doctor_items": "Fieber oder Schüttelfrost, vor allem wenn Sie Kortison nehmen, Ihre "
-        "Abwehrkräfte geschwächt sind oder Sie vor kurzem eine Spritze oder Operation an der "
-        "Wirbelsäule hatten\n"
+        "doctor_items": "Fieber oder Schüttelfrost\n"
         "Gewichtsverlust, den Sie sich nicht erklären können\n"
         "neuen oder veränderten Rückenschmerzen, wenn Sie schon einmal Krebs hatten\n"
         "ständigen Schmerzen in der Nacht, die auch nicht nachlassen, wenn Sie sich anders "
@@ -315,9 +331,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Sie Kortison nehmen\n"
         "schlechterem Gleichgewicht zusammen mit ungeschickten oder kribbelnden Händen\n"
         "Fußschmerzen in Ruhe oder nachts, oder einer Wunde am Fuß, die nicht heilt\n"
-        "Wadenschmerzen beim Gehen, die schon vergehen, wenn Sie nur stehen bleiben\n"
-        "nach einer Rückenoperation: einer geröteten oder nässenden Wunde, klarer "
-        "Flüssigkeit aus der Wunde, Kopfschmerzen im Sitzen oder Stehen oder neuer Schwäche",
+        "Wadenschmerzen beim Gehen, die schon vergehen, wenn Sie nur stehen bleiben",
         "week_title": "Ihre Woche",
         "week_from": "Woche ab:",
         "week_help": "Haken Sie jede Übungseinheit ab. Schreiben Sie jeden Abend Ihren "
@@ -1286,14 +1300,25 @@ class _Sheet:
             after=2.0,
         )
         self.plain_paragraph(doc, [(self.text("red_after"), True)], before=3)
+        return self.boxed(doc, border=WARN, fill=WARN_SOFT, icon=self.draw_warning, border_mm=0.9)
+
+    def doctor_block(self) -> _Block:
+        """The same-day list, then the see-a-doctor-soon list: the check's tiers
+        after the emergency, in the order of urgency. A box of its own, so the
+        warning signs never outgrow a page and get printed smaller."""
+        doc = self.bullets(
+            self.width,
+            self.text("today_items").split("\n"),
+            lead=[[(self.text("today_title"), True)]],
+            after=2.0,
+        )
         cursor = QTextCursor(doc)
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        # The see-a-doctor list.
-        cursor.insertBlock(self.block_format(before=8, after=3))
-        cursor.insertText(self.text("doctor_title"), self.char_format(bold=True))
         list_format = QTextListFormat()
         list_format.setStyle(QTextListFormat.Style.ListDisc)
         list_format.setIndent(1)
+        cursor.insertBlock(self.block_format(before=8, after=3))
+        cursor.insertText(self.text("doctor_title"), self.char_format(bold=True))
         self.add_list(cursor, self.text("doctor_items").split("\n"), list_format, after=2.0)
         return self.boxed(doc, border=WARN, fill=WARN_SOFT, icon=self.draw_warning, border_mm=0.9)
 
@@ -1502,7 +1527,12 @@ class _Sheet:
         it goes after the exercises.
         """
         header, stop = self.header_block(), self.stop_block()
-        ending = [self.red_flag_block(), self.week_block(), self.review_block()]
+        ending = [
+            self.red_flag_block(),
+            self.doctor_block(),
+            self.week_block(),
+            self.review_block(),
+        ]
         best: list[_Page] | None = None
         best_score: tuple[int, int] | None = None
         for pic_mm in PICTURE_MM:

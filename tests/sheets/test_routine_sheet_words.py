@@ -193,9 +193,14 @@ def test_the_warning_signs_are_whole_and_complete(sheets: dict[str, str], lang: 
             "A leg that suddenly turns cold, pale and painful",
             "A fall with a knock to the head while you take blood thinners",
             "Do not wait to see if it passes. Do not exercise.",
+            "Do not exercise today, and speak to a doctor today, if you have:",
+            "New chest pain or tightness when you are active that eases with rest",
+            "New numbness in one foot or one leg, or your usual numbness getting worse",
+            "Fever or chills after an injection into your back or a back operation",
+            "After a back operation: a red, swollen or leaking wound",
             "Do not exercise today, and see your doctor soon, if you have:",
+            "Fever or chills",
             "Calf pain when you walk that goes away as soon as you stand still",
-            "After a back operation: a red or leaking wound",
         ],
         "de": [
             "Rufen Sie sofort den Notruf 112 an – auch nachts –, wenn Sie etwas davon bemerken "
@@ -212,9 +217,15 @@ def test_the_warning_signs_are_whole_and_complete(sheets: dict[str, str], lang: 
             "Ein Bein, das plötzlich kalt, blass und schmerzhaft wird",
             "Ein Sturz mit Schlag auf den Kopf, wenn Sie Blutverdünner nehmen",
             "Warten Sie nicht ab, ob es vorbeigeht. Üben Sie nicht.",
+            "Üben Sie heute nicht und sprechen Sie noch heute mit einer Ärztin oder einem Arzt "
+            "bei:",
+            "neuen Schmerzen oder Enge in der Brust bei Anstrengung, die in Ruhe nachlassen",
+            "neuer Taubheit in einem Fuß oder Bein",
+            "Fieber oder Schüttelfrost nach einer Spritze in den Rücken",
+            "nach einer Rückenoperation: einer geröteten, geschwollenen oder nässenden Wunde",
             "Üben Sie heute nicht und gehen Sie bald zur Ärztin oder zum Arzt bei:",
+            "Fieber oder Schüttelfrost",
             "Wadenschmerzen beim Gehen, die schon vergehen, wenn Sie nur stehen bleiben",
-            "nach einer Rückenoperation: einer geröteten oder nässenden Wunde",
         ],
     }[lang]
     in_order(text, expected)
