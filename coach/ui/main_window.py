@@ -420,7 +420,10 @@ class MainWindow(QMainWindow):
     def _make_history(self) -> QWidget:
         from coach.ui.progress.history_view import HistoryView
 
-        return HistoryView(self.store, self.lib, self.prefs.language)
+        view = HistoryView(self.store, self.lib, self.prefs.language)
+        # Back to an earlier dose: the home page's minutes and the reminders follow.
+        view.dose_changed.connect(self.refresh_progress)
+        return view
 
     def _make_measures(self) -> QWidget:
         from coach.ui.progress.measures_view import MeasuresView

@@ -249,6 +249,7 @@ def test_every_stop_reason_has_a_label_and_advice() -> None:
     assert set(safety.STOP_LABELS) == set(StopReason)
     assert [r.value for r in StopReason] == [
         "pain_spreading_leg", "new_numbness_weakness", "sharp_pain", "dizziness_chest", "other",
+        "walk_not_settling",
     ]  # fmt: skip
     for reason in StopReason:
         advice = stop_advice(reason, "999")
@@ -286,7 +287,8 @@ def test_stop_advice_says_what_to_do() -> None:
         (3, 0, 5, 0, True),  # 5 is the highest allowed
         (4, 0, 6, 0, False),  # +2 but reaches 6
         (0, 4, 0, 6, False),  # leg reaches 6
-        (6, 0, 6, 0, False),  # already at 6: outside from the start
+        (6, 0, 6, 0, True),  # already at 6 and no higher: the session made nothing worse
+        (6, 0, 7, 0, False),  # above the level before, and 6 or more
         (5, 5, 3, 0, True),  # getting better is fine
         (0, 0, 0, 0, True),
         (10, 10, 0, 0, True),

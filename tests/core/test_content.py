@@ -185,6 +185,8 @@ def test_builtin_routine_runs_to_the_end_with_only_start(lib: Library, routine_i
     runner.start()
     # The runner asks to be woken every second (for the countdown) or at a step end.
     for _ in range(int(plan.total_seconds) + len(plan.steps) + 5):
+        if runner.asking_settled:
+            runner.settled()  # a walking break goes on only on the person's word
         deadline = runner.next_deadline()
         if deadline is None:
             break

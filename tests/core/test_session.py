@@ -89,9 +89,14 @@ THREE = make_plan((Phase.MOVE, 3), (Phase.HOLD, 2.5), (Phase.BACK, 4))  # total 
 
 
 def run_to_end(runner: SessionRunner, clock: FakeClock) -> list[Event]:
-    """Wake exactly when the runner asks, as the GUI's precise timer would."""
+    """Wake exactly when the runner asks, as the GUI's precise timer would.
+
+    A walking break that asks whether the symptoms settled is answered "better" at once.
+    """
     events: list[Event] = []
     for _ in range(10_000):
+        if runner.asking_settled:
+            events += runner.settled()
         deadline = runner.next_deadline()
         if deadline is None:
             return events

@@ -282,19 +282,20 @@ def test_banner_asks_about_the_morning_then_offers_a_step_up(
     assert widget.isHidden()  # nothing more to ask
 
 
-def test_banner_worse_morning_leads_to_a_step_back_that_can_be_declined(
+def test_banner_worse_morning_makes_it_easier_at_once(
     qtbot, store: Store, clock: Clock, library: Library
 ) -> None:  # type: ignore[no-untyped-def]
     add_session(store, clock, at(11), "walking", before=(2, 2), after=(2, 2))
     widget = banner(qtbot, store, library, at(12, 8))
     qtbot.mouseClick(widget.findChild(QPushButton, "next-day-worse"), Qt.MouseButton.LeftButton)
-    assert widget.suggestion is not None
-    assert widget.suggestion.direction is progression.Direction.DOWN
-    assert widget.findChild(QPushButton, "progression-yes").text() == "Yes, make it easier"
-    qtbot.mouseClick(widget.findChild(QPushButton, "progression-no"), Qt.MouseButton.LeftButton)
+    # No suggestion to decline (CONTENT section 4): the step is taken and said.
+    assert widget.suggestion is None
+    assert widget.findChild(QPushButton, "progression-no") is None
     [decision] = store.measures(progression.PROGRESSION_KIND)
-    assert decision.value["accepted"] is False and decision.value["direction"] == "down"
-    assert store.get_json(stats.DOSE_CHANGES_KEY) is None
+    assert decision.value["accepted"] is True and decision.value["direction"] == "down"
+    assert decision.value["reason"] == "worse_next_day"
+    assert store.get_json(stats.DOSE_CHANGES_KEY)["walking"]["2"]["walk"]["bout_s"] == 275
+    qtbot.mouseClick(widget.findChild(QPushButton, "easier-ok"), Qt.MouseButton.LeftButton)
     assert widget.isHidden()
 
 

@@ -12,7 +12,7 @@ from coach.core.content.library import Library
 from coach.core.content.model import Exercise, Routine
 from coach.core.session.plan import Phase, Plan, build_plan
 from coach.core.session.runner import Outcome, State, StepResult
-from coach.core.session.stop_rules import StopReason
+from coach.core.session.stop_rules import STOP_CHOICES, StopReason
 from coach.ui.session.player import (
     ENDED_EARLY,
     EndSessionDialog,
@@ -494,7 +494,9 @@ def test_real_stop_dialog_offers_every_reason(qtbot, make_player, small_library:
     dialog = player.findChild(QObject, "reason-sharp_pain")
     assert isinstance(dialog, QPushButton)
     names = {b.objectName() for b in player.findChildren(QPushButton) if b.objectName()}
-    assert {f"reason-{r.value}" for r in StopReason} <= names
+    # Every reason the person can pick; the walking rule's stop is Coach's own.
+    assert {f"reason-{r.value}" for r in STOP_CHOICES} <= names
+    assert "reason-walk_not_settling" not in names
     dialog.click()
     assert player.outcome == ("stopped", "sharp_pain")
 

@@ -109,6 +109,11 @@ class UsualSymptoms(Record, kw_only=True):
     symptoms_both_legs: bool = False
     leg_weakness: bool = False
     bladder_trouble: bool = False
+    # Usual pain on a normal day, 0-10; None = not given. The pain rule judges
+    # the pain after a session against it too: ending at your usual level is
+    # no flare, even at 6 or more.
+    usual_back_pain: Annotated[int, Meta(ge=0, le=10)] | None = None
+    usual_leg_pain: Annotated[int, Meta(ge=0, le=10)] | None = None
 
 
 class HealthProfile(Record, kw_only=True):

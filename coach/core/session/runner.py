@@ -15,6 +15,15 @@ deadlines that passed since the last call.
 Commands that make no sense in the current state (pause while paused, tap when
 nothing waits for a tap, a double click on stop) do nothing and return no
 events: the player must not crash on an impatient click.
+
+A walking break (the flexion break between two bouts) keeps the walking rule
+of the content spec (6c): it lasts its planned time and then waits until the
+person says their symptoms have settled (:meth:`SessionRunner.settled`);
+"Not yet" (:meth:`SessionRunner.not_yet`) keeps them resting and the question
+comes back after a while. If the symptoms have not settled
+:func:`~coach.core.session.stop_rules.settle_limit_s` after the break began
+(15 minutes of resting, pauses excluded), the session stops by itself with
+the reason ``walk_not_settling``.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .plan import Phase, Plan, Step
+from .stop_rules import SETTLE_ASK_AGAIN_S, StopReason, settle_limit_s
 
 SUSPEND_THRESHOLD_S = 30.0
 """A clock jump this far past the expected wake-up means the computer slept."""
@@ -42,6 +52,8 @@ class State(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"
     WAITING_FOR_TAP = "waiting_for_tap"  # a self-paced step: the person taps when done
+    # A walking break past its planned time: waits for "settled" (or the limit).
+    WAITING_TO_SETTLE = "waiting_to_settle"
     FINISHED = "finished"
     STOPPED = "stopped"
 
@@ -120,6 +132,21 @@ class SymptomsMarked:
 
 
 @dataclass(frozen=True)
+class SettleAsked:
+    """Time to ask whether the symptoms have settled: the break's planned rest
+    is over, or "Not yet" was said a while ago."""
+
+    step: Step
+    resting_s: float
+
+
+@dataclass(frozen=True)
+class NotYetSettled:
+    step: Step
+    resting_s: float
+
+
+@dataclass(frozen=True)
 class SessionFinished:
     results: tuple[StepResult, ...]
 
@@ -137,9 +164,13 @@ Event = (
     | Paused
     | Resumed
     | SymptomsMarked
+    | SettleAsked
+    | NotYetSettled
     | SessionFinished
     | SessionStopped
 )
+
+_ACTIVE = (State.RUNNING, State.WAITING_FOR_TAP, State.WAITING_TO_SETTLE)
 
 
 class SessionRunner:
@@ -169,6 +200,10 @@ class SessionRunner:
         self._symptoms_at: float | None = None
         self._results: list[StepResult] = []
         self._stop_reason: str | None = None
+        self._settling = False  # the current walking break is past its planned time
+        # Seconds into the break when the question shows again after "Not yet";
+        # None while it is showing.
+        self._ask_at: float | None = None
 
     # --- what the GUI reads -------------------------------------------------
 
@@ -187,6 +222,20 @@ class SessionRunner:
     @property
     def stop_reason(self) -> str | None:
         return self._stop_reason
+
+    @property
+    def settling(self) -> bool:
+        """A walking break waits for the person's word (also while paused)."""
+        return self._settling
+
+    @property
+    def asking_settled(self) -> bool:
+        """The question "have your symptoms settled?" is due (not just after "Not yet")."""
+        return self._settling and self._ask_at is None
+
+    def settle_limit_s(self) -> float:
+        """Seconds from the start of the current walking break to the stop."""
+        return settle_limit_s(self.current_step.seconds)
 
     @property
     def total_paused(self) -> float:
@@ -241,7 +290,7 @@ class SessionRunner:
         step has no end; the GUI wakes each whole second of its elapsed time.
         None when nothing will happen without a command (ready, paused, over).
         """
-        if self._state not in (State.RUNNING, State.WAITING_FOR_TAP):
+        if self._state not in _ACTIVE:
             return None
         return self._wake_after(self._clock())
 
@@ -258,7 +307,7 @@ class SessionRunner:
 
     def update(self) -> list[Event]:
         """Finish every step whose deadline has passed; pause after a suspend."""
-        if self._state not in (State.RUNNING, State.WAITING_FOR_TAP):
+        if self._state not in _ACTIVE:
             return []
         now = self._clock()
         gap = now - self._wake_after(self._last_seen)
@@ -268,17 +317,23 @@ class SessionRunner:
             return self._pause(at=self._last_seen, suspend_gap_s=now - self._last_seen)
         events: list[Event] = []
         while self._state is State.RUNNING and now >= self._step_end() - _EPSILON:
+            if self.current_step.phase is Phase.FLEXION_BREAK:
+                # The break has had its time; the next bout waits for the person.
+                events += self._begin_settling()
+                break
             # Each step finishes at its own deadline, not at "now", so a stall
             # shortens nothing and the next step keeps its planned start.
             # No re-basing here: the origin stays put, so no rounding creeps in.
             events += self._finish(Outcome.COMPLETED, self.current_step.seconds)
             events += self._enter(self._index + 1)
+        if self._state is State.WAITING_TO_SETTLE:
+            events += self._settle_deadlines(now)
         self._last_seen = now
         return events
 
     def pause(self) -> list[Event]:
         events = self.update()
-        if self._state not in (State.RUNNING, State.WAITING_FOR_TAP):
+        if self._state not in _ACTIVE:
             return events
         return events + self._pause(at=self._clock())
 
@@ -304,19 +359,28 @@ class SessionRunner:
         return events + self._enter(self._index + 1, at=self._now_active())
 
     def skip(self) -> list[Event]:
-        """Leave the current step now and start the next one (also while paused)."""
+        """Leave the current step now and start the next one (also while paused).
+
+        A walking break is not left this way: skipping its rest asks about the
+        symptoms at once, and while it waits for the answer skip does nothing.
+        """
         events = self.update()
-        if not self._in_progress():
+        if not self._in_progress() or self._settling:
             return events
+        if self.current_step.phase is Phase.FLEXION_BREAK:
+            return events + self._begin_settling()
         events += self._finish(Outcome.SKIPPED, self.elapsed_in_step())
         return events + self._enter(self._index + 1, at=self._now_active())
 
     def back(self) -> list[Event]:
         """Like a music player: restart the step if it ran more than the restart
         threshold (2 s), else go to the step before. Works while paused.
+
+        Not while a walking break waits for the answer: walking again, or
+        starting the rest afresh, would step round the walking rule.
         """
         events = self.update()
-        if not self._in_progress():
+        if not self._in_progress() or self._settling:
             return events
         elapsed = self.elapsed_in_step()
         target = self._index if elapsed > self._restart_threshold_s else max(0, self._index - 1)
@@ -330,15 +394,27 @@ class SessionRunner:
         events = self.update()
         if self._over():  # the last deadline had passed: it finished after all
             return events
-        step: Step | None = None
-        if self._in_progress():
-            step = self.current_step
-            events += self._finish(Outcome.STOPPED, self.elapsed_in_step())
-            self._ended_at = self._now_active()
-        self._paused_at = None
-        self._state = State.STOPPED
-        self._stop_reason = reason
-        return [*events, SessionStopped(reason, step, self.results)]
+        return events + self._stop(reason, self._now_active())
+
+    def settled(self) -> list[Event]:
+        """ "Better, walk on": the symptoms settled in the walking break.
+
+        Only once the break's planned rest is over; the next bout starts now.
+        """
+        events = self.update()
+        if self._state is not State.WAITING_TO_SETTLE:
+            return events
+        events += self._finish(Outcome.COMPLETED, self.elapsed_in_step())
+        return events + self._enter(self._index + 1, at=self._now_active())
+
+    def not_yet(self) -> list[Event]:
+        """ "Not yet": keep resting; the question comes back after a while."""
+        events = self.update()
+        if self._state is not State.WAITING_TO_SETTLE or self._ask_at is not None:
+            return events
+        resting = self.elapsed_in_step()
+        self._ask_at = resting + SETTLE_ASK_AGAIN_S
+        return [*events, NotYetSettled(self.current_step, resting)]
 
     def mark_symptoms(self) -> list[Event]:
         """Note the first symptoms during a walk bout, in seconds into the bout.
@@ -360,9 +436,11 @@ class SessionRunner:
         return self._state in (State.FINISHED, State.STOPPED)
 
     def _in_progress(self) -> bool:
-        return self._state in (State.RUNNING, State.WAITING_FOR_TAP, State.PAUSED)
+        return self._state in (*_ACTIVE, State.PAUSED)
 
     def _active_state(self) -> State:
+        if self._settling:
+            return State.WAITING_TO_SETTLE
         return State.WAITING_FOR_TAP if self.current_step.self_paced else State.RUNNING
 
     def _now_active(self) -> float:
@@ -376,15 +454,54 @@ class SessionRunner:
         return self._origin + self._offsets[self._index + 1]
 
     def _wake_after(self, now: float) -> float:
-        if self._state is State.WAITING_FOR_TAP:
+        if self._state in (State.WAITING_FOR_TAP, State.WAITING_TO_SETTLE):
+            # Counting up: each whole second of the step, and the walking
+            # rule's moments (the question again, the stop) exactly.
             start = self._step_start()
-            return start + math.floor(max(0.0, now - start) + _EPSILON) + 1
+            wake = start + math.floor(max(0.0, now - start) + _EPSILON) + 1
+            if self._state is State.WAITING_TO_SETTLE:
+                for at in (self._ask_at, self.settle_limit_s()):
+                    if at is not None and start + at > now + _EPSILON:
+                        wake = min(wake, start + at)
+            return wake
         end = self._step_end()
         remaining = end - now
         if remaining <= _EPSILON:
             return end
         # Whole seconds still to show after the next tick, counted back from the end.
         return end - (math.ceil(remaining - _EPSILON) - 1)
+
+    def _begin_settling(self) -> list[Event]:
+        self._settling = True
+        self._ask_at = None
+        if self._state is not State.PAUSED:
+            self._state = State.WAITING_TO_SETTLE
+        return [SettleAsked(self.current_step, self.elapsed_in_step())]
+
+    def _settle_deadlines(self, now: float) -> list[Event]:
+        """The question again after "Not yet", and the walking rule's stop."""
+        start = self._step_start()
+        limit = self.settle_limit_s()
+        if now >= start + limit - _EPSILON:
+            # Stopped at the limit itself, not at a late wake-up.
+            return self._stop(StopReason.WALK_NOT_SETTLING.value, start + limit)
+        if self._ask_at is not None and now >= start + self._ask_at - _EPSILON:
+            self._ask_at = None
+            return [SettleAsked(self.current_step, now - start)]
+        return []
+
+    def _stop(self, reason: str, at: float) -> list[Event]:
+        events: list[Event] = []
+        step: Step | None = None
+        if self._in_progress():
+            step = self.current_step
+            events += self._finish(Outcome.STOPPED, at - self._step_start())
+            self._ended_at = at
+        self._paused_at = None
+        self._settling = False
+        self._state = State.STOPPED
+        self._stop_reason = reason
+        return [*events, SessionStopped(reason, step, self.results)]
 
     def _pause(self, *, at: float, suspend_gap_s: float | None = None) -> list[Event]:
         self._paused_at = at
@@ -402,6 +519,8 @@ class SessionRunner:
     def _enter(self, index: int, at: float | None = None) -> list[Event]:
         """Make step ``index`` current, starting at ``at`` (re-basing the origin)."""
         self._index = index
+        self._settling = False
+        self._ask_at = None
         if at is not None:
             self._origin = at - self._offsets[index]
         step = self.current_step
@@ -417,12 +536,14 @@ class SessionRunner:
 
 __all__ = [
     "Event",
+    "NotYetSettled",
     "Outcome",
     "Paused",
     "Resumed",
     "SessionFinished",
     "SessionRunner",
     "SessionStopped",
+    "SettleAsked",
     "State",
     "StepFinished",
     "StepResult",

@@ -7,7 +7,10 @@ marker shape, and axis labels at the body text size. QtCharts is imported
 only when a chart is built, so the app's start-up does not pay for it.
 
 Also here: :class:`ProgressionBanner`, a small strip for the home page that
-asks the next-morning question and offers the progression step.
+asks the next-morning question and offers the progression step. A morning
+worse than usual makes the routine one step easier at once (CONTENT section 4);
+the History page lists such automatic steps with a way back to the earlier
+dose, on purpose and after a confirmation.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -43,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from coach.core.common.days import DAY_NAMES, DAY_NAMES_LONG_EN, WEEK
 from coach.core.progress import progression, stats
-from coach.core.progress.history import History
+from coach.core.progress.history import History, SessionBrief
 from coach.core.progress.store_errors import StoreError
 from coach.ui.i18n import T
 from coach.ui.widgets import button, card, clear_layout, label
@@ -495,7 +499,12 @@ def _one_decimal(value: float, lang: str) -> str:
 
 
 class HistoryView(QWidget):
-    """The History page. Build it with the open store (or None), the library and a language."""
+    """The History page. Build it with the open store (or None), the library and a language.
+
+    ``dose_changed`` follows going back to an earlier dose (already stored).
+    """
+
+    dose_changed = Signal()
 
     def __init__(
         self,
@@ -515,6 +524,8 @@ class HistoryView(QWidget):
         self._tz = tz
         self.overview: stats.Overview | None = None
         self.problem: str | None = None
+        self.easier: list[progression.AutomaticStep] = []
+        self.confirm: QMessageBox | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroller = QScrollArea()
@@ -551,11 +562,18 @@ class HistoryView(QWidget):
         try:
             with History(self._store) as history:
                 self.overview = stats.overview(history, self._routines(), self._now(), self._tz)
+                self.easier = [
+                    s
+                    for s in progression.automatic_steps(history)
+                    if s.routine_id in self._routines()
+                ]
         except StoreError as exc:
             self.problem = exc.message
             self._say(exc.message)
             return
         ov = self.overview
+        if self.easier:
+            layout.addWidget(self._easier_card(self.easier))
         layout.addWidget(self._summary_card(ov))
         layout.addLayout(self._tiles(ov))
         layout.addWidget(self._calendar_card(ov))
@@ -572,6 +590,85 @@ class HistoryView(QWidget):
         msg.setObjectName("history-problem")
         self._layout.addWidget(msg)
         self._layout.addStretch(1)
+
+    def _easier_card(self, steps: Sequence[progression.AutomaticStep]) -> QWidget:
+        frame, box = card()
+        frame.setObjectName("easier")
+        box.addWidget(label(T("Made easier for you"), "h2"))
+        box.addWidget(
+            label(
+                T(
+                    "Coach made these one step easier after a session that was too much. "
+                    "When you feel ready, you can go back to the dose before."
+                ),
+                "muted",
+            )
+        )
+        routines = self._routines()
+        for step in steps:
+            title = routines[step.routine_id].title.get(self._lang)
+            day = short_date(stats.local_day(step.taken_utc, self._tz), self._lang)
+            if step.reason is progression.Reason.WORSE_NEXT_DAY:
+                why = T("after a morning worse than usual ({day})").format(day=day)
+            else:
+                why = T("after your pain rose too much ({day})").format(day=day)
+            what = step.text(self._library.exercises).get(self._lang)
+            line = _bold(label(f"{title} – {what}"))
+            line.setObjectName(f"easier-{step.routine_id}")
+            box.addWidget(line)
+            box.addWidget(label(why, "muted"))
+            row = QHBoxLayout()
+            back = button(
+                T("Go back to the earlier dose"),
+                accessible=T("Go back to the earlier dose of {title}").format(title=title),
+            )
+            back.setObjectName(f"go-back-{step.routine_id}")
+            back.clicked.connect(lambda _=False, s=step: self.ask_go_back(s))
+            row.addWidget(back)
+            row.addStretch(1)
+            box.addLayout(row)
+        return frame
+
+    def ask_go_back(self, step: progression.AutomaticStep) -> QMessageBox:
+        """Ask first: going back is the person's own decision, against Coach's advice."""
+        title = self._routines()[step.routine_id].title.get(self._lang)
+        what = step.earlier_text(self._library.exercises)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            T("Go back to the earlier dose"),
+            T("Go back to the earlier dose of {title}?").format(title=title),
+            parent=self,
+        )
+        box.setInformativeText(
+            T(
+                "{what}. Do this only if your back and legs have been as usual again "
+                "after your last sessions."
+            ).format(what=what.get(self._lang))
+        )
+        yes = box.addButton(T("Yes, go back"), QMessageBox.ButtonRole.AcceptRole)
+        yes.setObjectName("go-back-yes")
+        no = box.addButton(T("No, keep it easier"), QMessageBox.ButtonRole.RejectRole)
+        no.setObjectName("go-back-no")
+        box.setDefaultButton(no)
+
+        def answered(clicked: object) -> None:
+            if clicked is yes:
+                self._go_back(step)
+
+        box.buttonClicked.connect(answered)
+        self.confirm = box
+        box.open()
+        return box
+
+    def _go_back(self, step: progression.AutomaticStep) -> None:
+        if self._store is None:
+            return
+        try:
+            progression.go_back_to_earlier(self._store, step, when=self._now())
+        except (StoreError, ValueError) as exc:
+            self.problem = getattr(exc, "message", str(exc))
+        self.refresh()
+        self.dose_changed.emit()
 
     def _summary_card(self, ov: stats.Overview) -> QWidget:
         frame, box = card()
@@ -869,6 +966,8 @@ class ProgressionBanner(QFrame):
         self._dismissed: set[str] = set()
         self.suggestion: progression.Suggestion | None = None
         self.question_session: int | None = None
+        self._question: SessionBrief | None = None
+        self.told: str | None = None  # after a worse morning: what is easier now
         self.problem: str | None = None
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(20, 16, 20, 16)
@@ -881,9 +980,13 @@ class ProgressionBanner(QFrame):
 
     def refresh(self) -> None:
         clear_layout(self._box)
-        self.suggestion, self.question_session = None, None
+        self.suggestion, self.question_session, self._question = None, None, None
         if self._store is None:
             self.hide()
+            return
+        if self.told is not None:
+            self._show_told(self.told)
+            self.show()
             return
         try:
             with History(self._store) as history:
@@ -891,6 +994,7 @@ class ProgressionBanner(QFrame):
                 session = progression.next_day_question(history, now, self._tz)
                 if session is not None and f"q{session.id}" not in self._dismissed:
                     self.question_session = session.id
+                    self._question = session
                 else:
                     today = stats.local_day(now, self._tz)
                     plan = stats.plan_routines(history, self._library.routines, today, self._tz)
@@ -923,7 +1027,11 @@ class ProgressionBanner(QFrame):
     def _show_question(self) -> None:
         self._box.addWidget(label(T("How did you feel this morning?"), "h2"))
         self._box.addWidget(label(T("Compared with a usual morning, after your last session:")))
-        row = QHBoxLayout()
+        # The answers wrap at a large text size: a row wider than the window
+        # would push "Worse" out of sight. In a widget of its own, so that
+        # clear_layout takes the buttons away with it.
+        answers = QWidget()
+        row = FlowLayout(answers)
         for value, text in (
             (progression.NextDay.BETTER, T("Better")),
             (progression.NextDay.USUAL, T("As usual")),
@@ -936,9 +1044,8 @@ class ProgressionBanner(QFrame):
         later = button(T("Not now"))
         later.setObjectName("next-day-later")
         later.clicked.connect(self._on_question_later)
-        row.addStretch(1)
         row.addWidget(later)
-        self._box.addLayout(row)
+        self._box.addWidget(answers)
 
     def _show_suggestion(self, s: progression.Suggestion) -> None:
         up = s.direction is progression.Direction.UP
@@ -950,7 +1057,8 @@ class ProgressionBanner(QFrame):
         text.setObjectName("progression-text")
         text.setStyleSheet("font-weight: bold;")
         self._box.addWidget(text)
-        row = QHBoxLayout()
+        answers = QWidget()
+        row = FlowLayout(answers)
         yes = button(T("Yes, step up") if up else T("Yes, make it easier"), "primary")
         yes.setObjectName("progression-yes")
         yes.clicked.connect(lambda: self._on_decided(True))
@@ -959,17 +1067,47 @@ class ProgressionBanner(QFrame):
         no.clicked.connect(lambda: self._on_decided(False))
         row.addWidget(yes)
         row.addWidget(no)
+        self._box.addWidget(answers)
+
+    def _on_answer(self, value: progression.NextDay) -> None:
+        session = self._question
+        if self._store is None or session is None:
+            return
+        routine = self._library.routines.get(session.routine_id)
+        try:
+            step = progression.answer_next_day(
+                self._store, session, value, routine, self._library.exercises, when=self._now()
+            )
+        except (StoreError, ValueError) as exc:
+            self.problem = getattr(exc, "message", str(exc))
+            step = None
+        if step is not None and routine is not None:
+            # Said at once, where the answer was given: no suggestion to accept.
+            what = step.text(self._library.exercises).get(self._lang)
+            self.told = T(
+                "Thank you. Your next session of {routine} is one step easier: {change}."
+            ).format(routine=routine.title.get(self._lang), change=what)
+        self.answered.emit(value.value)
+        self.refresh()
+
+    def _show_told(self, text: str) -> None:
+        self._box.addWidget(label(T("One step easier"), "h2"))
+        told = label(text)
+        told.setObjectName("easier-told")
+        self._box.addWidget(told)
+        self._box.addWidget(
+            label(T("You can go back to the earlier dose in My progress when you feel ready."))
+        )
+        row = QHBoxLayout()
+        ok = button(T("OK"), "primary")
+        ok.setObjectName("easier-ok")
+        ok.clicked.connect(self._on_told_read)
+        row.addWidget(ok)
         row.addStretch(1)
         self._box.addLayout(row)
 
-    def _on_answer(self, value: progression.NextDay) -> None:
-        if self._store is None or self.question_session is None:
-            return
-        try:
-            progression.record_next_day(self._store, self.question_session, value, when=self._now())
-        except (StoreError, ValueError) as exc:
-            self.problem = getattr(exc, "message", str(exc))
-        self.answered.emit(value.value)
+    def _on_told_read(self) -> None:
+        self.told = None
         self.refresh()
 
     def _on_question_later(self) -> None:

@@ -24,6 +24,7 @@ from typing import Protocol
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QKeyCombination,
     QObject,
     QRect,
     QRectF,
@@ -40,6 +41,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -68,11 +70,13 @@ from coach.core.content.library import Library
 from coach.core.session.plan import Frame, Phase, Plan, Step, format_clock
 from coach.core.session.runner import (
     Event,
+    NotYetSettled,
     Paused,
     Resumed,
     SessionFinished,
     SessionRunner,
     SessionStopped,
+    SettleAsked,
     State,
     StepFinished,
     StepResult,
@@ -80,7 +84,9 @@ from coach.core.session.runner import (
     SymptomsMarked,
 )
 from coach.core.session.stop_rules import (
+    SETTLE_ASK_AGAIN_S,
     STOP_BUTTON,
+    STOP_CHOICES,
     STOP_LABELS,
     StopReason,
     stop_advice,
@@ -103,6 +109,11 @@ ENDED_EARLY = "ended_early"
 OUTCOME_COMPLETED = "completed"
 OUTCOME_ENDED_EARLY = ENDED_EARLY
 OUTCOME_STOPPED = "stopped"  # "Stop – this hurts": the reason is a StopReason value
+
+SETTLE_NUMBER_MAX_SCALE = 1.6
+"""Up to this text size (150 %) the walking break's question leaves room for the
+big count of the time rested; above it the time is said in words only (the
+question and its two answers would not fit a window 800 pixels high)."""
 
 FALLBACK_CUE = (
     "Keep your lower back relaxed. Do not arch it.",
@@ -672,7 +683,8 @@ class StopReasonDialog(QDialog):
         column = _dialog_layout(self)
         column.addWidget(label(T("What happened?"), "h1"))
         column.addWidget(label(T("The session is paused. Choose what fits best.")))
-        for reason, text in STOP_LABELS.items():
+        for reason in STOP_CHOICES:
+            text = STOP_LABELS[reason]
             choice = button(text.get(lang), "danger" if stop_is_emergency(reason) else None)
             choice.setObjectName(f"reason-{reason.value}")
             choice.clicked.connect(lambda _=False, r=reason.value: self._choose(r))
@@ -868,9 +880,11 @@ class PlayerView(QWidget):
   padding: {size(16)}px; }}
 #player QPushButton[player="control"] {{ font-size: {s["control"]}pt; min-height: {size(46)}px;
   padding: {size(6)}px {size(16)}px; }}
-#player QPushButton#done, #player QPushButton#symptoms, #player QPushButton#close {{
+#player QPushButton#done, #player QPushButton#symptoms, #player QPushButton#close,
+#player QPushButton#settled, #player QPushButton#not-yet {{
   font-size: {s["big_button"]}pt; min-height: {size(64)}px; min-width: {size(260)}px;
   padding: {size(6)}px {size(20)}px; }}
+#player QPushButton#settled, #player QPushButton#not-yet {{ min-height: {size(46)}px; }}
 #player QPushButton#stop-hurts {{ font-size: {s["control"] * 1.1:.1f}pt;
   min-height: {size(46)}px; padding: {size(6)}px {size(22)}px; }}
 #player QFrame#cue-box {{ background: {c["accent_soft"]}; border: {size(3)}px solid {c["accent"]};
@@ -881,6 +895,7 @@ class PlayerView(QWidget):
 
     def _build(self) -> None:
         sizes = self._sizes()
+        self._text_scale = sizes["scale"]
         self.setStyleSheet(self._style(sizes))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -962,6 +977,19 @@ class PlayerView(QWidget):
         self.instruction = FitText(sizes["instruction"], sizes["instruction_min"], lines=2)
         self.instruction.setObjectName("instruction")
         side.addWidget(self.instruction, 3)
+        # The walking break's question, the answers under it, one above the other: side by
+        # side they do not fit the column in German at a large text size.
+        # Alt+B and Alt+N in both languages (Besser, Noch nicht).
+        self.settled_button = button(T("&Better, walk on"), "primary")
+        self.settled_button.setObjectName("settled")
+        self.settled_button.clicked.connect(self.settled)
+        self.settled_button.hide()
+        side.addWidget(self.settled_button)
+        self.not_yet_button = button(T("&Not yet"))
+        self.not_yet_button.setObjectName("not-yet")
+        self.not_yet_button.clicked.connect(self.not_yet)
+        self.not_yet_button.hide()
+        side.addWidget(self.not_yet_button)
         body.addLayout(side, 2)
         column.addLayout(body, 1)
 
@@ -1027,7 +1055,12 @@ class PlayerView(QWidget):
         self.stop_button.clicked.connect(self.stop_this_hurts)
         controls.addWidget(self.stop_button)
         column.addLayout(controls)
-        for widget in (self.done_button, self.symptoms_button):
+        for widget in (
+            self.done_button,
+            self.symptoms_button,
+            self.settled_button,
+            self.not_yet_button,
+        ):
             # Clicks must not take the keyboard focus: Space keeps its meaning.
             widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return page
@@ -1064,7 +1097,7 @@ class PlayerView(QWidget):
             self.start()
         elif state is State.PAUSED:
             self.resume()
-        elif state in (State.RUNNING, State.WAITING_FOR_TAP):
+        elif state in (State.RUNNING, State.WAITING_FOR_TAP, State.WAITING_TO_SETTLE):
             self.pause()
 
     def pause(self) -> None:
@@ -1085,6 +1118,14 @@ class PlayerView(QWidget):
 
     def mark_symptoms(self) -> None:
         self._after(self._runner.mark_symptoms())
+
+    def settled(self) -> None:
+        """ "Better, walk on": the symptoms settled in the walking break."""
+        self._after(self._runner.settled())
+
+    def not_yet(self) -> None:
+        """ "Not yet": keep resting; Coach asks again in a while."""
+        self._after(self._runner.not_yet())
 
     def request_end(self) -> None:
         """Esc or the End button: pause and ask before ending."""
@@ -1134,10 +1175,32 @@ class PlayerView(QWidget):
             self.back()
         elif key == Qt.Key.Key_Escape:
             self.request_end()
-        else:
+        elif not self._answer_key(event):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def _answer_key(self, event: QKeyEvent) -> bool:
+        """The walking break's answers by their underlined letter, with or without Alt.
+
+        Alt+letter is the button's own shortcut; the plain letter is here too
+        because an older hand rarely finds two keys at once.
+        """
+        if not self._runner.settling:
+            return False
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.AltModifier):
+            return False
+        for answer in (self.settled_button, self.not_yet_button):
+            sequence = answer.shortcut()
+            if sequence.isEmpty() or not (answer.isVisible() and answer.isEnabled()):
+                continue
+            key = event.keyCombination().key()
+            pressed = QKeySequence(QKeyCombination(Qt.KeyboardModifier.AltModifier, key))
+            if sequence.matches(pressed) is QKeySequence.SequenceMatch.ExactMatch:
+                answer.click()
+                return True
+        return False
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -1158,6 +1221,10 @@ class PlayerView(QWidget):
                     T("Noted at {time}").format(time=format_clock(event.seconds_into_bout))
                 )
                 self.symptoms_button.setEnabled(False)
+            elif isinstance(event, SettleAsked):
+                self.cues.say(T("Have your symptoms settled?"))
+            elif isinstance(event, NotYetSettled):
+                self.setFocus()  # Space goes back to pausing, not to the answer
             elif isinstance(event, SessionFinished):
                 self._end(OUTCOME_COMPLETED, None)
             elif isinstance(event, SessionStopped):
@@ -1176,7 +1243,7 @@ class PlayerView(QWidget):
 
     def _cue(self) -> None:
         state = self._runner.state
-        if state not in (State.RUNNING, State.WAITING_FOR_TAP):
+        if state not in (State.RUNNING, State.WAITING_FOR_TAP, State.WAITING_TO_SETTLE):
             return
         step = self._runner.current_step
         if self._cued_step != step.index:
@@ -1214,7 +1281,11 @@ class PlayerView(QWidget):
     def _pause_for_dialog(self) -> None:
         before = self._runner.state
         self._after(self._runner.pause())
-        self._paused_by_dialog = before in (State.RUNNING, State.WAITING_FOR_TAP)
+        self._paused_by_dialog = before in (
+            State.RUNNING,
+            State.WAITING_FOR_TAP,
+            State.WAITING_TO_SETTLE,
+        )
 
     def _on_end_dialog_rejected(self) -> None:
         if self._paused_by_dialog and self._runner.state is State.PAUSED:
@@ -1251,7 +1322,7 @@ class PlayerView(QWidget):
 
     def _animating(self) -> bool:
         state = self._runner.state
-        if state not in (State.RUNNING, State.WAITING_FOR_TAP):
+        if state not in (State.RUNNING, State.WAITING_FOR_TAP, State.WAITING_TO_SETTLE):
             return False
         return _moving(self._runner.current_step)
 
@@ -1279,7 +1350,16 @@ class PlayerView(QWidget):
         self._show_figure(step)
         paused = state is State.PAUSED
         waiting = state is State.WAITING_FOR_TAP or (paused and step.self_paced)
-        if step.self_paced:
+        settling = runner.settling
+        resting = runner.elapsed_in_step()
+        number = not settling or self._text_scale < SETTLE_NUMBER_MAX_SCALE
+        self.countdown.setVisible(number)
+        if settling:
+            self.countdown.set_text(count_up_text(resting), muted=True)
+            self.countdown.setAccessibleName(
+                T("Resting for {time}").format(time=format_clock(math.floor(resting + 1e-6)))
+            )
+        elif step.self_paced:
             self.countdown.set_text(count_up_text(runner.elapsed_in_step()), muted=True)
             self.countdown.setAccessibleName(
                 T("{n} seconds so far").format(n=math.floor(runner.elapsed_in_step()))
@@ -1292,11 +1372,17 @@ class PlayerView(QWidget):
             )
         if state is State.READY:
             caption = T("Press Start to begin")
+        elif settling and number:
+            caption = T("Resting so far")
+        elif settling:
+            rested = math.floor(resting + 1e-6)  # counting up: whole seconds
+            caption = T("Resting for {time}").format(time=format_clock(rested))
         else:
             caption = T("Time so far") if step.self_paced else T("Time left")
         self._set_text(self.caption, caption)
         self.done_button.setVisible(waiting)
         self.done_button.setEnabled(not paused)
+        self._show_settling(settling, paused)
         self.paused_label.setVisible(paused)
         if paused:
             self._set_text(
@@ -1304,8 +1390,9 @@ class PlayerView(QWidget):
                 T("Paused – the computer was asleep") if self._suspended else T("Paused"),
             )
         self._show_pause_button(state)
-        self.back_button.setVisible(state is not State.READY)
-        self.skip_button.setVisible(state is not State.READY)
+        # While the break waits for the answer there is no way round it.
+        self.back_button.setVisible(state is not State.READY and not settling)
+        self.skip_button.setVisible(state is not State.READY and not settling)
         value = round(runner.progress * 1000)
         if self.progress.value() != value:
             self.progress.setValue(value)
@@ -1326,6 +1413,25 @@ class PlayerView(QWidget):
         if walking:
             self.symptoms_button.setText(T("Symptoms started"))
             self.symptoms_button.setEnabled(True)
+
+    def _show_settling(self, settling: bool, paused: bool) -> None:
+        """The walking break's question, or the plain instruction outside it."""
+        asking = self._runner.asking_settled
+        self.settled_button.setVisible(settling)
+        self.settled_button.setEnabled(not paused)
+        self.not_yet_button.setVisible(settling and asking)
+        self.not_yet_button.setEnabled(not paused)
+        step = self._runner.current_step
+        if not settling:
+            self._set_text(self.instruction, step.instruction.get(self._lang))
+        elif asking:
+            self._set_text(self.instruction, T("Have your symptoms settled?"))
+        else:
+            minutes = round(SETTLE_ASK_AGAIN_S / 60)
+            self._set_text(
+                self.instruction,
+                T("Keep resting. Coach asks again in {n} minutes.").format(n=minutes),
+            )
 
     def _show_pause_button(self, state: State) -> None:
         if state is State.READY:

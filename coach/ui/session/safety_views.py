@@ -1,4 +1,5 @@
-"""Safety screens: the health profile, the warning-sign check and pain scores.
+"""Safety screens: the health profile, the warning-sign check, pain scores, the
+next-morning question and advice that must be read.
 
 Each is a dialog opened with ``open()``; the result arrives by signal, so no
 nested event loop runs while a person is answering.
@@ -7,9 +8,13 @@ nested event loop runs while a person is answering.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -34,6 +39,7 @@ from coach.core.session.profile import (
     JointReplacement,
     default_emergency_number,
 )
+from coach.ui import theme
 from coach.ui.i18n import T
 from coach.ui.widgets import button, check_box, label
 
@@ -169,6 +175,44 @@ class ProfileDialog(QDialog):
         self.usual_text = QLineEdit(profile.usual_symptoms.text)
         self.usual_text.setAccessibleName(T("Your usual symptoms in your own words"))
         layout.addWidget(self.usual_text)
+        layout.addWidget(label(T("Your usual pain on a normal day")))
+        layout.addWidget(
+            label(
+                T(
+                    "0 = no pain, 10 = the worst pain you can imagine. After a session Coach "
+                    "compares your pain with this. Keep “not given” if you are not sure."
+                ),
+                "muted",
+            )
+        )
+        self.usual_pain: dict[str, QComboBox] = {}
+        usual = profile.usual_symptoms
+        grid = QGridLayout()
+        grid.setContentsMargins(18, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        for n, (key, text, name, value) in enumerate(
+            (
+                (
+                    "usual_back_pain",
+                    T("Back pain"),
+                    T("Your usual back pain"),
+                    usual.usual_back_pain,
+                ),
+                ("usual_leg_pain", T("Leg pain"), T("Your usual leg pain"), usual.usual_leg_pain),
+            )
+        ):
+            choice = QComboBox()
+            choice.setObjectName(key)
+            choice.setAccessibleName(name)
+            choice.addItem(T("not given"), None)
+            for level in range(11):
+                choice.addItem(str(level), level)
+            choice.setCurrentIndex(choice.findData(value) if value is not None else 0)
+            grid.addWidget(label(text, wrap=False), n, 0)
+            grid.addWidget(choice, n, 1)
+            self.usual_pain[key] = choice
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
 
         layout.addWidget(label(T("Where you live"), "h2"))
         row = QHBoxLayout()
@@ -300,7 +344,8 @@ class ProfileDialog(QDialog):
                     else None
                 ),
                 "usual_symptoms": {k: b.isChecked() for k, b in self.usual.items()}
-                | {"text": self.usual_text.text().strip()},
+                | {"text": self.usual_text.text().strip()}
+                | {k: box.currentData() for k, box in self.usual_pain.items()},
                 "country": self.country.currentData(),
                 "emergency_number_override": self.number.text().strip() or None,
                 "completed": True,
@@ -506,3 +551,133 @@ class PainDialog(QDialog):
     def _on_skip_clicked(self) -> None:
         self.pain_given.emit(self.values["back"], self.values["leg"])
         self.reject()
+
+
+class _BigDialog(QDialog):
+    """Big buttons, room around them, and a height that follows the wrapped text.
+
+    A top-level window does not grow for a label that wraps to more lines
+    (at 200 % text, or in German): its height is set from the layout's
+    height for the width it has, whenever that width changes.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        base = QApplication.font().pointSizeF()
+        self.text_scale = max(0.5, base / theme.BASE_PT if base > 0 else 1.0)
+        px = math.sqrt(self.text_scale)
+        # Sizes by style sheet, not setFont: the app's style sheet would win at
+        # polish time, after the height was already worked out for another font.
+        advice_pt = round(theme.BASE_PT * 1.3 * math.pow(self.text_scale, 0.8), 1)
+        self.setStyleSheet(
+            f"QPushButton {{ font-size: {round(base * 1.2, 1)}pt;"
+            f" min-height: {round(44 * px)}px; padding: {round(8 * px)}px {round(20 * px)}px; }}"
+            f' QLabel[advice="text"] {{ font-size: {advice_pt}pt; }}'
+            f" QLabel#advice-0 {{ font-weight: bold; }}"
+        )
+        # Wide enough for the advice to read as lines, not a column of words.
+        self.setMinimumWidth(min(round(660 * px), 1000))
+        self.column = QVBoxLayout(self)
+        margin = round(28 * px)
+        self.column.setContentsMargins(margin, margin, margin, margin)
+        self.column.setSpacing(round(16 * px))
+        self._fitted_width = -1
+
+    def _fit_height(self) -> None:
+        if self.width() == self._fitted_width:
+            return
+        self._fitted_width = self.width()
+        self.column.invalidate()  # heights cached before the style sheet's fonts applied
+        height = self.column.totalHeightForWidth(self.width())
+        if height > 0:
+            self.setMinimumHeight(height)
+            if self.height() < height:
+                self.resize(self.width(), height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+
+class NextMorningDialog(_BigDialog):
+    """ "How did you feel this morning?", asked before the first session the day after one.
+
+    ``answered`` carries "better", "usual" or "worse" (``NextDay`` values), or ""
+    for "Not now", which leaves the question for the home page.
+    """
+
+    answered = Signal(str)
+
+    def __init__(self, routine_title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(T("How did you feel this morning?"))
+        self.setObjectName("next-morning-dialog")
+        column = self.column
+        column.addWidget(label(T("How did you feel this morning?"), "h1"))
+        column.addWidget(
+            label(
+                T("Compared with a usual morning, after your last session ({routine}):").format(
+                    routine=routine_title
+                )
+            )
+        )
+        for value, text in (
+            ("better", T("Better than usual")),
+            ("usual", T("As usual")),
+            ("worse", T("Worse than usual")),
+        ):
+            # All alike: a highlighted "usual" would lead the answer.
+            choice = button(text)
+            choice.setObjectName(f"next-morning-{value}")
+            choice.clicked.connect(lambda _=False, v=value: self._answer(v))
+            column.addWidget(choice)
+        later = button(T("Not now"))
+        later.setObjectName("next-morning-later")
+        later.clicked.connect(lambda: self._answer(""))
+        column.addWidget(later)
+
+    def _answer(self, value: str) -> None:
+        self.answered.emit(value)
+        self.accept()
+
+    def reject(self) -> None:
+        # Esc or the window's close box is a "Not now" too: the session goes on.
+        self.answered.emit("")
+        super().reject()
+
+
+class AdviceDialog(_BigDialog):
+    """Advice that must be read before going on: a heading, large text, one button.
+
+    ``finished`` (QDialog's own) follows "I understand", Esc or the close box alike.
+    """
+
+    def __init__(
+        self, title: str, paragraphs: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("advice-dialog")
+        column = self.column
+        heading = label(title, "h1")
+        heading.setObjectName("advice-title")
+        column.addWidget(heading)
+        for n, text in enumerate(paragraphs):
+            line = label(text)
+            line.setObjectName(f"advice-{n}")
+            line.setProperty("advice", "text")
+            column.addWidget(line)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        ok = button(T("I understand"), "primary")
+        ok.setObjectName("advice-ok")
+        ok.setDefault(True)
+        ok.clicked.connect(self.accept)
+        row.addWidget(ok)
+        column.addLayout(row)
+        self.ok_button = ok

@@ -1,10 +1,16 @@
 """From "Start" to "Well done": the safety steps around a session, in order.
 
-Start -> health profile (first run only) -> warning-sign check -> pain before
--> the player -> pain after -> home. Each step is a dialog opened with
+Start -> health profile (first run only) -> the next-morning question (the day
+after a session) -> warning-sign check -> pain before -> the player -> pain
+after (-> the pain rule's advice) -> home. Each step is a dialog opened with
 ``open()``; the next step runs from its signal, so no nested event loops.
 The store is optional at every step: if it cannot be opened or written, the
 person is told once and can still exercise.
+
+Two answers change the next session at once (CONTENT section 4): pain after
+outside the pain rule, and a morning worse than usual, make the routine one
+step easier (:mod:`coach.core.progress.progression`); the start of that next
+session says why, before the check.
 """
 
 from __future__ import annotations
@@ -19,14 +25,28 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from coach.core.session import check as safety
 from coach.core.session.personal import Cause
 from coach.core.session.profile import HealthProfile, load_profile, save_profile
+from coach.core.session.stop_rules import (
+    NEXT_MORNING_WORSE_ADVICE,
+    PAIN_RULE_ADVICE,
+    PAIN_RULE_EASIER_NOTE,
+    pain_rule,
+)
 from coach.ui.i18n import T
-from coach.ui.session.safety_views import CheckDialog, PainDialog, ProfileDialog
+from coach.ui.session.safety_views import (
+    AdviceDialog,
+    CheckDialog,
+    NextMorningDialog,
+    PainDialog,
+    ProfileDialog,
+)
 
 if TYPE_CHECKING:
     from coach.core.common.paths import Paths
     from coach.core.common.settings import Preferences
     from coach.core.content.library import Library
     from coach.core.content.model import Routine
+    from coach.core.progress.progression import AutomaticStep, Suggestion
+    from coach.core.progress.store import Store
     from coach.core.session.personal import PersonalPlan
     from coach.core.session.runner import StepResult
     from coach.ui.session.saving import StepSaving
@@ -90,6 +110,8 @@ class SessionFlow(QObject):
     profile_dialog = ProfileDialog
     check_dialog = CheckDialog
     pain_dialog = PainDialog
+    next_morning_dialog = NextMorningDialog
+    advice_dialog = AdviceDialog
 
     def __init__(self, host: SessionHost, parent: QWidget, store: Any | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +125,10 @@ class SessionFlow(QObject):
         self.player: QWidget | None = None
         self.session_id: int | None = None
         self._saving: StepSaving | None = None
+        self._routine: Routine | None = None
+        self._pain_before: tuple[int | None, int | None] = (None, None)
+        # Sessions whose morning question got "Not now" here: asked once per start of Coach.
+        self._morning_put_off: set[int] = set()
 
     # -- the profile ------------------------------------------------------------
     @property
@@ -184,6 +210,8 @@ class SessionFlow(QObject):
         if self.profile is None or not self.profile.completed:
             self.edit_profile(then=lambda: self.start(routine_id))
             return
+        if self._ask_next_morning(then=lambda: self.start(routine_id)):
+            return
         blocked, why = self.blocked_today()
         if blocked:
             self._tell("\n\n".join(why))
@@ -200,13 +228,82 @@ class SessionFlow(QObject):
                 + "\n\n"
                 + "\n".join("• " + text for text in told)
             )
-        self.open_check(for_session=True, then=lambda: self._ask_pain_before(personal))
+
+        def check() -> None:
+            self.open_check(for_session=True, then=lambda: self._ask_pain_before(personal))
+
+        easier = self._easier_notice(personal.written)
+        if easier is None:
+            check()
+            return
+        # Said before the check, on its own: the person should know why today's
+        # session is shorter or lighter before starting it.
+        dialog = self.advice_dialog(T("One step easier today"), easier, self.parent_widget)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: check())
+        dialog.open()
 
     def _ask_pain_before(self, personal: PersonalPlan) -> None:
         dialog = self.pain_dialog(T("Before you start: how is your pain?"), self.parent_widget)
         self.dialog = dialog
         dialog.pain_given.connect(lambda back, leg: self._play(personal, back, leg))
         dialog.open()
+
+    # -- the next morning -------------------------------------------------------
+    def _ask_next_morning(self, then: Callable[[], None]) -> bool:
+        """Ask about this morning before the first session the day after one.
+
+        The home page asks too, but a person who goes straight to Start would
+        pass it by; and once today's session is recorded the question is gone.
+        True when the question is open (``then`` follows its answer).
+        """
+        from coach.core.progress import progression
+        from coach.core.progress.history import History
+
+        def question(store: Store) -> Any:
+            with History(store) as history:
+                return progression.next_day_question(history, store.now())
+
+        session = self._with_store(question)
+        if session is None or session.id in self._morning_put_off:
+            return False
+        routine = self.host.lib.routines.get(session.routine_id)
+        title = routine.title.get(self.host.prefs.language) if routine else session.routine_id
+        dialog = self.next_morning_dialog(title, self.parent_widget)
+        self.dialog = dialog
+
+        def answered(value: str) -> None:
+            if not value:
+                self._morning_put_off.add(session.id)
+            else:
+                self._with_store(
+                    lambda store: progression.answer_next_day(
+                        store, session, value, routine, self.host.lib.exercises, when=store.now()
+                    )
+                )
+            then()
+
+        dialog.answered.connect(answered)
+        dialog.open()
+        return True
+
+    def _easier_notice(self, routine: Routine) -> list[str] | None:
+        """Why this session is one step easier, when an automatic step made it so."""
+        from coach.core.progress import progression
+        from coach.core.progress.history import History
+
+        def find(store: Store) -> AutomaticStep | None:
+            with History(store) as history:
+                return progression.easier_today(history, routine.id)
+
+        step = self._with_store(find)
+        if step is None:
+            return None
+        lang = self.host.prefs.language
+        worse = step.reason is progression.Reason.WORSE_NEXT_DAY
+        why = NEXT_MORNING_WORSE_ADVICE if worse else PAIN_RULE_EASIER_NOTE
+        change = step.text(self.host.lib.exercises).get(lang)
+        return [why.get(lang), T("What changed: {change}.").format(change=change)]
 
     def _play(self, personal: PersonalPlan, back: int | None, leg: int | None) -> None:
         from coach.ui.session.player import PlayerView
@@ -215,6 +312,8 @@ class SessionFlow(QObject):
         plan = personal.plan
         assert plan is not None  # start() plays only a playable plan
         routine = personal.written
+        self._routine = routine
+        self._pain_before = (back, leg)
         self.session_id = self._store_call(
             "start_session",
             routine.id,
@@ -248,14 +347,79 @@ class SessionFlow(QObject):
             self._close_session()
 
     def _on_pain_after(self, back: int | None, leg: int | None) -> None:
-        if self.session_id:
-            self._store_call("set_pain_after", self.session_id, back=back, leg=leg)
-        self._close_session()
+        from coach.core.progress import progression
+
+        session_id = self.session_id
+        profile = self.profile
+        usual_symptoms = profile.usual_symptoms if profile is not None else None
+        usual = (
+            (usual_symptoms.usual_back_pain, usual_symptoms.usual_leg_pain)
+            if usual_symptoms is not None
+            else progression.NO_USUAL_PAIN
+        )
+        if session_id:
+            self._store_call("set_pain_after", session_id, back=back, leg=leg)
+            if back is not None or leg is not None:
+                # Kept with the session: a later change of the profile must not
+                # change how this session is judged.
+                self._with_store(
+                    lambda store: progression.record_usual_pain(
+                        store, session_id, usual, when=store.now()
+                    )
+                )
+        before_back, before_leg = self._pain_before
+        kept = pain_rule(
+            before_back, before_leg, back, leg, usual_back=usual[0], usual_leg=usual[1]
+        )
+        routine = self._routine
+        if kept or routine is None:
+            self._close_session()
+            return
+        step: Suggestion | None = None
+        if session_id:
+            step = self._with_store(
+                lambda store: progression.step_easier(
+                    store,
+                    routine,
+                    self.host.lib.exercises,
+                    progression.Reason.PAIN_RULE,
+                    session_id,
+                    when=store.now(),
+                )
+            )
+        self._show_pain_rule_advice(routine, step, saved=bool(session_id))
+
+    def _show_pain_rule_advice(
+        self, routine: Routine, step: Suggestion | None, *, saved: bool
+    ) -> None:
+        lang = self.host.prefs.language
+        title = routine.title.get(lang)
+        paragraphs = [PAIN_RULE_ADVICE.get(lang)]
+        if step is not None:
+            change = step.change.text(self.host.lib.exercises[step.change.exercise_id].title)
+            paragraphs.append(
+                T(
+                    "Coach has made your next session of {routine} one step easier: {change}."
+                ).format(routine=title, change=change.get(lang))
+            )
+        elif saved:
+            paragraphs.append(
+                T(
+                    "{routine} cannot be made any easier in Coach. If this happens again, "
+                    "talk to your physiotherapist or doctor."
+                ).format(routine=title)
+            )
+        dialog = self.advice_dialog(T("Your pain rose too much"), paragraphs, self.parent_widget)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: self._close_session())
+        dialog.open()
 
     def _close_session(self) -> None:
         self.host.close_player()
         self.player = None
         self.session_id = None
+        self._routine = None
+        self._pain_before = (None, None)
         self.session_closed.emit()
 
     def step_saving(self) -> StepSaving:
@@ -276,6 +440,21 @@ class SessionFlow(QObject):
             return None
         try:
             return getattr(self.store, name)(*args, **kwargs)
+        except Exception as exc:
+            self._tell(
+                T("Your progress could not be saved: {why}. You can still exercise.").format(
+                    why=getattr(exc, "message", str(exc))
+                )
+            )
+            return None
+
+    def _with_store(self, call: Callable[[Store], Any]) -> Any:
+        """``call(store)`` for the progression rules; like :meth:`_store_call` on a fault."""
+        store = self.store
+        if store is None:
+            return None
+        try:
+            return call(store)
         except Exception as exc:
             self._tell(
                 T("Your progress could not be saved: {why}. You can still exercise.").format(
