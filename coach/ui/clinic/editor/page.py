@@ -51,6 +51,7 @@ from coach.ui.clinic.editor.draft import Draft, SnapshotCommand
 from coach.ui.clinic.editor.extension_dialog import ExtensionDialog
 from coach.ui.clinic.editor.items_model import ItemsModel, ItemsView
 from coach.ui.clinic.editor.library_pane import LibraryPane
+from coach.ui.clinic.editor.patient_preview import PatientPreview
 from coach.ui.clinic.editor.style import (
     editor_style,
     error_label,
@@ -125,7 +126,7 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         self.setMinimumSize(360, 300)
         outer.setContentsMargins(20, 12, 20, 12)
         outer.setSpacing(8)
-        top = QHBoxLayout()
+        top = self.top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.heading = label(T("Routine editor"), "h1", wrap=False)
         top.addWidget(self.heading)
         top.addSpacing(16)
@@ -212,6 +213,14 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         right.addWidget(self._build_details())
         right.addWidget(self._build_items(), 1)
         right.addWidget(self._build_time())
+        self.patient_preview = PatientPreview(
+            self.library,
+            self.lang,
+            lambda: self.draft.preview(self.routine_id or "new-routine"),
+            clinician=self.clinician,
+        )
+        self.patient_preview.setObjectName("patient-preview")
+        right.addWidget(self.patient_preview)
         self.main_row.addWidget(self.left_column, 4)
         self.main_row.addLayout(right, 7)
         self.scroll_area = scrolled(content)
@@ -232,6 +241,7 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         if self.main_row.direction() != (down if narrow else across):
             self.main_row.setDirection(down if narrow else across)
             self.bar.setDirection(down if narrow else across)
+            self.top.setDirection(down if narrow else across)  # the heading keeps its width
             self._place_days(4 if narrow else 7)
         self.left_column.setMaximumWidth(16777215 if narrow else 19 * em)
         self.library_list.setMinimumHeight(18 * em if narrow else 0)
@@ -703,6 +713,7 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         self.total.setText(head if head != "—" else T("Total: add exercises to see the time"))
         lines = text.splitlines()
         self.timeline.setPlainText("\n".join(lines[1:]) if lines else "")
+        self.patient_preview.refresh()
 
     def _on_clean_changed(self, _clean: bool) -> None:
         # The stack says "clean" once more while the editor is being destroyed.
