@@ -33,6 +33,7 @@ from coach.core.session.profile import (
     OfferStatus,
     filter_exercises,
 )
+from coach.core.session.stop_rules import pain_rule
 
 LIBRARY = Library.load(resolve(Path(tempfile.mkdtemp()) / "data"), include_user=False)
 
@@ -190,3 +191,47 @@ def test_check_answer_x_tier(question: str, tier: Group) -> None:
 def test_nothing_new_means_exercise_today() -> None:
     result = evaluate({}, profile=PROFILES["no special answers"])
     assert result.outcome is Outcome.OK and result.exercise_allowed
+
+
+KEPT, BROKEN = "kept", "broken"
+N = None  # not rated / not given
+
+# One body part (back or leg): before the session, usual on a normal day, after.
+PAIN_TABLE: list[tuple[int | None, int | None, int | None, str]] = [
+    # before usual after
+    (2,      N,     2,    KEPT),    # no change
+    (2,      N,     4,    KEPT),    # a rise of 2 is allowed
+    (2,      N,     5,    BROKEN),  # a rise of 3 is not
+    (3,      N,     6,    BROKEN),  # reaches 6, above the level before, nothing usual known
+    (4,      6,     6,    KEPT),    # reaches 6, but that is the usual pain
+    (6,      6,     6,    KEPT),    # usual 6, ends at 6: the rule is kept
+    (6,      N,     6,    KEPT),    # started at 6, no higher: the session made nothing worse
+    (6,      6,     7,    BROKEN),  # above the level before and the usual level
+    (5,      7,     7,    KEPT),    # usual 7: 7 after is the usual day
+    (5,      7,     8,    BROKEN),  # a rise of 3
+    (8,      8,     6,    KEPT),    # less pain after than before
+    (4,      3,     6,    BROKEN),  # above the usual 3 and above the 4 before
+    (N,      6,     6,    KEPT),    # no rating before: the usual level decides
+    (N,      N,     6,    BROKEN),  # neither before nor usual: 6 breaks it
+    (3,      N,     N,    KEPT),    # not rated after: nothing to judge
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("before", "usual", "after", "expected"),
+    PAIN_TABLE,
+    ids=[f"before {b} usual {u} after {a}" for b, u, a, _ in PAIN_TABLE],
+)
+def test_pain_before_usual_after(
+    before: int | None, usual: int | None, after: int | None, expected: str
+) -> None:
+    # The same row for the back (leg calm) and for the leg (back calm).
+    as_back = pain_rule(before, 0, after, 0, usual_back=usual)
+    as_leg = pain_rule(0, before, 0, after, usual_leg=usual)
+    assert {as_back, as_leg} == {expected == KEPT}
+
+
+def test_back_and_leg_are_judged_separately() -> None:
+    # The back keeps the rule, the leg breaks it: the session breaks it.
+    assert pain_rule(2, 2, 3, 5) is False
+    assert pain_rule(2, 2, 3, 4) is True
