@@ -69,23 +69,18 @@ class Change:
     item_index: int | None = None  # the item's place in the routine as written
     exercise_id: str | None = None
     rule: Rule | None = None  # the health rule behind it, with the answer that set it off
+    becomes: str | None = None  # a swap: the exercise played instead (None: the same, reworded)
 
     def reason(self, lang: str = "en") -> str:
         """Why, for a clinician: the answer, then what the rule does.
 
         "Hip replacement, left (posterior approach), the surgeon's limits
-        apply – this bends the hip further than a right angle, …"
+        apply – hip flexion beyond 90°"
         """
         if self.rule is None:
             return self.text.get(lang)
         answer = self.rule.answer.get(lang)
-        says = self.rule.says.get(lang)
-        # The person reads "Hidden: …"; after the answer the label is noise.
-        for label in _REASON_LABELS:
-            if says.startswith(label):
-                says = says[len(label) :].lstrip()
-                break
-        return f"{answer[:1].upper()}{answer[1:]} – {says}"
+        return f"{answer[:1].upper()}{answer[1:]} – {self.rule.for_clinician.get(lang)}"
 
     def to_json_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
@@ -96,12 +91,10 @@ class Change:
             "exercise": self.exercise_id,
             "text": self.text.get(lang),
             "rule": self.rule.code if self.rule is not None else None,
+            "becomes": self.becomes,
             "answer": self.rule.answer.get(lang) if self.rule is not None else None,
             "reason": self.reason(lang),
         }
-
-
-_REASON_LABELS = ("Hidden:", "Ausgeblendet:")
 
 
 @dataclass(frozen=True)
@@ -405,7 +398,15 @@ def _tailor(
                 worded[other.id] = other.in_words_of(other_offer.variant)
             text = _fill(_SWAPPED, title=title, other=other.title)
             changes.append(
-                Change(Cause.HEALTH, ChangeKind.SWAPPED, text, index, item.exercise, offer.rules[0])
+                Change(
+                    Cause.HEALTH,
+                    ChangeKind.SWAPPED,
+                    text,
+                    index,
+                    item.exercise,
+                    offer.rules[0],
+                    becomes=other.id,
+                )
             )
             # The variant exercise comes with its own default dose.
             items.append(RoutineItem(exercise=other.id, note=item.note))

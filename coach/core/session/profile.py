@@ -424,6 +424,64 @@ class Rule:
     answer: Text
     says: Text
 
+    @property
+    def for_clinician(self) -> Text:
+        """What the rule does, in a clinician's words (the person reads ``says``)."""
+        base = self.code.split(":")[0]
+        return CLINICIAN_WORDS.get(base, self.says)
+
+
+CLINICIAN_WORDS: Mapping[str, Text] = {
+    "lumbar_extension": Text.of(
+        "lumbar extension: only with your permission for this patient",
+        "Extension der Lendenwirbelsäule: nur mit Ihrer Erlaubnis für diese Person",
+    ),
+    "lumbar_extension/allowed": Text.of(
+        "lumbar extension allowed by you; the player shows the caution",
+        "Extension von Ihnen erlaubt; der Player zeigt den Warnhinweis",
+    ),
+    "bone_safe/variant": Text.of(
+        "bone-safe mode: its bone-safe version (no end-range, loaded or twisting flexion)",
+        "knochenschonender Modus: die knochenschonende Variante (keine endgradige, belastete "
+        "oder drehende Beugung)",
+    ),
+    "bone_safe/assigned": Text.of(
+        "bone-safe mode, kept because you assigned it",
+        "knochenschonender Modus, bleibt, weil Sie die Übung zugewiesen haben",
+    ),
+    "bone_safe/hidden": Text.of(
+        "bone-safe mode: end-range, loaded or twisting flexion without a bone-safe version",
+        "knochenschonender Modus: endgradige, belastete oder drehende Beugung ohne "
+        "knochenschonende Variante",
+    ),
+    "bone_safe/target_hidden": Text.of(
+        "bone-safe mode: its bone-safe version is hidden by another rule",
+        "knochenschonender Modus: die knochenschonende Variante ist durch eine andere Regel "
+        "ausgeblendet",
+    ),
+    "hip_replacement/hip_flexion_over_90": Text.of(
+        "hip flexion beyond 90°", "Hüftbeugung über 90°"
+    ),
+    "hip_replacement/hip_crossing": Text.of(
+        "adduction across the midline or inward rotation",
+        "Adduktion über die Mittellinie oder Innenrotation",
+    ),
+    "hip_replacement/hip_extension": Text.of("hip extension", "Hüftstreckung"),
+    "hip_replacement/kneeling": Text.of("kneeling", "Knien"),
+    "knee_replacement/kneeling": Text.of("kneeling", "Knien"),
+    "no_floor": Text.of(
+        "floor work without a version on a firm bed",
+        "Übung am Boden ohne Variante auf einem festen Bett",
+    ),
+    "no_floor/firm_bed": Text.of(
+        "on a firm bed instead of the floor", "auf einem festen Bett statt am Boden"
+    ),
+    "back_operation_recent": Text.of(
+        "Coach's own routines are locked; only a clinician's plan runs",
+        "die Übungsfolgen von Coach sind gesperrt; nur ein Plan aus der Praxis läuft",
+    ),
+}
+"""A rule's effect as a physiotherapist reads it in a preview, by rule code."""
 
 _ANSWER_BONES: Mapping[str, Text] = {
     "osteoporosis": Text.of("osteoporosis", "Osteoporose"),
@@ -652,7 +710,7 @@ def filter_exercises(
         target = offer.variant_exercise_id
         if target is not None and target in hidden_ids:
             why = by_id[target].rules[0]
-            rule = Rule(
+            rule = Rule(  # "bone_safe/target_hidden:<the other rule>" keeps the cause
                 f"bone_safe/target_hidden:{why.code}", why.answer, REASON_BONE_SAFE_TARGET_HIDDEN
             )
             offer = Offer(offer.exercise, OfferStatus.HIDDEN, (rule,))
