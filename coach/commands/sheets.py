@@ -195,7 +195,7 @@ def _quick_library(paths: Paths, ref: str) -> tuple[Library, Routine] | None:
     """
     from coach.core.content.files import FileProblems, load_document, yaml_files
     from coach.core.content.library import Library
-    from coach.core.content.model import Exercise, Routine
+    from coach.core.content.model import GET_UP, Exercise, Routine
 
     for folder in (paths.user_exercises, paths.user_routines):
         if folder.is_dir() and yaml_files(folder):
@@ -217,7 +217,9 @@ def _quick_library(paths: Paths, ref: str) -> tuple[Library, Routine] | None:
     if origin == "builtin" and routine.id != ref:
         return None
     library = Library(assets=paths.assets)
-    wanted = list(dict.fromkeys(routine.exercise_ids()))
+    # The plan puts in the getting-up step by itself; without its exercise the
+    # sheet would time the step but not name it as the player does.
+    wanted = [*dict.fromkeys(routine.exercise_ids()), GET_UP]
     while wanted:
         ident = wanted.pop(0)
         if ident in library.exercises:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,21 @@ def test_plan_json_names_the_bone_answer_behind_a_swap(tmp_path: Path) -> None:
     assert swapped["S4"]["rule"] == "bone_safe/variant" and swapped["S4"]["becomes"] == "C2"
     assert swapped["S1"]["becomes"] is None  # the same exercise, in its bone-safe words
     assert swapped["S4"]["reason"].startswith("Kortison über lange Zeit – knochenschonender Modus")
+
+
+def test_the_printed_sheet_for_weak_bones_never_asks_to_round_the_back(tmp_path: Path) -> None:
+    """`coach print` reads only the files it needs; the bone-safe swap's exercise is one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "profile.json").write_text(HealthProfile(completed=True, osteoporosis=True).to_json())
+    for lang in ("en", "de"):
+        out = tmp_path / f"bones-{lang}.pdf"
+        result = coach(data, "print", "daily-relief", "--lang", lang, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+        if lang == "en":
+            assert "Forward lean sitting" in text and "lean from the hips with a long back" in text
+            assert not re.search(r"back (sinks )?round|round(s)? (your|the) back", text)
+        else:
+            assert "aus der Hüfte nach vorne, mit langem Rücken" in text
+            assert not re.search(r"\brund", text)

@@ -350,3 +350,20 @@ def test_posture_routine_leans_on_a_support_before_5_minutes_of_standing() -> No
     assert RELIEF in r.exercise_ids()
     # still the posture routine of CONTENT section 4: P2, P4 and S9, plus the wall tilt
     assert {"P2", "P3", "P4", "S9"} == set(r.exercise_ids())
+
+
+def test_a_person_dizzy_on_standing_sits_a_full_minute_before_standing() -> None:
+    from coach.core.session.personal import SIT_BEFORE_STANDING_DIZZY_S, PersonalInputs
+    from coach.core.session.profile import HealthProfile
+
+    routine = LIBRARY.routines["daily-relief"]
+
+    def sits(profile: HealthProfile) -> list[float]:
+        personal = PersonalInputs(profile=profile).plan_for(routine, LIBRARY.exercises)
+        assert personal.plan is not None
+        steps = [s for s in personal.plan.steps if s.getting_up]
+        return [s.seconds for s in steps if "Sit" in s.instruction.get("en")]
+
+    assert sits(HealthProfile(completed=True)) == [30.0]
+    dizzy = HealthProfile(completed=True, dizziness_on_standing=True)
+    assert sits(dizzy) == [SIT_BEFORE_STANDING_DIZZY_S] == [60.0]

@@ -66,12 +66,6 @@ exercise was recorded. Its day counts as partly done, not as missed."""
 
 _ON_PLAN_SQL = f"({_COUNTED_SQL} OR ({_INTERRUPTED_SQL}))"
 
-PAIN_AFTER_FLARE = 6
-"""Pain after a session at or above this (back or leg) breaks the pain rule."""
-
-PAIN_RISE_LIMIT = 2
-"""Pain may rise at most this many points above the level before the session."""
-
 
 def iso(moment: datetime) -> str:
     """The store's fixed-width UTC text form (string order is time order)."""

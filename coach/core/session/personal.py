@@ -21,7 +21,13 @@ from typing import Any
 
 from coach.core.content.model import Exercise, Routine, RoutineItem, Text
 from coach.core.content.records import Invalid
-from coach.core.session.plan import Plan, bout_seconds, build_plan, format_clock
+from coach.core.session.plan import (
+    SIT_BEFORE_STANDING_S,
+    Plan,
+    bout_seconds,
+    build_plan,
+    format_clock,
+)
 from coach.core.session.profile import (
     ANSWER_BACK_OPERATION,
     NOTE_BONE_SAFE_ASSIGNED,
@@ -33,6 +39,9 @@ from coach.core.session.profile import (
     filter_exercises,
     reason_unknown_exercise,
 )
+
+SIT_BEFORE_STANDING_DIZZY_S = 60.0
+"""Sitting before standing up after lying, for a person who gets dizzy on standing."""
 
 DOSE_FIELDS_CHANGED_AT_HOME = ("reps", "hold_s", "sets", "duration_s", "walk")
 """The fields an accepted progression step may set (see progress.stats)."""
@@ -527,7 +536,11 @@ def personal_plan(
     changes = [c for c in dose_notes if c.item_index in origin] + changes
     changes += _walking_changes(played, origin, exercises, walking_test_s)
     used = {**exercises, **worded} if worded else exercises
-    plan = build_plan(played, used, walking_test_s=walking_test_s)
+    # Dizziness on standing (blood-pressure medicines): the longest sit the
+    # content notes ask for before standing up, 60 s instead of 30.
+    dizzy = profile is not None and profile.dizziness_on_standing
+    sit_s = SIT_BEFORE_STANDING_DIZZY_S if dizzy else SIT_BEFORE_STANDING_S
+    plan = build_plan(played, used, walking_test_s=walking_test_s, sit_before_standing_s=sit_s)
     return PersonalPlan(routine, played, plan, tuple(changes), week, walking_test_s, worded)
 
 
