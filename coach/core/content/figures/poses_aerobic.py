@@ -81,9 +81,21 @@ def a2() -> Scene:
             )
         return p
 
+    def astride() -> Pose:
+        # Before the belt moves: one foot on each side rail, wider than the
+        # hips, standing tall and holding on (the start the steps describe).
+        hx = -10.0
+        rail_top = deck_y(tm, hx) + 3.0
+        p = stand(hx, floor=rail_top, spread=9.0, props=(tm, rail))
+        for side, z in (("near", 16.0), ("far", -16.0)):
+            p = place(
+                p, f"{side}_arm", f"{side}_hand", (hx + 48.0, 130.0, z), fingers=(1.0, -0.3, 0.0)
+            )
+        return p
+
     return Scene(
         "A2",
-        walk("near_leg", "far_leg"),
+        astride(),
         walk("far_leg", "near_leg"),
         arrows=(Arrow("far_toe", offset=(0, 10)),),
     )
