@@ -57,7 +57,7 @@ from coach.core.content.wording import (
 )
 from coach.core.session.check import DISCLAIMER
 from coach.core.session.personal import AS_WRITTEN, PersonalPlan
-from coach.core.session.plan import FIRST_SIDE, effective_dosage
+from coach.core.session.plan import FIRST_SIDE, effective_dosage, permission_caution
 from coach.core.session.profile import DEFAULT_EMERGENCY_NUMBER
 from coach.core.session.stop_rules import PAIN_CEILING, PAIN_MAX_RISE, StopReason
 
@@ -152,6 +152,7 @@ WORDS: dict[str, dict[str, str]] = {
         "breathing": "Breathing:",
         "take_care": "Take care:",
         "personal": "From your physiotherapist:",
+        "caution": "Take care:",
         # The dose box: each fact is one phrase, its number large and bold
         # (``DoseCell``: lead, value, label read as one).
         "times": "times",
@@ -252,6 +253,7 @@ WORDS: dict[str, dict[str, str]] = {
         "breathing": "Atmung:",
         "take_care": "Vorsicht:",
         "personal": "Von Ihrer Physiotherapie:",
+        "caution": "Vorsicht:",
         "times": "Wiederholungen",
         "times_each_side": "Wiederholungen je Seite",
         "hold_lead": "",
@@ -982,6 +984,15 @@ class _Sheet:
             self.plain_paragraph(
                 text,
                 [(self.text("personal") + " ", True), (item.note.get(lang), False)],
+                before=3,
+            )
+        # An exercise allowed by permission says so, with what to heed, as the
+        # player does.
+        caution = permission_caution(self.sheet.routine, ex)
+        if caution is not None:
+            self.plain_paragraph(
+                text,
+                [(self.text("caution") + " ", True), (caution.get(lang), True)],
                 before=3,
             )
         # The cue against overarching, beside a tick.

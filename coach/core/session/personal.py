@@ -424,7 +424,9 @@ def _tailor(
         if variant is not None and variant.text is not None:
             if variant.has_own_words:
                 worded[item.exercise] = offer.exercise.in_words_of(variant)
-            items.append(item.replace(note=variant.text))
+            # The clinician's own note stays, after the bone-safe words.
+            note = variant.text if item.note is None else _joined(variant.text, item.note)
+            items.append(item.replace(note=note))
             origin.append(index)
             text = _fill(_SWAPPED, title=title, other=variant.text)
             changes.append(
@@ -437,6 +439,10 @@ def _tailor(
         changes.append(Change(Cause.HEALTH, ChangeKind.NOT_PLAYABLE, _NOTHING_LEFT))
         return None, changes, []
     return routine.replace(items=items), changes, origin
+
+
+def _joined(first: Text, second: Text) -> Text:
+    return Text.trusted({lang: f"{first.get(lang)} {second.get(lang)}" for lang in ("en", "de")})
 
 
 def _walking_changes(

@@ -128,6 +128,8 @@ class Step:
     self_paced: bool = False
     count_aloud: bool = False
     frame: Frame = Frame.START
+    note: Text | None = None  # the clinician's note on this item
+    caution: Text | None = None  # what a permission asks the person to heed
 
     @property
     def getting_up(self) -> bool:
@@ -262,6 +264,7 @@ def build_plan(
     position: Position | None = None
     for item_index, item in enumerate(routine.items):
         exercise = _lookup(exercises, item.exercise, item_index)
+        builder.words = (item.note, permission_caution(routine, exercise))
         now = position_of(exercise)
         if position is Position.DOWN and now is Position.UP and exercise.id != GET_UP:
             builder.get_up(exercise, roll_and_push_up_s, sit_before_standing_s)
@@ -290,6 +293,29 @@ def build_plan(
         builder.get_up(None, roll_and_push_up_s, sit_before_standing_s)
     builder.add(Phase.DONE, 0, None, None, _INSTRUCTIONS["done"], force=True)
     return Plan(routine.id, routine.title, tuple(builder.steps), builder.titles)
+
+
+_ALLOWED_BY = Text.of(
+    "Allowed for you by {who}: this exercise arches the back. If your leg symptoms do not "
+    "settle within a minute, stop and leave it out.",
+    "Von {who} für Sie erlaubt: Bei dieser Übung gehen Sie ins Hohlkreuz. Wenn die "
+    "Beschwerden im Bein nicht innerhalb einer Minute nachlassen, hören Sie auf und lassen "
+    "Sie die Übung weg.",
+)
+_YOUR_PHYSIO = Text.of("your physiotherapist", "Ihrer Physiotherapie")
+
+
+def permission_caution(routine: Routine, exercise: Exercise) -> Text | None:
+    """The caution an exercise allowed by permission carries wherever it is shown."""
+    if not exercise.lumbar_extension or exercise.id not in routine.permissions.allow_extension:
+        return None
+    who = routine.permissions.allowed_by
+    return Text.trusted(
+        {
+            lang: _ALLOWED_BY.get(lang).format(who=who or _YOUR_PHYSIO.get(lang))
+            for lang in ("en", "de")
+        }
+    )
 
 
 def effective_dosage(item: RoutineItem, exercise: Exercise) -> Dosage:
@@ -338,6 +364,10 @@ class _Builder:
         self.exercises = exercises
         self.steps: list[Step] = []
         self.titles: dict[str, Text] = {}
+        # The clinician's note and a permission's caution of the item being
+        # built: every step of it carries them, so the player shows them
+        # whichever step the person is on.
+        self.words: tuple[Text | None, Text | None] = (None, None)
 
     def add(
         self,
@@ -355,6 +385,9 @@ class _Builder:
             return
         if exercise is not None:
             self.titles[exercise.id] = exercise.title
+        if item_index is not None:
+            fields.setdefault("note", self.words[0])
+            fields.setdefault("caution", self.words[1])
         self.steps.append(
             Step(
                 index=len(self.steps),
@@ -753,4 +786,6 @@ def _step_json(step: Step, lang: str) -> dict[str, Any]:
         "self_paced": step.self_paced,
         "count_aloud": step.count_aloud,
         "frame": step.frame.value,
+        "note": step.note.get(lang) if step.note else None,
+        "caution": step.caution.get(lang) if step.caution else None,
     }
