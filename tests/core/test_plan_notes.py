@@ -102,3 +102,50 @@ def test_coach_plan_json_shows_note_and_caution(tmp_path: Path) -> None:
     assert {s["caution"] for s in p1} == {None}
     assert all(s["caution"].startswith("Von B. Physio für Sie erlaubt") for s in x2)
     assert all("note" in s and "caution" in s for s in steps)
+
+
+def test_a_clinician_s_keep_holds_an_item_the_health_answers_would_leave_out() -> None:
+    from datetime import date
+
+    from coach.core.content.model import KeepMark
+    from coach.core.session.personal import Cause, ChangeKind, ClinicianPlan, personal_plan
+    from coach.core.session.profile import BodySide, Joint, JointReplacement
+
+    hip = HealthProfile(
+        completed=True, joint_replacements=[JointReplacement(joint=Joint.HIP, side=BodySide.LEFT)]
+    )
+    base = LIBRARY.routines["daily-relief"]
+    keep = KeepMark(by="B. Physio", on=date(2026, 12, 1))
+    items = [i.replace(keep=keep) if i.exercise == "S1" else i for i in base.items]
+    routine = base.replace(items=items)
+    clinician = ClinicianPlan("B. Physio")
+    mine = personal_plan(routine, LIBRARY.exercises, profile=hip, clinician_plan=clinician)
+    assert mine.routine is not None
+    played = [i.exercise for i in mine.routine.items]
+    assert "S1" in played and "S4" not in played and "S8" not in played
+    [kept] = [c for c in mine.changes if c.exercise_id == "S1"]
+    assert (kept.cause, kept.kind) == (Cause.CLINICIAN, ChangeKind.NOTE)
+    assert "B. Physio kept it on 2026-12-01, knowing your history" in kept.text.get("en")
+    assert "am 01.12.2026 in Kenntnis Ihrer Vorgeschichte" in kept.text.get("de")
+    assert kept.rule is not None and kept.rule.code == "hip_replacement/hip_flexion_over_90"
+    # The same mark in a routine that is not the clinician's plan keeps nothing.
+    own = personal_plan(routine, LIBRARY.exercises, profile=hip)
+    assert own.routine is not None and "S1" not in [i.exercise for i in own.routine.items]
+
+
+def test_a_keep_never_stands_in_for_the_extension_permission() -> None:
+    from datetime import date
+
+    from coach.core.content.model import KeepMark
+    from coach.core.session.personal import ClinicianPlan, personal_plan
+
+    base = LIBRARY.routines["chair-counter"]
+    keep = KeepMark(by="B. Physio", on=date(2026, 12, 1))
+    routine = base.replace(items=[*base.items, RoutineItem(exercise="X2", keep=keep)])
+    mine = personal_plan(
+        routine,
+        LIBRARY.exercises,
+        profile=HealthProfile(completed=True),
+        clinician_plan=ClinicianPlan("B. Physio"),
+    )
+    assert mine.routine is not None and "X2" not in [i.exercise for i in mine.routine.items]

@@ -9,6 +9,7 @@ other language falls back to it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -369,9 +370,26 @@ class Schedule(Record, kw_only=True):
             raise FieldProblem("days", "a day is listed twice")
 
 
+class KeepMark(Record, kw_only=True):
+    """A clinician's "keep, I know this patient's history", with name and date."""
+
+    by: Annotated[str, Meta(min_length=1, max_length=200)]
+    on: date
+
+
 class RoutineItem(DosageOverride, kw_only=True):
     exercise: Identifier
     note: Annotated[Text, Meta(description="A personal note from the clinician.")] | None = None
+    keep: (
+        Annotated[
+            KeepMark,
+            Meta(
+                description="Kept although the patient's health answers would leave it out "
+                "(a clinician's plan only; the lumbar-extension permission is separate)."
+            ),
+        ]
+        | None
+    ) = None
 
 
 class Permissions(Record, kw_only=True):

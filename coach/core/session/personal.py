@@ -190,6 +190,19 @@ _NOTHING_LEFT = Text.of(
     "Physiotherapeutin oder Ihren Physiotherapeuten nach einem Plan.",
 )
 _KEPT_NOTE = Text.of("{title}: {note}", "{title}: {note}")
+_KEPT_BY_CLINICIAN = Text.of(
+    "{title} stays in your plan: {who} kept it on {day}, knowing your history, although "
+    "your health answers would leave it out ({reason})",
+    "{title} bleibt in Ihrem Plan: {who} hat die Übung am {day} in Kenntnis Ihrer "
+    "Vorgeschichte beibehalten, obwohl Ihre Gesundheitsangaben sie weglassen würden "
+    "({reason})",
+)
+
+
+def _keepable(rules: tuple[Rule, ...]) -> bool:
+    """A clinician's "keep" overrides the health answers, never a missing permission
+    for an exercise that arches the back (that permission is its own, named one)."""
+    return not any(rule.code.startswith("lumbar_extension") for rule in rules)
 _DOSE = Text.of(
     "{title}: {what} (a step you accepted)",
     "{title}: {what} (ein Schritt, den Sie angenommen haben)",
@@ -385,6 +398,22 @@ def _tailor(
         title = offer.exercise.title
         if not offer.shown:
             why = offer.rules[0]
+            if from_clinician and item.keep is not None and _keepable(offer.rules):
+                # The clinician knows this patient's history and said so, by
+                # name and date: the item stays, and everyone is told why.
+                text = _fill(
+                    _KEPT_BY_CLINICIAN,
+                    title=title,
+                    who=item.keep.by,
+                    day=Text.of(item.keep.on.isoformat(), item.keep.on.strftime("%d.%m.%Y")),
+                    reason=why.says,
+                )
+                changes.append(
+                    Change(Cause.CLINICIAN, ChangeKind.NOTE, text, index, item.exercise, why)
+                )
+                items.append(item)
+                origin.append(index)
+                continue
             text = _fill(_LEFT_OUT, title=title, reason=why.says)
             changes.append(
                 Change(Cause.HEALTH, ChangeKind.LEFT_OUT, text, index, item.exercise, why)
