@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return []
         from coach.ui.clinic.assignment_view import TodayPlanWidget
-        from coach.ui.progress.history_view import ProgressionBanner
+        from coach.ui.progress.progression_banner import ProgressionBanner
 
         today = TodayPlanWidget(
             self.store, self.paths, self.lib, self.prefs.language, inputs_of=self.personal_inputs

@@ -21,7 +21,9 @@ from coach.core.progress.store import Store
 from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import Phase, Step
 from coach.core.session.runner import Outcome, StepResult
-from coach.ui.progress.history_view import DayCell, HistoryView, ProgressionBanner
+from coach.ui.progress.history_view import HistoryView
+from coach.ui.progress.marks import DayCell
+from coach.ui.progress.progression_banner import ProgressionBanner
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 12, 17, 0, tzinfo=UTC)  # Thursday, 18:00 in Berlin
@@ -225,7 +227,7 @@ def test_the_view_reads_at_the_largest_text_size(
 def test_importing_the_view_does_not_load_qtcharts(repo: Path) -> None:
     code = (
         "import sys, coach.ui.progress.history_view, coach.ui.progress.measures_view, coach.ui.settings.data_view,"
-        " coach.ui.progress.activity_view\n"
+        " coach.ui.progress.activity_view, coach.ui.progress.progression_banner\n"
         "print('PySide6.QtCharts' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)

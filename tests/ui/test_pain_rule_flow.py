@@ -24,7 +24,8 @@ from coach.core.session.stop_rules import (
 )
 from coach.ui import i18n, theme
 from coach.ui.main_window import MainWindow
-from coach.ui.progress.history_view import HistoryView, ProgressionBanner
+from coach.ui.progress.history_view import HistoryView
+from coach.ui.progress.progression_banner import ProgressionBanner
 from coach.ui.session.player import PlayerView
 from coach.ui.session.safety_views import (
     AdviceDialog,

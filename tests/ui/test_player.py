@@ -13,14 +13,10 @@ from coach.core.content.model import Exercise, Routine
 from coach.core.session.plan import Phase, Plan, build_plan
 from coach.core.session.runner import Outcome, State, StepResult
 from coach.core.session.stop_rules import STOP_CHOICES, StopReason
-from coach.ui.session.player import (
-    ENDED_EARLY,
-    EndSessionDialog,
-    PlayerView,
-    countdown_text,
-    minutes_left_text,
-    pose_t,
-)
+from coach.ui.session.player import PlayerView
+from coach.ui.session.player_figure import pose_t
+from coach.ui.session.session_end import ENDED_EARLY, EndSessionDialog
+from coach.ui.session.step_texts import countdown_text, minutes_left_text
 
 # --- helpers -------------------------------------------------------------------
 

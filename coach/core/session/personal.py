@@ -203,6 +203,8 @@ def _keepable(rules: tuple[Rule, ...]) -> bool:
     """A clinician's "keep" overrides the health answers, never a missing permission
     for an exercise that arches the back (that permission is its own, named one)."""
     return not any(rule.code.startswith("lumbar_extension") for rule in rules)
+
+
 _DOSE = Text.of(
     "{title}: {what} (a step you accepted)",
     "{title}: {what} (ein Schritt, den Sie angenommen haben)",

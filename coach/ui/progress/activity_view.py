@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from coach.core.progress.history import History
 from coach.core.progress.store_errors import StoreError
+from coach.ui.flow_layout import FlowLayout
 from coach.ui.i18n import T
-from coach.ui.progress.history_view import FlowLayout, short_date
+from coach.ui.progress.dates import short_date
 from coach.ui.widgets import button, card, clear_layout, label
 
 if TYPE_CHECKING:

@@ -40,8 +40,9 @@ from coach.core.progress import measures
 from coach.core.progress.store import PSFS_ACTIVITIES_KEY, WALK_FIRST_SYMPTOMS_S, WALK_TOTAL_S
 from coach.core.progress.store_errors import StoreError
 from coach.core.progress.store_rows import MeasureKind
+from coach.ui.flow_layout import FlowLayout
 from coach.ui.i18n import T
-from coach.ui.progress.history_view import FlowLayout, short_date
+from coach.ui.progress.dates import short_date
 from coach.ui.widgets import button, card, clear_layout, label
 
 if TYPE_CHECKING:

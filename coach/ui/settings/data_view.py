@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.progress.store_errors import StoreError, StoreErrorKind
+from coach.ui.flow_layout import FlowLayout
 from coach.ui.i18n import T
-from coach.ui.progress.history_view import FlowLayout
 from coach.ui.widgets import button, card, label
 
 if TYPE_CHECKING:
