@@ -129,6 +129,9 @@ def run(
     app.setApplicationName("Coach")
     app.setOrganizationName("Coach")
     app.setApplicationDisplayName("Coach")
+    from coach.ui.widgets import guard_wheel
+
+    guard_wheel(app)  # before any window: the wheel scrolls pages, never a field under it
     theme.load_fonts(paths.assets)
     prefs, notes = load_preferences(paths.settings)
     i18n.set_language(prefs.language, paths.assets)
@@ -176,15 +179,12 @@ def run(
             then()
         elif open_file is not None:
             window.open_file(open_file)
-        elif window.flow.profile is None:
+        else:
+            from coach.ui import start_notes
+
             # First run (or the health answers were damaged: the flow said so
-            # and kept a copy): the health questions come first, so that what
-            # is offered is safe from the very first session.
-            told = window.flow.dialog
-            if isinstance(told, QMessageBox):
-                told.finished.connect(lambda _result: window.flow.edit_profile())
-            else:
-                window.flow.edit_profile()
+            # and kept a copy); not for a clinician.
+            start_notes.ask_health_questions(window)
         if problems:
             QMessageBox.information(
                 window, "Coach", "Some files could not be used:\n\n" + "\n".join(problems[:12])

@@ -1,7 +1,9 @@
-"""The main window: a navigation column and the page it shows.
+"""The main window: a menu bar, a navigation column and the page it shows.
 
 Pages other than Home are built the first time they are opened, which keeps
 start-up quick (the library page renders a thumbnail for every exercise).
+The menu bar holds what a desktop program is expected to have where one
+looks for it: File > Open…, Print…, Quit and Help > About, with their usual keys.
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -60,6 +64,11 @@ class MainWindow(QMainWindow):
         store: Any | None = None,
     ) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from coach.ui.widgets import guard_wheel
+
+            guard_wheel(app)  # also for windows made without coach.app (tests, tools)
         self.paths = paths
         self.library = library
         self.store = store
@@ -73,11 +82,11 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 560)
         self.pages: dict[str, QWidget] = {}
         self._nav_buttons: dict[str, QPushButton] = {}
+        self.menu_actions: dict[str, QAction] = {}
         self._build()
         for n, name in enumerate(self.PAGES, start=1):
             shortcut = QShortcut(QKeySequence(f"Alt+{n}"), self)
             shortcut.activated.connect(lambda name=name: self.show_page(name))
-        QShortcut(QKeySequence.StandardKey.Open, self).activated.connect(self.choose_file)
         self._opener: QObject | None = None
         self._drop_filter: QObject | None = None
         self.setAcceptDrops(True)
@@ -90,9 +99,15 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         nav = QWidget()
-        self._nav = nav
         nav.setObjectName("nav")
-        nav.setFixedWidth(max(230, int(230 * self.prefs.text_scale / 100)))
+        # The column scrolls when its buttons do not fit the window's height
+        # (200 % text and clinician mode under the menu bar): squeezed, they
+        # were drawn over each other.
+        self._nav = nav_area = QScrollArea()
+        nav_area.setObjectName("nav-area")
+        nav_area.setWidgetResizable(True)
+        nav_area.setFrameShape(QFrame.Shape.NoFrame)
+        nav_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column = QVBoxLayout(nav)
         column.setContentsMargins(12, 20, 12, 20)
         column.setSpacing(8)
@@ -120,10 +135,14 @@ class MainWindow(QMainWindow):
             self._nav_buttons[name] = nav_button
             column.addWidget(nav_button)
         column.addStretch(1)
-        row.addWidget(nav)
+        nav_area.setWidget(nav)
+        nav_area.setFixedWidth(self._nav_width([names[n] for n in self.nav_pages]))
+        row.addWidget(nav_area)
         self.stack = QStackedWidget()
+        self.stack.currentChanged.connect(lambda _index: self._update_menu())
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._build_menu()
         if self.library is None:
             loading = label(T("Loading your routines…"), "h2")
             loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -132,6 +151,76 @@ class MainWindow(QMainWindow):
                 nav_button.setEnabled(False)
         else:
             self.show_page("home")
+
+    def _nav_width(self, captions: list[str]) -> int:
+        """Wide enough for the longest caption in bold at the text size ("Übungsfolgen
+        bearbeiten" at 200 % was cut off), and never narrower than before."""
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        from coach.ui.theme import point_size
+
+        scale = self.prefs.text_scale
+        font = QFont(self.font())
+        font.setPointSizeF(point_size(scale, 1.1))  # the nav buttons' size (theme)
+        font.setBold(True)  # the page shown
+        widest = max((QFontMetrics(font).horizontalAdvance(c) for c in captions), default=0)
+        padding = round(2 * 16 * scale / 100) + 2 * 3 + 2 * 12  # button, border, column
+        scroll_bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        return max(230, int(230 * scale / 100), widest + padding + scroll_bar + 4)
+
+    def _build_menu(self) -> None:
+        """File and Help, in the person's language (rebuilt with the pages)."""
+        bar = self.menuBar()
+        bar.clear()
+        self.menu_actions.clear()
+        file_menu = bar.addMenu(T("&File"))
+        file_menu.setObjectName("menu-file")
+        help_menu = bar.addMenu(T("&Help"))
+        help_menu.setObjectName("menu-help")
+        # Windows has no standard key for Quit; Ctrl+Q is what people expect there too.
+        quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [
+            QKeySequence("Ctrl+Q")
+        ]
+        entries: tuple[tuple[Any, str, str, list[QKeySequence], Callable[[], object]], ...] = (
+            (
+                file_menu,
+                "open",
+                T("&Open…"),
+                QKeySequence.keyBindings(QKeySequence.StandardKey.Open),
+                self.choose_file,
+            ),
+            (
+                file_menu,
+                "print",
+                T("&Print…"),
+                QKeySequence.keyBindings(QKeySequence.StandardKey.Print),
+                self.print_shown,
+            ),
+            (file_menu, "quit", T("&Quit"), quit_keys, self.quit_coach),
+            (help_menu, "about", T("&About Coach"), [], self.show_about),
+        )
+        for menu, name, text, keys, slot in entries:
+            if name == "quit":
+                menu.addSeparator()
+            action = QAction(text, self)
+            action.setObjectName(f"action-{name}")
+            action.setShortcuts(keys)
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+            menu.addAction(action)
+            self.menu_actions[name] = action
+        self.menu_actions["open"].setStatusTip(
+            T("Open a plan from your physiotherapist (.coach)")
+            if not self.prefs.clinician_mode
+            else T("Open a plan, a patient's report or a routine file")
+        )
+        self._update_menu()
+
+    def _update_menu(self) -> None:
+        """Print… only where there is a routine to print: its page, or the editor."""
+        action = self.menu_actions.get("print")
+        if action is None or not hasattr(self, "stack"):
+            return
+        action.setEnabled(self.current_page in ("routine", "editor"))
 
     def set_library(self, library: Library, store: Any | None = None) -> None:
         """Fill the window once the content has loaded (after the first paint)."""
@@ -234,7 +323,10 @@ class MainWindow(QMainWindow):
         self.pages["player"] = player
         self.stack.addWidget(player)
         self.stack.setCurrentWidget(player)
-        self._nav.hide()  # the session fills the window: nothing else to press by mistake
+        # The session fills the window: nothing else to press by mistake (the
+        # hidden menu's keys rest too; Esc ends the session).
+        self._nav.hide()
+        self.menuBar().hide()
         player.setFocus()
 
     def close_player(self) -> None:
@@ -242,6 +334,7 @@ class MainWindow(QMainWindow):
             self.reminders.set_in_routine(False)
         player = self.pages.pop("player", None)
         self._nav.show()
+        self.menuBar().show()
         if player is not None:
             self.stack.removeWidget(player)
             player.deleteLater()
@@ -383,8 +476,26 @@ class MainWindow(QMainWindow):
 
     def hand_over(self, routine_id: str) -> QWidget:
         from coach.ui.clinic.assignment_view import HandOverDialog
+        from coach.ui.clinic.editor.disk_file import refresh_changed_routines
 
         HandOverDialog.printer = _print_assignment
+        # Any routine the dialog offers is read as it is on disk now: a file
+        # changed since the library loaded must not be handed over stale.
+        problems = refresh_changed_routines(self.lib, self.paths)
+        if problems:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Coach",
+                T("A routine file changed on disk and cannot be used now:")
+                + "\n\n"
+                + "\n".join(problems[:6])
+                + "\n\n"
+                + T("Fix the file, or open the routine in the editor and save it again."),
+                parent=self,
+            )
+            box.setObjectName("handover-stale")
+            box.open()
+            return box
         dialog = HandOverDialog(
             self.lib, self.paths, self.prefs.language, self, routine_ids=[routine_id]
         )
@@ -392,17 +503,36 @@ class MainWindow(QMainWindow):
         return dialog
 
     def reload_library(self, page: str = "home") -> None:
-        """Files were added (the editor, an installed plan): read the library again."""
+        """Files were added (the editor, an installed plan): read the library again.
+
+        Every page is built again on the new library, except the editor after
+        a save: the clinician goes on with the same routine, its selection,
+        its place on the page and its undo history.
+        """
         from coach.core.content.library import Library
 
-        self.set_library(Library.load(self.paths))
+        editor = self.pages.get("editor") if page == "editor" else None
+        if editor is not None:
+            self.stack.removeWidget(editor)
+            editor.setParent(None)  # out of the central widget that is replaced
+        library = Library.load(self.paths)
+        self.set_library(library)
+        if editor is not None:
+            editor.set_library(library)  # type: ignore[attr-defined]
+            self.pages["editor"] = editor
+            self.stack.addWidget(editor)
         self.show_page(page if page in self.nav_pages else "home")
 
     def open_file(self, path: Path) -> None:
         """File > Open, a dropped file, or a file named on the command line."""
-        if path.suffix.lower() == ".coachreport" and self.prefs.clinician_mode:
+        suffix = path.suffix.lower()
+        if suffix == ".coachreport" and self.prefs.clinician_mode:
             patients = self.show_page("patients")
             patients.import_file(path)  # type: ignore[attr-defined]
+            return
+        if suffix in (".yaml", ".yml") and self.prefs.clinician_mode:
+            editor = self.show_page("editor")
+            editor.open_routine_file(path)  # type: ignore[attr-defined]
             return
         from coach.ui.clinic.assignment_view import PlanOpener
 
@@ -415,7 +545,78 @@ class MainWindow(QMainWindow):
     def choose_file(self) -> None:
         from coach.ui.clinic.assignment_view import choose_open_path
 
-        choose_open_path(self, self.open_file)
+        if not self.prefs.clinician_mode:
+            choose_open_path(self, self.open_file)
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = QFileDialog(self, T("Open a plan, a patient's report or a routine file"))
+        dialog.setObjectName("open-file-dialog")
+        dialog.setNameFilter(T("Coach files (*.coach *.coachreport *.yaml *.yml)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda name: self.open_file(Path(name)))
+        dialog.open()
+
+    def print_shown(self) -> QWidget | None:
+        """File > Print…: the sheet of the routine on screen (its page, or the editor's)."""
+        if self.current_page == "routine":
+            return self.print_current_routine("print")
+        editor = self.pages.get("editor")
+        if self.current_page != "editor" or editor is None:
+            return None
+        routine = editor.current_routine()  # type: ignore[attr-defined]
+        if routine is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Coach",
+                T("Save the routine first: the sheet shows it as it is saved."),
+                parent=self,
+            )
+            box.setObjectName("print-save-first")
+            box.open()
+            return box
+        from coach.sheets import print_actions
+        from coach.sheets.routine_sheet import SheetData
+
+        # No person behind it: the routine as written, as the editor shows it.
+        return print_actions.print_routine(self, SheetData(routine, self.lib, self.prefs.language))
+
+    def quit_coach(self) -> None:
+        """File > Quit: Coach ends, reminders in the tray too (a session ends early, kept)."""
+        if self.tray is not None:
+            self.tray.quit()  # stops the reminders; the app then closes this window
+            return
+        self.close()
+        QApplication.quit()
+
+    def show_about(self) -> QMessageBox:
+        from coach import __version__
+
+        box = QMessageBox(self)
+        box.setObjectName("about")
+        box.setWindowTitle(T("About Coach"))
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"Coach {__version__}")
+        box.setInformativeText(
+            "\n\n".join(
+                [
+                    T(
+                        "An exercise coach for people with lumbar spinal stenosis "
+                        "and the physiotherapists who treat them."
+                    ),
+                    T(
+                        "Coach supports the care of a doctor or physiotherapist; "
+                        "it does not replace it."
+                    ),
+                    T("Your data stays on this computer, in {folder}").format(
+                        folder=self.paths.data
+                    ),
+                    T("Typeface: Atkinson Hyperlegible (SIL Open Font Licence)."),
+                ]
+            )
+        )
+        box.open()
+        return box
 
     def _make_history(self) -> QWidget:
         from coach.ui.progress.history_view import HistoryView

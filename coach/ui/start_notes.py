@@ -1,8 +1,8 @@
-"""What the person is told when Coach starts: a damaged settings file, a
-session that was interrupted.
+"""What the person is told and asked when Coach starts: the health questions
+on the first run, a damaged settings file, a session that was interrupted.
 
-Each note is a window-modal message box opened with ``open()`` (no nested
-event loop), so the window stays usable and tests can answer it.
+Each note is a window-modal message box or dialog opened with ``open()`` (no
+nested event loop), so the window stays usable and tests can answer it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -23,6 +23,28 @@ if TYPE_CHECKING:
 
 DAMAGED_BOX = "damaged-file"
 INTERRUPTED_BOX = "interrupted-session"
+
+
+def ask_health_questions(window: Any) -> bool:
+    """On the first run (no health answers yet), open the health questions first.
+
+    Then what is offered is safe from the very first session. Not in
+    clinician mode: Coach on a clinic's computer is the physiotherapist's
+    tool, and asking for their own bones and joints at every start (they
+    have no reason to answer) only stands in the way. A clinician who starts
+    a session themselves is asked then, as anyone is. ``window`` is the main
+    window (its ``prefs`` and session ``flow``). True when the questions opened.
+    """
+    if window.prefs.clinician_mode or window.flow.profile is not None:
+        return False
+    # A damaged answers file was told about (and kept) by the flow: the
+    # questions follow once that message is closed.
+    told = window.flow.dialog
+    if isinstance(told, QMessageBox):
+        told.finished.connect(lambda _result: window.flow.edit_profile())
+    else:
+        window.flow.edit_profile()
+    return True
 
 
 def damaged_file_text(note: DamagedNote) -> str:

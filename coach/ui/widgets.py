@@ -1,11 +1,12 @@
-"""Small building blocks shared by the views: labels with roles, cards, pictures."""
+"""Small building blocks shared by the views: labels with roles, cards, pictures,
+and the one rule for the mouse wheel over fields (:class:`WheelGuard`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -15,15 +16,22 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
+    QWheelEvent,
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
     QCheckBox,
+    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -273,3 +281,83 @@ class FigureView(QWidget):
         body.moveTo(cx - s * 0.8, cy + s * 0.9)
         body.quadTo(cx, cy - s * 0.5, cx + s * 0.8, cy + s * 0.9)
         painter.drawPath(body)
+
+
+def _wheel_field(widget: QObject) -> QWidget | None:
+    """The field a wheel over ``widget`` would change: a spin box or date (also
+    under its text part), a combo box, a slider; None for anything else."""
+    for candidate in (widget, widget.parent()):
+        if isinstance(candidate, QAbstractSpinBox | QComboBox):
+            return candidate
+        if isinstance(candidate, QAbstractSlider) and not isinstance(candidate, QScrollBar):
+            return candidate
+    return None
+
+
+def _has_focus(field: QWidget) -> bool:
+    focused = QApplication.focusWidget()
+    return focused is not None and (focused is field or field.isAncestorOf(focused))
+
+
+class WheelGuard(QObject):
+    """The mouse wheel scrolls the page; it changes a field only once the person is in it.
+
+    Qt turns the wheel over any spin box, date, combo box or slider into a new
+    value, and gives the field focus as it does so. A physiotherapist
+    scrolling down the editor would change the dose under the pointer, a
+    person scrolling the measures page a date, without noticing. One filter on
+    the application does it for every window and dialog, also those built
+    later: a field without focus hands the wheel to the nearest scroll area
+    around it (or to nobody), and no field takes focus from the wheel.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Polish:
+            field = _wheel_field(watched)
+            if field is not None and field.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                field.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            return False
+        if kind != QEvent.Type.Wheel or not isinstance(event, QWheelEvent):
+            return False
+        field = _wheel_field(watched)
+        if field is None or _has_focus(field) or not field.isVisible():
+            return False
+        scroll_areas(field, event)
+        event.accept()  # the field's parents must not get it a second time
+        return True
+
+
+def scroll_areas(field: QWidget, event: QWheelEvent) -> bool:
+    """Scroll the scroll areas around ``field`` with ``event``, innermost first, until one moves."""
+    global_pos = event.globalPosition()
+    parent = field.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            viewport = parent.viewport()
+            moved = QWheelEvent(
+                viewport.mapFromGlobal(global_pos),
+                global_pos,
+                event.pixelDelta(),
+                event.angleDelta(),
+                event.buttons(),
+                event.modifiers(),
+                event.phase(),
+                event.inverted(),
+                event.source(),
+            )
+            QApplication.sendEvent(viewport, moved)
+            if moved.isAccepted():
+                return True
+        parent = parent.parentWidget()
+    return False
+
+
+def guard_wheel(app: QApplication) -> WheelGuard:
+    """Install the application's :class:`WheelGuard` (once; later calls return it)."""
+    existing = app.findChild(WheelGuard)
+    if existing is not None:
+        return existing
+    guard = WheelGuard(app)
+    app.installEventFilter(guard)
+    return guard

@@ -233,23 +233,26 @@ class Library:
     def search(
         self, text: str, lang: str = "en", *, include_extension: bool = False
     ) -> list[Exercise]:
-        needle = text.strip().lower()
-        hits = []
-        for ex in sorted(self.exercises.values(), key=_natural_key):
+        """The exercises that contain ``text``, best first.
+
+        A clinician typing "walk" wants the walking exercises, not the one
+        whose summary mentions a walk: a hit in the title (at its start, then
+        at a word's start, then anywhere) comes before one in the tags,
+        category or id, which comes before one in the summary. Equal hits keep
+        the library's order (P1, P2, ..., S9, S10).
+        """
+        needle = " ".join(text.lower().split())
+        if not needle:
+            return []
+        ranked: list[tuple[int, tuple[str, int, str], Exercise]] = []
+        for ex in self.exercises.values():
             if (ex.lumbar_extension and not include_extension) or ex.id == GET_UP:
                 continue
-            hay = " ".join(
-                [
-                    ex.id,
-                    ex.title.get(lang),
-                    ex.title.get("en"),
-                    ex.category.value,
-                    (ex.summary.get(lang) if ex.summary else ""),
-                ]
-            ).lower()
-            if needle in hay:
-                hits.append(ex)
-        return hits
+            rank = search_rank(ex, needle, lang)
+            if rank is not None:
+                ranked.append((rank, _natural_key(ex), ex))
+        ranked.sort(key=lambda hit: hit[:2])
+        return [ex for _rank, _key, ex in ranked]
 
     def routine_from(self, ref: str, *, cwd: Path | None = None) -> Routine:
         """A routine by id, or from a file path; raises FileProblems or KeyError."""
@@ -269,6 +272,49 @@ class Library:
         close = closest_ids(ref, self.routines)
         hint = f"; closest known: {', '.join(close)}" if close else ""
         raise KeyError(f"unknown routine '{ref}'{hint}")
+
+
+# The words a person searches a category or a tag by, in both languages; the
+# screens' own names for the categories ("Walking and cycling") are among them.
+_CATEGORY_WORDS: dict[Category, str] = {
+    Category.POSTURE: "posture haltung",
+    Category.STRETCHING: "stretching stretch dehnen dehnung",
+    Category.STRENGTHENING: "strengthening strength kräftigen kräftigung kraft",
+    Category.BALANCE: "balance gleichgewicht",
+    Category.AEROBIC: "aerobic walking and cycling endurance gehen und radfahren ausdauer",
+    Category.RELAXATION: "relaxation entspannung",
+}
+_TAG_WORDS: dict[str, str] = {
+    "floor": "floor on the floor boden auf dem boden",
+    "kneeling": "kneeling knien kniend",
+    "standing": "standing stehen im stehen",
+    "seated": "seated sitting sitzen im sitzen",
+    "bed_ok": "in bed bett im bett",
+    "twist": "twist drehung",
+}
+
+TITLE_START, TITLE_WORD, TITLE, FACTS, SUMMARY = range(5)
+"""The ranks of a search hit, best first: where in the exercise the text was found."""
+
+
+def search_rank(ex: Exercise, needle: str, lang: str = "en") -> int | None:
+    """Where ``needle`` (lower case, single spaces) is found in ``ex``; None: not at all."""
+    titles = [" ".join(t.lower().split()) for t in (ex.title.get(lang), ex.title.get("en"))]
+    if ex.id.lower() == needle or any(t.startswith(needle) for t in titles):
+        return TITLE_START
+    if any(f" {needle}" in t or f"-{needle}" in t or f"({needle}" in t for t in titles):
+        return TITLE_WORD
+    if any(needle in t for t in titles):
+        return TITLE
+    facts = [ex.id.lower(), ex.category.value, _CATEGORY_WORDS[ex.category]]
+    for tag in ex.tags:
+        facts += [tag.value.replace("_", " "), _TAG_WORDS.get(tag.value, "")]
+    if any(needle in f for f in facts):
+        return FACTS
+    summaries = [ex.summary.get(lang), ex.summary.get("en")] if ex.summary else []
+    if any(needle in " ".join(s.lower().split()) for s in summaries):
+        return SUMMARY
+    return None
 
 
 def _natural_key(ex: Exercise) -> tuple[str, int, str]:

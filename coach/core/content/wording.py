@@ -3,7 +3,9 @@
 One place for these words so that the routine page, the printed sheet and the
 command line say the same thing ("10 times each side, hold 5 s, start on the
 right"). Each text is composed to read as one phrase in its language
-(tests/core/test_composed_sentences.py reads them whole). Pure Python, no Qt.
+(tests/core/test_composed_sentences.py reads them whole). A count and its noun
+("1 minute", "2 minutes", „1 Übung“) come from :func:`count_text`, here too,
+so that every screen and sheet gets the singular right. Pure Python, no Qt.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ __all__ = ["DAY_NAMES"]  # the sheets take the day names from here
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "walks": "{bouts} walks with rests in between",
-        "minutes": "{n} minutes",
-        "about_minutes": "about {n} minutes",
+        "walks_1": "1 walk",
+        "about": "about {minutes}",
         "times": "{n} times",
+        "times_1": "once",
         "hold": "hold {n} s",
         "sets": "{sets} sets of {reps}",
         "each_side": "{count} each side",
@@ -41,11 +44,12 @@ _WORDS: dict[str, dict[str, str]] = {
     },
     "de": {
         "walks": "{bouts} Gehphasen mit Pausen dazwischen",
-        "minutes": "{n} Minuten",
-        "about_minutes": "etwa {n} Minuten",
+        "walks_1": "1 Gehphase",
+        "about": "etwa {minutes}",
         "times": "{n}-mal",
+        "times_1": "einmal",
         "hold": "jeweils {n} s halten",
-        "sets": "{sets} Durchgänge mit je {reps} Wiederholungen",
+        "sets": "{sets} Durchgänge mit je {reps}",
         "each_side": "{count} pro Seite",
         # „10-mal pro Seite, jeweils 5 s halten, rechts beginnen“
         "both": "{first} beginnen",
@@ -63,6 +67,61 @@ _WORDS: dict[str, dict[str, str]] = {
         "times_3": "dreimal",
     },
 }
+
+_NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "minute": ("minute", "minutes"),
+        "second": ("second", "seconds"),
+        "hour": ("hour", "hours"),
+        "day": ("day", "days"),
+        "week": ("week", "weeks"),
+        "exercise": ("exercise", "exercises"),
+        "routine": ("routine", "routines"),
+        "session": ("session", "sessions"),
+        "repetition": ("repetition", "repetitions"),
+        "set": ("set", "sets"),
+        "walk": ("walk", "walks"),
+        "time": ("time", "times"),
+        "entry": ("entry", "entries"),
+        "file": ("file", "files"),
+        "problem": ("problem", "problems"),
+    },
+    "de": {
+        "minute": ("Minute", "Minuten"),
+        "second": ("Sekunde", "Sekunden"),
+        "hour": ("Stunde", "Stunden"),
+        "day": ("Tag", "Tage"),
+        "week": ("Woche", "Wochen"),
+        "exercise": ("Übung", "Übungen"),
+        "routine": ("Übungsfolge", "Übungsfolgen"),
+        "session": ("Einheit", "Einheiten"),
+        "repetition": ("Wiederholung", "Wiederholungen"),
+        "set": ("Durchgang", "Durchgänge"),
+        "walk": ("Gehphase", "Gehphasen"),
+        "time": ("Mal", "Mal"),
+        "entry": ("Eintrag", "Einträge"),
+        "file": ("Datei", "Dateien"),
+        "problem": ("Problem", "Probleme"),
+    },
+}
+"""A noun's singular and plural, as they follow a number (German: the nominative
+and accusative, which is what follows a count in Coach's sentences; for the
+feminine nouns every case)."""
+
+NOUNS = tuple(_NOUNS["en"])
+
+
+def count_text(n: int, noun: str, lang: str = "en") -> str:
+    """A count and its noun, singular for exactly one: "1 minute", "2 minutes", "0 exercises";
+    „1 Minute“, „2 Minuten“, „1 Übung“.
+
+    ``noun`` is one of :data:`NOUNS` (the English singular); an unknown noun
+    is a programming error and raises KeyError.
+    """
+    nouns = _NOUNS.get(lang, _NOUNS["en"])
+    one, many = nouns[noun]
+    return f"{n} {one if n == 1 else many}"
+
 
 _DAY_NAMES_LONG: dict[str, tuple[str, ...]] = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -125,11 +184,17 @@ def dose_text(dose: Dosage, lang: str = "en", first: Side = Side.RIGHT) -> str:
     """
     w = _words(lang)
     if dose.walk is not None:
+        if dose.walk.bouts == 1:
+            return w["walks_1"]
         return w["walks"].format(bouts=dose.walk.bouts)
     if dose.duration_s:
-        count = w["minutes"].format(n=max(1, round(dose.duration_s / 60)))
+        count = count_text(max(1, round(dose.duration_s / 60)), "minute", lang)
     elif dose.sets > 1:
-        count = w["sets"].format(sets=dose.sets, reps=dose.reps)
+        # "2 sets of 1" reads well in English; German says what the 1 is.
+        reps = count_text(dose.reps, "repetition", lang) if lang == "de" else str(dose.reps)
+        count = w["sets"].format(sets=dose.sets, reps=reps)
+    elif dose.reps == 1:
+        count = w["times_1"]
     else:
         count = w["times"].format(n=dose.reps)
     if dose.side in (Side.BOTH, Side.ALTERNATE):
@@ -148,7 +213,8 @@ def minutes_text(seconds: float | None, lang: str = "en") -> str:
     """ "about 12 minutes", or "" when the length is unknown."""
     if seconds is None:
         return ""
-    return _words(lang)["about_minutes"].format(n=max(1, round(seconds / 60)))
+    minutes = count_text(max(1, round(seconds / 60)), "minute", lang)
+    return _words(lang)["about"].format(minutes=minutes)
 
 
 def schedule_text(schedule: Schedule, lang: str = "en") -> str:

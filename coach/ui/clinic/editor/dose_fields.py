@@ -2,7 +2,8 @@
 
 It is the largest part of the editor page and changes for its own reasons
 (a new dose field, a new way of timing), so its building, showing and editing
-code sits here together, as a mixin of the page.
+code sits here together, as a mixin of the page. Durations are typed as a
+clinician writes them ("45 min", "1:30", "90 s"; :class:`DurationBox`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,10 +21,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from coach.core.content.durations import MAX_TEXT, Unit, duration_text, parse_duration
 from coach.core.content.library import Library
 from coach.core.content.model import (
     DOSE_FIELDS,
@@ -58,6 +62,94 @@ SIDE_LABELS = {
 }
 """The side choices, translated where they are shown (``T(caption)``); the
 player starts with the right side (``coach.core.session.plan.FIRST_SIDE``)."""
+
+
+class DurationBox(QSpinBox):
+    """Whole seconds, shown in the field's unit and typed as a person writes them.
+
+    "45 min", "1:30", "90 s", "45 Min.", "90 Sek." are all understood; a
+    number alone is the unit the field shows. Anything else, or a duration
+    out of range, keeps the value the field had and says why through
+    ``problem`` (None once the field holds what was typed). The value stays
+    in seconds, so the steppers and the undo steps work as for any number.
+    """
+
+    problem = Signal(object)  # the message, or None
+
+    def __init__(self, low: int, high: int, unit: Unit, lang: str, name: str) -> None:
+        super().__init__()
+        self.unit: Unit = unit
+        self.lang = lang
+        self._refused: str | None = None
+        self.setRange(low, high)
+        self.setAccessibleName(name)
+        self.setKeyboardTracking(False)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setToolTip(
+            T("A number alone means minutes; or type for example 90 s or 1:30.")
+            if unit == "min"
+            else T("A number alone means seconds; or type for example 2 min or 1:30.")
+        )
+        self.valueChanged.connect(lambda _v: self._say(None))
+        self.editingFinished.connect(self._on_editing_finished)
+
+    def textFromValue(self, value: int) -> str:
+        return duration_text(value, self.unit, self.lang)
+
+    def valueFromText(self, text: str) -> int:
+        seconds = parse_duration(text, self.unit)
+        return self.value() if seconds is None else round(seconds)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        if len(text) > MAX_TEXT:
+            return QValidator.State.Invalid, text, pos
+        seconds = parse_duration(text, self.unit)
+        if seconds is not None and self.minimum() <= round(seconds) <= self.maximum():
+            return QValidator.State.Acceptable, text, pos
+        # Half-typed ("1:", "45 m") or wrong: kept while typing, judged when done.
+        return QValidator.State.Intermediate, text, pos
+
+    def fixup(self, text: str) -> str:
+        # Qt calls this with what was typed when it is not acceptable, then puts
+        # the last good value back: the place to say what was wrong.
+        self._refused = self.refusal(text)
+        return text
+
+    def refusal(self, text: str) -> str | None:
+        """Why ``text`` cannot be this field's value (None: it can)."""
+        typed = text.strip()
+        value = self.textFromValue(self.value())
+        seconds = parse_duration(typed, self.unit)
+        if seconds is None:
+            return (
+                T("Not a duration: “{text}”. Write for example 45 min, 1:30 or 90 s.").format(
+                    text=typed
+                )
+                + " "
+                + T("It stays {value}.").format(value=value)
+            )
+        if round(seconds) > self.maximum():
+            limit = self.textFromValue(self.maximum())
+            return (
+                T("At most {limit}: “{text}” is too long.").format(limit=limit, text=typed)
+                + " "
+                + T("It stays {value}.").format(value=value)
+            )
+        if round(seconds) < self.minimum():
+            limit = self.textFromValue(self.minimum())
+            return (
+                T("At least {limit}: “{text}” is too short.").format(limit=limit, text=typed)
+                + " "
+                + T("It stays {value}.").format(value=value)
+            )
+        return None
+
+    def _on_editing_finished(self) -> None:
+        refused, self._refused = self._refused, None
+        self._say(refused)
+
+    def _say(self, message: str | None) -> None:
+        self.problem.emit(message)
 
 
 class DoseFields:
@@ -127,17 +219,26 @@ class DoseFields:
         self.f_side.setMinimumContentsLength(8)
         self.f_side.activated.connect(lambda _i: self._edit_item("side", self.f_side.currentData()))
         add("side", T("Side"), self.f_side)
-        # (name, dose field, lowest, highest, unit, caption, accessible name)
+        # (name, dose field, lowest, highest, caption, accessible name)
         counted = (
-            ("f_sets", "sets", 1, MAX_SETS, "", T("Sets"), T("Sets")),
-            ("f_reps", "reps", 1, MAX_REPS, "", T("Repetitions"), T("Repetitions")),
-            ("f_hold", "hold_s", 0, MAX_HOLD_S, " s", T("Hold"), T("Hold in seconds")),
+            ("f_sets", "sets", 1, MAX_SETS, T("Sets"), T("Sets")),
+            ("f_reps", "reps", 1, MAX_REPS, T("Repetitions"), T("Repetitions")),
+        )
+        boxes = []
+        for attr, key, low, high, caption, accessible in counted:
+            box = spin(low, high, "", accessible)
+            box.setObjectName("item-" + attr.removeprefix("f_"))
+            box.valueChanged.connect(lambda v, k=key: self._edit_item(k, v))
+            boxes.append(box)
+            add(key, caption, stepper(box, caption))
+        self.f_sets, self.f_reps = boxes
+        timed = (
+            ("f_hold", "hold_s", 0, MAX_HOLD_S, T("Hold"), T("Hold in seconds")),
             (
                 "f_relax",
                 "relax_s",
                 0,
                 MAX_REST_S,
-                " s",
                 T("Between reps"),
                 T("Relax between repetitions in seconds"),
             ),
@@ -146,19 +247,18 @@ class DoseFields:
                 "rest_s",
                 0,
                 MAX_REST_S,
-                " s",
                 T("Between sets"),
                 T("Rest between sets in seconds"),
             ),
         )
-        boxes = []
-        for attr, key, low, high, unit, caption, accessible in counted:
-            box = spin(low, high, unit, accessible)
-            box.setObjectName("item-" + attr.removeprefix("f_"))
-            box.valueChanged.connect(lambda v, k=key: self._edit_item(k, v))
-            boxes.append(box)
-            add(key, caption, stepper(box, caption))
-        self.f_sets, self.f_reps, self.f_hold, self.f_relax, self.f_rest = boxes
+        durations = []
+        for attr, key, low, high, caption, accessible in timed:
+            seconds = self._duration_box(key, low, high, "s", accessible)
+            seconds.setObjectName("item-" + attr.removeprefix("f_"))
+            seconds.valueChanged.connect(lambda v, k=key: self._edit_item(k, v))
+            durations.append(seconds)
+            add(key, caption, stepper(seconds, caption))
+        self.f_hold, self.f_relax, self.f_rest = durations
         self.f_load = QLineEdit()
         self.f_load.setObjectName("item-load")
         self.f_load.setMaxLength(80)
@@ -171,16 +271,20 @@ class DoseFields:
         self.f_timed.setObjectName("item-timed")
         self.f_timed.toggled.connect(self._on_timed_toggled)
         add("timed", "", self.f_timed)
-        self.f_duration = spin(5, int(MAX_DURATION_S), " s", T("Duration in seconds"))
+        self.f_duration = self._duration_box(
+            "duration_s", 5, int(MAX_DURATION_S), "min", T("Duration in minutes and seconds")
+        )
         self.f_duration.setObjectName("item-duration")
-        self.f_duration.setSingleStep(15)
+        self.f_duration.setSingleStep(30)
         self.f_duration.valueChanged.connect(lambda v: self._edit_item("duration_s", v))
         add("duration_s", T("Duration"), stepper(self.f_duration, T("Duration")))
         self.f_bouts = spin(1, 10, "", T("Walking bouts"))
         self.f_bouts.setObjectName("item-bouts")
         self.f_bouts.valueChanged.connect(lambda v: self._edit_walk("bouts", v))
         add("bouts", T("Walks"), stepper(self.f_bouts, T("Walks")))
-        self.f_break = spin(10, int(MAX_REST_S), " s", T("Break between walks in seconds"))
+        self.f_break = self._duration_box(
+            "break_s", 10, int(MAX_REST_S), "s", T("Break between walks in seconds")
+        )
         self.f_break.setObjectName("item-break")
         self.f_break.valueChanged.connect(lambda v: self._edit_walk("break_s", v))
         add("break_s", T("Break"), stepper(self.f_break, T("Break")))
@@ -223,6 +327,15 @@ class DoseFields:
         self.form.setEnabled(False)
         self.reset_button.setEnabled(False)
         return body
+
+    def _duration_box(
+        self, name: str, low: int, high: int, unit: Unit, accessible: str
+    ) -> DurationBox:
+        """A duration field whose refusals show in its row's error line (``name``)."""
+        box = DurationBox(low, high, unit, self.lang, accessible)
+        # The error line is made with the row, after the box: looked up when needed.
+        box.problem.connect(lambda message: show_error(self.form_errors[name], message))
+        return box
 
     def _tempo_box(self, part: str, name: str, tip: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
@@ -297,6 +410,8 @@ class DoseFields:
         base = dose or ex.dosage
         was = self._loading
         self._loading = True
+        for name in ("hold_s", "relax_s", "rest_s", "duration_s", "break_s"):
+            show_error(self.form_errors[name], None)  # said of the item shown before
         try:
             self.f_side.setCurrentIndex(self.f_side.findData(base.side.value))
             self.f_sets.setValue(base.sets)

@@ -116,20 +116,19 @@ class LibraryPane:
     def _refill_library(self) -> None:
         lang = self.lang
         text = self.search.text().strip()
-        hits = (
-            {e.id for e in self.library.search(text, lang, include_extension=True)}
-            if text
-            else None
-        )
         wanted = self.category.currentData()
         show_ext = self.show_extension.isChecked()
         self.library_list.clear()
-        for cat, exercises in self.library.by_category(include_extension=True).items():
+        groups = list(self.library.by_category(include_extension=True).items())
+        if text:
+            # Best hits first ("walk": the walking exercises), not by category.
+            found = self.library.search(text, lang, include_extension=True)
+            groups = [(e.category, [e]) for e in found]
+        for cat, exercises in groups:
             shown = [
                 e
                 for e in exercises
-                if (hits is None or e.id in hits)
-                and (show_ext or not e.lumbar_extension)
+                if (show_ext or not e.lumbar_extension)
                 and (
                     not wanted
                     or (wanted == "clinic" and self._is_clinic(e.id))

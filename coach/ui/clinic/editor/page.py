@@ -3,8 +3,14 @@
 A physiotherapist builds a patient's routine here in a few minutes, so every
 change is one step on an undo stack and the total time and the step timeline
 follow each one. Saving writes an ordinary routine file, the same YAML
-``coach validate`` checks. The library pane and the dose form are mixins in
-their own modules; this one holds the page, its schedule fields and saving.
+``coach validate`` checks, and the routine stays open. The library pane and
+the dose form are mixins in their own modules; this one holds the page, its
+schedule fields and saving.
+
+A routine file may change while it is open (a colleague's editor, a file
+copied in): the editor remembers what it read and wrote, and before a hand-over
+or a save over the file it looks again, so a stale plan is never handed over
+and nobody's change is overwritten unasked.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -43,9 +50,11 @@ from coach.core.content.files import FileProblems, load_document
 from coach.core.content.library import Library
 from coach.core.content.model import Routine
 from coach.core.content.records import Invalid
+from coach.core.content.wording import count_text
 from coach.core.session.personal import AS_WRITTEN
 from coach.core.session.plan import format_clock
 from coach.ui.clinic.editor.custom_exercise_dialog import CustomExerciseDialog, register_in_library
+from coach.ui.clinic.editor.disk_file import RoutineFile, file_digest
 from coach.ui.clinic.editor.dose_fields import DoseFields
 from coach.ui.clinic.editor.draft import Draft, SnapshotCommand
 from coach.ui.clinic.editor.extension_dialog import ExtensionDialog
@@ -77,7 +86,7 @@ HOLD_TIP_ITEMS = 6
 """More exercises than this: a gentle hint (Henry 1999: 2 were done better than 8)."""
 
 
-class RoutineEditor(LibraryPane, DoseFields, QWidget):
+class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
     """New / duplicate / edit a routine; every change is undoable; save writes YAML."""
 
     routine_saved = Signal(str)  # the routine id
@@ -109,6 +118,11 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         self._loading = False
         self.narrow = False
         self._insist = False  # show every missing field (after the first Save)
+        # What the file said when the editor last read or wrote it: its hash (None:
+        # not compared yet) and the routine it held.
+        self._disk_digest: str | None = None
+        self._disk_routine: Routine | None = None
+        self.question: QMessageBox | None = None
         self.undo_stack = QUndoStack(self)
         self.setStyleSheet(editor_style())
         self.model = ItemsModel(self)
@@ -460,6 +474,8 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
     def _load(self, draft: Draft, routine_id: str | None, source: Path | None) -> None:
         self.routine_id = routine_id
         self.source = source
+        self._disk_digest = None
+        self._disk_routine = self.library.routines.get(routine_id) if routine_id else None
         self._insist = False
         self.undo_stack.clear()
         self._apply(draft)
@@ -702,8 +718,10 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
             return "—", str(exc)
         assert plan is not None  # nobody behind it: nothing is left out
         total = plan.total_seconds
-        head = T("Total: about {n} min ({clock}) · {k} exercises").format(
-            n=max(1, round(total / 60)), clock=format_clock(total), k=len(routine.items)
+        head = T("Total: about {n} min ({clock}) · {exercises}").format(
+            n=max(1, round(total / 60)),
+            clock=format_clock(total),
+            exercises=count_text(len(routine.items), "exercise", self.lang),
         )
         return head, plan.format_timeline(self.lang, detailed=self.detailed.isChecked())
 
@@ -729,8 +747,15 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         self.status.setText(" · ".join(p for p in (name, minutes, state) if p))
 
     # -- saving ---------------------------------------------------------------------------
-    def save(self) -> bool:
-        """Write the routine as YAML into the person's routine folder; False if not valid."""
+    def save(self, *, over_disk: bool = False) -> bool:
+        """Write the routine as YAML into the person's routine folder; False if not saved.
+
+        When its file changed on disk since the editor read it, the clinician is
+        asked first (False now; "Keep my version" saves) unless ``over_disk``.
+        """
+        if not over_disk and self.disk_changed():
+            self.ask_about_disk()
+            return False
         self._insist = True
         problems = self._validate()
         if problems:
@@ -771,6 +796,8 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         register_in_library(self.library, path)
         self.routine_id = ident
         self.source = path
+        self._disk_digest = file_digest(path)
+        self._disk_routine = self.library.routines.get(ident)
         self.undo_stack.setClean()
         self._fill_open_box()
         self._refresh_status()
@@ -784,10 +811,34 @@ class RoutineEditor(LibraryPane, DoseFields, QWidget):
         return self.library.routines.get(self.routine_id)
 
     def _on_handover_clicked(self) -> None:
-        if (self.routine_id is None or not self.undo_stack.isClean()) and not self.save():
+        if self.disk_changed():
+            if self.undo_stack.isClean() and self.routine_id is not None:
+                # Nothing of the clinician's to lose: the plan handed over is the file's.
+                if not self.reload_from_disk():
+                    return
+                self.status.setText(
+                    T("The file had changed on disk: the editor shows it as it is now.")
+                )
+            else:
+                self.ask_about_disk(then=self._hand_over)
+                return
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        unsaved = self.routine_id is None or not self.undo_stack.isClean()
+        if unsaved and not self.save(over_disk=True):
             return
         assert self.routine_id is not None
         self.handover_requested.emit(self.routine_id)
+
+    def set_library(self, library: Library) -> None:
+        """The window read the library again: go on with the same routine on it."""
+        self.library = library
+        self.patient_preview.library = library
+        self._icons.clear()
+        self._refill_library()
+        self._fill_open_box()
+        self._apply(self.draft)
 
     # -- the clinic's exercise -------------------------------------------------------------
     def open_custom_exercise(self) -> None:
