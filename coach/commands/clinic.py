@@ -39,6 +39,12 @@ def register(sub: Any) -> None:
     )
     assign.add_argument("routines", nargs="+", metavar="ROUTINE", help="a routine id or file")
     assign.add_argument("--patient", required=True, metavar="NAME")
+    assign.add_argument(
+        "--patient-id",
+        metavar="ID",
+        help="the patient's id from an earlier plan (default: the id this clinic gave a "
+        "patient of this name, or a new one)",
+    )
     assign.add_argument("--clinician", metavar="NAME", help="default: the last one used here")
     assign.add_argument("--clinic", metavar="TEXT")
     assign.add_argument("--phone", metavar="TEXT")
@@ -151,11 +157,15 @@ def _assign(args: argparse.Namespace) -> int:
             )
             for r in routines
         ]
+    from coach.core.clinic.patients import patient_id_for
+
+    patient_id = args.patient_id or patient_id_for(paths, args.patient)
     try:
         assignment = build_assignment(
             routines,
             library,
             patient=args.patient,
+            patient_id=patient_id,
             clinician=contact,
             goals=args.goal,
             start=args.start,
@@ -174,6 +184,8 @@ def _assign(args: argparse.Namespace) -> int:
         print(f"warning: no copy kept in the clinic folder ({exc.strerror})", file=sys.stderr)
     for line in describe_assignment(assignment, library):
         print(line)
+    kept = " (the same as in this patient's earlier plans)" if patient_id else " (new)"
+    print(f"Patient id: {assignment.patient.id}{kept}", file=sys.stderr)
     print(f"Written to {written}", file=sys.stderr)
     return 0
 
@@ -242,12 +254,19 @@ def _import_report(args: argparse.Namespace, path: Path) -> int:
     paths = paths_of(args)
     report = import_report(path, paths)
     print(f"Report from {report.patient_name} added to the patient list.", file=sys.stderr)
+    if report.patient_id is None:
+        print(
+            "This report has no patient id (an older Coach, or no plan from a clinic): "
+            "it is matched to the patient by name.",
+            file=sys.stderr,
+        )
     return _print_patients(paths)
 
 
-def _print_patients(paths: Any) -> int:
+def _print_patients(paths: Any, today: date | None = None) -> int:
     from coach.core.clinic.patients import patient_list
 
+    today = today or date.today()
     rows, problems = patient_list(paths)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -255,31 +274,96 @@ def _print_patients(paths: Any) -> int:
         print("No reports yet. Import one with: coach import FILE.coachreport")
         return 0
     header = (
-        f"{'Patient':<24} {'Period':<25} {'Adherence':>14}  {'Pain back':>11}  "
-        f"{'Pain leg':>11}  {'Walking min':>11}  {'Changed':>7}  Stops"
+        f"{'Patient':<24} {'Reports':>7}  {'Latest period':<25} {'Sessions done':>21}  "
+        f"{'Pain back':>9}  {'Pain leg':>9}  {'Walking min':>15}  {'Chair':>7}  "
+        f"{'Changed':>7}  {'Review':<22}  Stops"
     )
     print(header)
     for row in rows:
-        period = f"{row.period.start:%d %b} – {row.period.end:%d %b %Y}"
-        counts = row.sessions_done
-        adherence = (
-            f"{round((row.adherence or 0) * 100)} % ({counts[0]}/{counts[1]})"
-            if counts and counts[1]
-            else "–"
-        )
-        b1, b2, l1, l2 = row.pain_trend
-        w1, w2 = row.walking
-        reasons = ", ".join(s.reason_text.get("en") or s.reason or "?" for s in row.stops)
-        print(
-            f"{row.patient:<24} {period:<25} {adherence:>14}  {_trend(b1, b2):>11}  "
-            f"{_trend(l1, l2):>11}  {_trend(w1, w2):>11}  {row.changed_at_home:>7}  "
-            f"{len(row.stops)}" + (f" ({reasons})" if reasons else "")
-        )
-        # What Coach changed at home, under the row: a review starts from it.
-        for routine_id, changes in row.changes.items():
-            for change in changes:
-                print(f"    {routine_id}: {change.text.get('en')}")
+        for line in _patient_lines(row, today):
+            print(line)
     return 0
+
+
+def _patient_lines(row: Any, today: date) -> list[str]:
+    """One patient: the row with the trend across their reports, the details under it."""
+    period = f"{row.period.start:%d %b} – {row.period.end:%d %b %Y}"
+    counts = row.sessions_done
+    adherence = "–"
+    if counts and counts[1]:
+        adherence = f"{_percent(row.adherence)} ({counts[0]}/{counts[1]})"
+        trend = row.adherence_trend
+        if len(trend) > 1:
+            adherence = f"{_percent(trend[0][1])} → {adherence}"
+    b1, b2, l1, l2 = row.pain_trend
+    w1, w2 = row.walking
+    walking = _trend(w1, w2)
+    if row.walking_change is not None:
+        walking += f" ({row.walking_change:+d} %)"
+    c1, c2 = row.chair_stand
+    stops = row.stops
+    reasons = ", ".join(s.reason_text.get("en") or s.reason or "?" for s in stops)
+    lines = [
+        f"{row.patient:<24} {len(row.reports):>7}  {period:<25} {adherence:>21}  "
+        f"{_trend(b1, b2):>9}  {_trend(l1, l2):>9}  {walking:>15}  {_trend(c1, c2):>7}  "
+        f"{row.changed_at_home:>7}  {_review(row.review(today)):<22}  "
+        f"{len(stops)}" + (f" ({reasons})" if reasons else "")
+    ]
+    if row.patient_id is None:
+        lines.append("    Matched by name: no report of this patient has a patient id.")
+    elif row.matched_by_name:
+        lines.append(
+            f"    Matched by name: {row.matched_by_name} older report(s) without a patient id."
+        )
+    back, leg = row.pain_change
+    if back is not None or leg is not None:
+        lines.append(
+            f"    Pain during sessions (after minus before, on average): back {_signed(back)}, "
+            f"leg {_signed(leg)}"
+        )
+    goals = row.goal_trends
+    if goals:
+        parts = [
+            f"{g.activity} {g.baseline} → {g.latest}" + (" (goal)" if g.is_goal else "")
+            for g in goals
+        ]
+        change = row.psfs_change
+        if change is not None:
+            parts.append(f"mean {change.first:.1f} → {change.latest:.1f}")
+        lines.append("    PSFS against the baseline: " + "; ".join(parts))
+    if row.has_home_changes_list:
+        changes = row.home_changes
+        if changes:
+            lines.append("    Changes at home:")
+            lines += [f"      {c.date:%d %b %Y}  {c.line('en')}" for c in changes]
+    else:
+        # An older report has no dated list: what Coach changes in the plan now.
+        lines.append("    Changes at home: this report is from an older Coach (no dated list).")
+        for routine_id, found in row.changes.items():
+            for change in found:
+                lines.append(f"      {routine_id}: {change.text.get('en')}")
+    return lines
+
+
+def _percent(ratio: float | None) -> str:
+    return f"{round((ratio or 0) * 100)} %"
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+g}"
+
+
+def _review(review: Any) -> str:
+    from coach.core.clinic.patients import ReviewState
+
+    if review.state is ReviewState.NONE:
+        return "–"
+    day = f"{review.day:%d %b %Y}"
+    if review.state is ReviewState.OVERDUE:
+        return f"overdue since {day}"
+    if review.state is ReviewState.DUE:
+        return f"due {day}" if review.days else "due today"
+    return day
 
 
 def _trend(first: float | None, last: float | None) -> str:

@@ -1,11 +1,13 @@
-"""The progress report for the physiotherapist: one or two pages from the history.
+"""The progress report for the physiotherapist: a few pages from the history.
 
-``collect_report`` reads what the report needs from the progress store
-(through ``coach.core.progress.history`` and ``coach.core.progress.stats``, one snapshot);
+``collect_report`` (:mod:`coach.sheets.progress_facts`, named here too for its
+callers) reads what the report needs from the progress store in one snapshot;
 ``draw_progress_report`` lays it out onto any ``QPagedPaintDevice`` with the
 routine sheet's typeface, units and pagination: adherence per week, pain and
 walking charts (vectors; lines told apart by dash and marker, not colour
-alone), measures, sessions stopped early with their reasons, and notes.
+alone), measures, sessions stopped early with their reasons, every change at
+home (the list the report file carries, :mod:`coach.core.clinic.home_changes`),
+and notes.
 """
 
 from __future__ import annotations
@@ -19,24 +21,23 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPagedPaintDevice, QPainter, QPainterPath, QPen
 
-from coach.core.content.model import Routine, Text
+from coach.core.content.model import Routine
 from coach.core.content.wording import date_text, number_text
-from coach.core.progress.history import History, Measure, WalkingTest, iso, parse
+from coach.core.progress.history import Measure, WalkingTest
 from coach.core.progress.measures import psfs_score, psfs_scores
-from coach.core.progress.stats import (
-    DayMark,
-    PainBucket,
-    WeekStatus,
-    day_start_utc,
-    local_day,
-    pain_trend,
-    plan_routines,
-    summary,
-    week_start,
-    weeks,
-)
+from coach.core.progress.stats import DayMark, local_day
 from coach.core.progress.store_rows import MeasureKind
 from coach.core.session.stop_rules import STOP_LABELS, StopReason
+from coach.sheets.progress_facts import (
+    DAILY_PAIN_UP_TO_DAYS,
+    MAX_WEEKS,
+    MeasureSpan,
+    NoteEntry,
+    ReportFacts,
+    StopEvent,
+    _score,
+    collect_report,
+)
 from coach.sheets.routine_sheet import (
     ACCENT,
     BODY_PT,
@@ -52,10 +53,6 @@ from coach.sheets.routine_sheet import (
     ensure_fonts,
     footer_parts,
 )
-
-MAX_WEEKS = 26
-DAILY_PAIN_UP_TO_DAYS = 56
-"""Daily pain means for a period up to 8 weeks, weekly means beyond."""
 
 REPORT_WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -98,6 +95,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "stops": "Sessions stopped early",
         "no_stops": "No session was stopped early in this period.",
         "reason_unknown": "no reason given",
+        "changes": "Changes at home",
+        "no_changes": "Nothing was changed at home in this period.",
         "notes": "Notes",
         "page": "Page {n} of {total}",
     },
@@ -141,6 +140,8 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "stops": "Vorzeitig beendete Einheiten",
         "no_stops": "In diesem Zeitraum wurde keine Einheit vorzeitig beendet.",
         "reason_unknown": "kein Grund angegeben",
+        "changes": "Änderungen zu Hause",
+        "no_changes": "In diesem Zeitraum wurde zu Hause nichts geändert.",
         "notes": "Notizen",
         "page": "Seite {n} von {total}",
     },
@@ -150,134 +151,6 @@ _SHORT_MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "de": ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"),
 }
-
-# --------------------------------------------------------------------------
-# The facts
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StopEvent:
-    started_utc: datetime
-    routine_id: str
-    reason: str | None
-    note: str | None
-
-
-@dataclass(frozen=True)
-class NoteEntry:
-    taken_utc: datetime
-    text: str
-
-
-@dataclass(frozen=True)
-class MeasureSpan:
-    """The first and the latest measure of one kind (or instrument) in the period."""
-
-    label: str  # a MeasureKind value, or "clinician_score:<instrument>"
-    first: Measure
-    latest: Measure
-
-
-@dataclass(frozen=True)
-class ReportFacts:
-    since: dt.date
-    until: dt.date  # inclusive
-    plan: tuple[Routine, ...]
-    weeks: tuple[WeekStatus, ...]
-    pain: tuple[PainBucket, ...]
-    pain_by: str
-    walking: tuple[WalkingTest, ...]
-    sentences: tuple[Text, ...]
-    stops: tuple[StopEvent, ...]
-    notes: tuple[NoteEntry, ...]
-    measures: tuple[MeasureSpan, ...]
-    sessions_done: int
-    sessions_stopped: int
-
-
-def collect_report(
-    history: History,
-    routines: Mapping[str, Routine],
-    since: dt.date,
-    until: dt.date,
-    now: datetime,
-    tz: tzinfo | None = None,
-) -> ReportFacts:
-    """Everything the report shows for the days ``since`` to ``until`` (both included)."""
-    if until < since:
-        raise ValueError("the period ends before it starts")
-    start = day_start_utc(since, tz)
-    end = day_start_utc(until + timedelta(days=1), tz)
-    span_days = (until - since).days + 1
-    week_count = min(MAX_WEEKS, (week_start(until) - week_start(since)).days // 7 + 1)
-    by = "day" if span_days <= DAILY_PAIN_UP_TO_DAYS else "week"
-    with history.snapshot():
-        plan = plan_routines(history, routines, until, tz)
-        week_list = weeks(history, plan, until, week_count, tz)
-        pain = pain_trend(history, since, until + timedelta(days=1), by=by, tz=tz)
-        walking = [
-            t for t in history.walking_tests() if since <= local_day(t.taken_utc, tz) <= until
-        ]
-        sentences = summary(history, now)
-        sessions = history.sessions(start, end)
-        stops = [
-            StopEvent(parse(r["started_utc"]), r["routine_id"], r["stop_reason"], r["stop_note"])
-            for r in history.rows(
-                "SELECT started_utc, routine_id, stop_reason, stop_note FROM sessions"
-                " WHERE outcome = 'stopped' AND started_utc >= ? AND started_utc < ?"
-                " ORDER BY started_utc, id",
-                (iso(start), iso(end)),
-            )
-        ]
-        notes = [
-            NoteEntry(parse(r["taken_utc"]), str(r["text"]))
-            for r in history.rows(
-                "SELECT taken_utc, text FROM notes WHERE taken_utc >= ? AND taken_utc < ?"
-                " ORDER BY taken_utc, id",
-                (iso(start), iso(end)),
-            )
-            if str(r["text"]).strip()
-        ]
-        measures = _measure_spans(history, start, end)
-    return ReportFacts(
-        since=since,
-        until=until,
-        plan=tuple(plan),
-        weeks=tuple(week_list),
-        pain=tuple(pain),
-        pain_by=by,
-        walking=tuple(walking),
-        sentences=tuple(sentences),
-        stops=tuple(stops),
-        notes=tuple(notes),
-        measures=tuple(measures),
-        sessions_done=sum(1 for s in sessions if s.counted),
-        sessions_stopped=len(stops),
-    )
-
-
-def _measure_spans(history: History, start: datetime, end: datetime) -> list[MeasureSpan]:
-    spans = []
-    for kind in (MeasureKind.PSFS, MeasureKind.CHAIR_STAND):
-        found = history.measures(kind, since=start, until=end)
-        if found:
-            spans.append(MeasureSpan(kind.value, found[0], found[-1]))
-    by_instrument: dict[str, list[Measure]] = {}
-    for m in history.measures(MeasureKind.CLINICIAN_SCORE, since=start, until=end):
-        instrument = str(m.value.get("instrument") or "").strip()
-        if instrument and _score(m.value.get("score")) is not None:
-            by_instrument.setdefault(instrument, []).append(m)
-    for instrument, found in sorted(by_instrument.items()):
-        spans.append(MeasureSpan(f"clinician_score:{instrument}", found[0], found[-1]))
-    return spans
-
-
-def _score(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
 
 # --------------------------------------------------------------------------
 # The page
@@ -737,6 +610,25 @@ class _Report(_Sheet):
         doc = self.paragraphs(self.width, lines, after=2)
         return self.with_heading(self.text("stops"), self.text_block(doc))
 
+    def changes_block(self) -> list[_Block]:
+        """One paragraph per change; the heading stays with the first, the rest may
+        run onto the next page."""
+        facts, lang = self.facts, self.lang
+        if not facts.changes:
+            doc = self.paragraphs(self.width, [[(self.text("no_changes"), False)]], color=MUTED)
+            return self.with_heading(self.text("changes"), self.text_block(doc))
+        blocks: list[_Block] = []
+        for change in facts.changes:
+            line = change.line(lang)
+            note = str(change.details.get("note") or "").strip()
+            if note:
+                line += " – " + (f"„{note}“" if lang == "de" else f"“{note}”")
+            doc = self.paragraphs(
+                self.width, [[(f"{self.date(change.day)}: ", True), (line, False)]], after=2
+            )
+            blocks.append(self.text_block(doc))
+        return self.with_heading(self.text("changes"), blocks[0]) + blocks[1:]
+
     def notes_block(self) -> list[_Block]:
         if not self.facts.notes:
             return []
@@ -757,6 +649,7 @@ class _Report(_Sheet):
             self.walking_block(),
             self.measures_block(),
             self.stops_block(),
+            self.changes_block(),
             self.notes_block(),
         ):
             blocks.extend(part)
@@ -780,3 +673,18 @@ def default_period(today: dt.date, weeks_back: int = 6) -> tuple[dt.date, dt.dat
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+__all__ = [
+    "DAILY_PAIN_UP_TO_DAYS",
+    "MAX_WEEKS",
+    "REPORT_WORDS",
+    "NoteEntry",
+    "ReportData",
+    "ReportFacts",
+    "StopEvent",
+    "collect_report",
+    "default_period",
+    "draw_progress_report",
+    "now_utc",
+]

@@ -569,8 +569,9 @@ HOSTILE: dict[str, tuple[Callable[[Assignment], bytes], str]] = {
         "cut off|incomplete|damaged",
     ),
     "unknown format version": (
-        lambda p: _manifest_changed(p, lambda d: d.update(format_version=2)),
-        r"newer Coach \(format 2\).*Please update Coach",
+        # One past what this Coach reads (format 2 added the patient's id).
+        lambda p: _manifest_changed(p, lambda d: d.update(format_version=3)),
+        r"newer Coach \(format 3\).*Please update Coach",
     ),
     "newer routine inside": (
         lambda p: _manifest_changed(p, _newer_routine),

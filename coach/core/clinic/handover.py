@@ -57,8 +57,11 @@ try:  # the same dumper as coach.core.content.files
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
-ASSIGNMENT_FORMAT_VERSION = 1
-"""The newest hand-over file format this Coach reads and writes."""
+ASSIGNMENT_FORMAT_VERSION = 2
+"""The newest hand-over file format this Coach reads and writes.
+
+2 adds the patient's id (``patient.id``); a Coach that reads only 1 would refuse it
+as an unknown field, so it is told plainly that the plan is newer instead."""
 
 ASSIGNMENT_SUFFIX = ".coach"
 
@@ -128,9 +131,18 @@ class Contact(Record, kw_only=True):
 
 class Patient(Record, kw_only=True):
     name: Name
+    # Made at random by the clinic for the first plan and kept for every later one:
+    # the clinic puts all reports of one patient together by it, whatever the name
+    # says (two Maria Müllers, a name written differently the next time).
+    id: Identifier | None = None
 
     def __post_init__(self) -> None:
         self.name = _name(self.name)
+
+
+def new_patient_id() -> str:
+    """A patient id nobody can guess from the name: 'pt-' and 12 random hex digits."""
+    return f"pt-{secrets.token_hex(6)}"
 
 
 class ProfileHints(Record, kw_only=True):
@@ -426,11 +438,13 @@ def build_assignment(
     profile_hints: ProfileHints | None = None,
     created: datetime | None = None,
     assignment_id: str | None = None,
+    patient_id: str | None = None,
 ) -> Assignment:
     """Put routines from the clinic's library into a hand-over, pictures included.
 
     Every exercise that is not built in (the clinic's own) goes into the file
-    with its pictures, so the patient's Coach needs nothing else. Raises
+    with its pictures, so the patient's Coach needs nothing else. ``patient_id``
+    is the id the clinic gave this patient before (a new one when None). Raises
     HandoverError if the result would be refused at home.
     """
     created = created or datetime.now(UTC)
@@ -489,7 +503,7 @@ def build_assignment(
             {
                 "id": assignment_id or new_assignment_id(created),
                 "created": created,
-                "patient": {"name": patient},
+                "patient": {"name": patient, "id": patient_id or new_patient_id()},
                 "clinician": clinician.to_data(),
                 "goals": list(goals),
                 "start": start or created.astimezone().date(),

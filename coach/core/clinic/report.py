@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from coach import __version__
 from coach.core.clinic.handover import Contact, HandoverError, Patient, _details
+from coach.core.clinic.home_changes import HomeChange, changes_at_home
 from coach.core.clinic.install import InstalledAssignment, as_needed
 from coach.core.clinic.today import _local_bounds, _local_day
 from coach.core.common.atomic import write_text_atomic
@@ -27,7 +28,8 @@ from coach.core.content.model import Identifier, Routine, Text
 from coach.core.content.records import FieldProblem, Invalid, Meta, Record, field
 from coach.core.session.personal import AS_WRITTEN, PersonalInputs
 
-REPORT_FORMAT_VERSION = 1
+REPORT_FORMAT_VERSION = 2
+"""2 adds ``changes_at_home`` and the patient's id; a clinic reads 1 and 2."""
 REPORT_SUFFIX = ".coachreport"
 MAX_REPORT_BYTES = 4 * 1024 * 1024
 
@@ -90,7 +92,8 @@ def export_report_data(
     its schedule asked for each day (at most the planned number a day); pain
     is before and after each session, back and leg apart; walking tolerance
     comes from the walking tests; every stopped session is listed with its
-    reason.
+    reason. ``changes_at_home`` lists, dated, every way the patient's days
+    differed from the plan (:mod:`coach.core.clinic.home_changes`).
     """
     now = now or datetime.now(UTC)
     today = _local_day(now, tz)
@@ -190,6 +193,10 @@ def export_report_data(
         "psfs": other["psfs"],
         "chair_stand": other["chair_stand"],
         "pain_measures": other["pain"],
+        "changes_at_home": [
+            c.to_json_dict()
+            for c in _changes_at_home(store, assignment, since, until, library, inputs, tz)
+        ],
     }
     if assignment is not None:
         a = assignment.assignment
@@ -219,6 +226,30 @@ def export_report_data(
     return report
 
 
+def _changes_at_home(
+    store: Any,
+    installed: InstalledAssignment | None,
+    since: datetime,
+    until: datetime,
+    library: Library | None,
+    inputs: PersonalInputs | None,
+    tz: tzinfo | None,
+) -> list[HomeChange]:
+    from coach.core.progress.history import History
+
+    with History(Path(store.path)) as history:
+        return changes_at_home(
+            history,
+            since,
+            until,
+            routines=library.routines if library is not None else {},
+            exercises=library.exercises if library is not None else {},
+            inputs=inputs,
+            routine_ids=installed.installed_routine_ids if installed is not None else (),
+            tz=tz,
+        )
+
+
 def _as_run(
     installed: InstalledAssignment, library: Library, inputs: PersonalInputs
 ) -> list[dict[str, Any]]:
@@ -246,6 +277,7 @@ def _as_run(
                         "item": None if c.item_index is None else c.item_index + 1,
                         "exercise": c.exercise_id,
                         "text": dict(c.text.root),
+                        "reason": {lang: c.reason(lang) for lang in ("en", "de")},
                     }
                     for c in personal.changes
                 ],
@@ -354,6 +386,7 @@ Change = Annotated[float, Meta(ge=-10, le=10)]
 
 class ReportSession(Record, kw_only=True, forbid_unknown_fields=False):
     date: date
+    started_utc: datetime | None = None
     routine_id: Annotated[str, Meta(max_length=200)]
     routine_title: dict[str, str] = field(default_factory=dict)
     outcome: Literal["in_progress", "completed", "stopped", "abandoned"]
@@ -423,6 +456,7 @@ class ReportChange(Record, kw_only=True, forbid_unknown_fields=False):
     item: Annotated[int, Meta(ge=1, le=100)] | None = None
     exercise: Identifier | None = None
     text: Text
+    reason: Text | None = None  # the clinician's words (format 2 on)
 
 
 class ReportRoutineRun(Record, kw_only=True, forbid_unknown_fields=False):
@@ -433,6 +467,39 @@ class ReportRoutineRun(Record, kw_only=True, forbid_unknown_fields=False):
     total_seconds: Seconds = 0
     written_total_seconds: Seconds = 0
     changes: Annotated[list[ReportChange], Meta(max_length=200)] = field(default_factory=list)
+
+
+class ReportHomeChange(Record, kw_only=True, forbid_unknown_fields=False):
+    """One dated change at home (coach.core.clinic.home_changes); details pass over."""
+
+    date: date
+    kind: Annotated[str, Meta(max_length=40)]
+    exercise: Annotated[str, Meta(max_length=200)] | None = None
+    exercise_title: Text | None = None
+    routine_id: Annotated[str, Meta(max_length=200)] | None = None
+    routine_title: Text | None = None
+    what: Text
+    reason: Text | None = None
+    at_utc: datetime | None = None
+    note: Note | None = None
+
+    def line(self, lang: str = "en") -> str:
+        """'Knee hug: easier: hold 30 → 25 s (the patient accepted it ...)'."""
+        what = self.what.get(lang)
+        if self.reason is not None:
+            what += f" ({self.reason.get(lang)})"
+        if self.note:
+            what += f" – “{self.note}”"
+        if self.exercise_title is None:
+            return what[:1].upper() + what[1:]
+        return f"{self.exercise_title.get(lang)}: {what}"
+
+
+class ReportMeasure(Record, kw_only=True, forbid_unknown_fields=False):
+    """A PSFS rating or a chair-stand count as the store kept it (read by the clinic's list)."""
+
+    date: date
+    value: Annotated[dict[Annotated[str, Meta(max_length=200)], Any], Meta(max_length=20)]
 
 
 class Report(Record, kw_only=True, forbid_unknown_fields=False):
@@ -456,10 +523,21 @@ class Report(Record, kw_only=True, forbid_unknown_fields=False):
     walking_tests: Annotated[list[ReportWalk], Meta(max_length=2000)] = field(default_factory=list)
     stops: Annotated[list[ReportStop], Meta(max_length=5000)] = field(default_factory=list)
     sessions: Annotated[list[ReportSession], Meta(max_length=10000)] = field(default_factory=list)
+    psfs: Annotated[list[ReportMeasure], Meta(max_length=2000)] = field(default_factory=list)
+    chair_stand: Annotated[list[ReportMeasure], Meta(max_length=2000)] = field(default_factory=list)
+    # Format 1 has none: an empty list, and the clinic says the report is older.
+    changes_at_home: Annotated[list[ReportHomeChange], Meta(max_length=20000)] = field(
+        default_factory=list
+    )
 
     @property
     def patient_name(self) -> str:
         return self.patient.name if self.patient else "(no name)"
+
+    @property
+    def patient_id(self) -> str | None:
+        """The id the clinic gave the patient in the hand-over; None in older reports."""
+        return self.patient.id if self.patient else None
 
 
 def read_report_bytes(raw: bytes, name: str = "report.coachreport") -> Report:

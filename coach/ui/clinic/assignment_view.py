@@ -1,8 +1,8 @@
 """The hand-over between clinic and home, on screen.
 
 - At the clinic: :class:`HandOverDialog` puts routines, contact, goals, dates
-  and measures into a ``.coach`` file; :class:`PatientListView` lists the
-  reports that came back, next to the plan that was assigned.
+  and measures into a ``.coach`` file (the Patients page that lists the reports
+  coming back is :mod:`coach.ui.clinic.patients_view`).
 - At home: opening a ``.coach`` file (File > Open, drag and drop, ``coach
   import``) shows :class:`AssignmentSummaryDialog` to accept; accepted, the
   plan is installed. :class:`TodayPlanWidget` then says on the home page what
@@ -19,12 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QBoxLayout,
     QCheckBox,
     QDateEdit,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -41,8 +39,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -69,7 +65,7 @@ from coach.core.clinic.install import (
     from_installed_plan,
     install_assignment,
 )
-from coach.core.clinic.patients import PatientRow, import_report, patient_list
+from coach.core.clinic.patients import patient_id_for
 from coach.core.clinic.report import (
     REPORT_SUFFIX,
     default_period,
@@ -86,6 +82,10 @@ from coach.core.session.plan import effective_dosage
 from coach.ui.clinic.editor import PictureView, editor_style, error_label, show_error
 from coach.ui.i18n import T
 from coach.ui.widgets import button, card, label
+
+if TYPE_CHECKING:  # at run time through __getattr__ below, which avoids the circle
+    from coach.ui.clinic.patients_view import PatientListView as PatientListView
+    from coach.ui.clinic.patients_view import choose_report_path as choose_report_path
 
 MEASURE_LABELS: dict[str, str] = {
     "pain": "Pain, back and leg",
@@ -195,12 +195,6 @@ def choose_open_path(parent: QWidget, done: Callable[[Path], None]) -> None:
         T("Open a file from your physiotherapist"),
         T("Coach files (*.coach *.coachreport)"),
         done,
-    )
-
-
-def choose_report_path(parent: QWidget, done: Callable[[Path], None]) -> None:
-    _file_dialog(
-        parent, T("Import a patient's report"), T("Coach report (*.coachreport *.json)"), done
     )
 
 
@@ -532,6 +526,9 @@ class HandOverDialog(QDialog):
                 routines,
                 self.library,
                 patient=self.patient.text(),
+                # The same patient keeps the id the clinic gave them before, so their
+                # reports stay one row in the Patients list.
+                patient_id=patient_id_for(self.paths, self.patient.text()),
                 clinician=contact,
                 goals=[g.text() for g in self.goals if g.text().strip()],
                 start=start,
@@ -1000,279 +997,6 @@ class TodayPlanWidget(QFrame):
         return written
 
 
-# --------------------------------------------------------------------------
-# The clinic: the patient list from the reports that came back
-# --------------------------------------------------------------------------
-
-
-def _trend(first: float | None, last: float | None, *, lower_is_better: bool | None = None) -> str:
-    """6 → 3 (better): the words carry the direction, not a colour."""
-    if first is None and last is None:
-        return "–"
-
-    def show(v: float | None) -> str:
-        return "–" if v is None else f"{v:g}"
-
-    text = f"{show(first)} → {show(last)}"
-    if lower_is_better is not None and first is not None and last is not None and first != last:
-        better = (last < first) if lower_is_better else (last > first)
-        text += " " + (T("(better)") if better else T("(worse)"))
-    return text
-
-
-class PatientListView(QWidget):
-    """The reports that came back: one line per patient, the assigned plan beside it."""
-
-    COLUMNS = (
-        ("Patient", ""),
-        ("Period", "The weeks the report covers"),
-        ("Sessions", "Sessions done of those planned"),
-        ("Back pain", "Pain before sessions, first week → last week (0–10)"),
-        ("Leg pain", "Pain before sessions, first week → last week (0–10)"),
-        ("Walking", "Minutes walked in the walking test, first → last"),
-        ("Stops", "Sessions stopped early"),
-        (
-            "Changed",
-            "Changes Coach made to the plan at home: health answers, dose steps, walking test",
-        ),
-    )
-    report_chooser: FileChooser = staticmethod(choose_report_path)
-
-    def __init__(
-        self,
-        paths: Paths,
-        library: Library | None = None,
-        lang: str = "en",
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.paths = paths
-        self.library = library
-        self.lang = lang
-        self.rows: list[PatientRow] = []
-        self.setStyleSheet(editor_style())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(10)
-        top = QHBoxLayout()
-        top.addWidget(label(T("Patients"), "h1"), 1)
-        self.import_button = button(T("Import a report…"), "primary")
-        self.import_button.setObjectName("import-report")
-        self.import_button.clicked.connect(self._on_import_clicked)
-        top.addWidget(self.import_button)
-        layout.addLayout(top)
-        self.note = label(
-            T("Reports your patients send back (.coachreport files) appear here."), "hint"
-        )
-        layout.addWidget(self.note)
-        self.error = error_label("patients")
-        layout.addWidget(self.error)
-
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setObjectName("patient-table")
-        self.table.setAccessibleName(T("Patient list"))
-        self.table.setHorizontalHeaderLabels([T(c) for c, _tip in self.COLUMNS])
-        for n, (_c, tip) in enumerate(self.COLUMNS):
-            header_item = self.table.horizontalHeaderItem(n)
-            if tip and header_item is not None:
-                header_item.setToolTip(T(tip))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.currentCellChanged.connect(lambda row, *_: self._show_detail(row))
-        layout.addWidget(self.table)
-        detail = QWidget()
-        self.detail = QHBoxLayout(detail)
-        self.detail.setContentsMargins(0, 8, 0, 0)
-        self.detail.setSpacing(16)
-        layout.addWidget(_scroll(detail), 1)
-        self.refresh()
-
-    def refresh(self) -> None:
-        rows, problems = patient_list(self.paths)
-        self.rows = rows
-        self.table.blockSignals(True)
-        show_error(self.error, "; ".join(problems) if problems else None)
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            counts = row.sessions_done
-            ratio = row.adherence
-            adherence = (
-                T("{done}/{due} · {pct} %").format(
-                    done=counts[0], due=counts[1], pct=round((ratio or 0) * 100)
-                )
-                if counts and counts[1]
-                else "–"
-            )
-            b1, b2, l1, l2 = row.pain_trend
-            w1, w2 = row.walking
-            stops = row.stops
-            values = [
-                row.patient,
-                _short_period(row.period.start, row.period.end, self.lang),
-                adherence,
-                _trend(b1, b2),
-                _trend(l1, l2),
-                _trend(w1, w2),
-                str(len(stops)) if stops else T("none"),
-                str(row.changed_at_home) if row.changed_at_home else T("none"),
-            ]
-            for c, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
-                self.table.setItem(r, c, cell)
-        self.table.resizeRowsToContents()
-        header_height = self.table.horizontalHeader().sizeHint().height()
-        shown = sum(self.table.rowHeight(r) for r in range(min(len(rows), 6)))
-        self.table.setFixedHeight(
-            header_height
-            + max(shown, self.table.fontMetrics().lineSpacing() * 2)
-            + 2 * self.table.frameWidth()
-            + self.table.horizontalScrollBar().sizeHint().height()
-            + 4
-        )
-        self.note.setVisible(not rows)
-        if rows:
-            self.table.setCurrentCell(0, 0)
-        self.table.blockSignals(False)
-        self._show_detail(0 if rows else -1)
-
-    def _show_detail(self, index: int) -> None:
-        _clear(self.detail)
-        if not 0 <= index < len(self.rows):
-            return
-        report = self.rows[index].report
-        lang = self.lang
-        plan_box = QVBoxLayout()
-        plan_box.addWidget(label(T("The plan that was assigned"), "h2"))
-        if report.clinician is not None:
-            plan_box.addWidget(label(T("By {who}").format(who=report.clinician.line()), "hint"))
-        plan = report.plan
-        if plan is None:
-            plan_box.addWidget(label(T("No plan: the patient used Coach's own routines.")))
-        else:
-            when = T("From {date}").format(date=_date_text(plan.start, lang))
-            if report.review:
-                when += " · " + T("review on {date}").format(date=_date_text(report.review, lang))
-            plan_box.addWidget(label(when))
-            if plan.goals:
-                plan_box.addWidget(label(T("Goals: {goals}").format(goals="; ".join(plan.goals))))
-            exercises = dict(self.library.exercises) if self.library else {}
-            changed = self.rows[index].changes
-            for routine in plan.routines:
-                plan_box.addWidget(
-                    label(f"{routine.title.get(lang)} · {_schedule_text(routine, lang)}", None)
-                )
-                for n, item in enumerate(routine.items, 1):
-                    title = plan.exercise_titles.get(item.exercise)
-                    name = title.get(lang) if title else item.exercise
-                    ex = exercises.get(item.exercise)
-                    dose = _dose_text(item, ex, lang) if ex is not None else ""
-                    plan_box.addWidget(
-                        label(f"   {n}. {name}" + (f" – {dose}" if dose else ""), "hint")
-                    )
-                if routine.id in changed:
-                    plan_box.addWidget(label(T("Changed at home:"), None))
-                    for change in changed[routine.id]:
-                        plan_box.addWidget(label("   • " + change.text.get(lang), "hint"))
-        plan_box.addStretch(1)
-        self.detail.addLayout(plan_box, 1)
-
-        went = QVBoxLayout()
-        went.addWidget(label(T("How it went"), "h2"))
-        a = report.adherence
-        if a is not None and a.prescribed:
-            went.addWidget(
-                label(
-                    T(
-                        "{done} of {due} planned sessions done ({completed} completed, "
-                        "{stopped} stopped early)"
-                    ).format(
-                        done=a.done, due=a.prescribed, completed=a.completed, stopped=a.stopped
-                    )
-                )
-            )
-            weeks = ", ".join(f"{w.done}/{w.prescribed}" for w in a.weeks)
-            went.addWidget(label(T("Week by week: {weeks}").format(weeks=weeks), "hint"))
-        p = report.pain
-        went.addWidget(
-            label(
-                T("Pain before sessions, first week → last week: back {back}, leg {leg}").format(
-                    back=_trend(
-                        p.first_week_before_back, p.last_week_before_back, lower_is_better=True
-                    ),
-                    leg=_trend(
-                        p.first_week_before_leg, p.last_week_before_leg, lower_is_better=True
-                    ),
-                )
-            )
-        )
-        if p.mean_change_back is not None or p.mean_change_leg is not None:
-            went.addWidget(
-                label(
-                    T(
-                        "During a session pain changed by {back} (back) and {leg} (leg) on average"
-                    ).format(back=_signed(p.mean_change_back), leg=_signed(p.mean_change_leg)),
-                    "hint",
-                )
-            )
-        if report.walking_tests:
-            tests = "; ".join(
-                f"{_date_text(t.date, lang)}: "
-                + (
-                    f"{t.first_symptoms_s / 60:.0f} min " + T("to symptoms")
-                    if t.first_symptoms_s
-                    else ""
-                )
-                + (f", {t.total_s / 60:.0f} min " + T("in all") if t.total_s else "")
-                for t in report.walking_tests
-            )
-            went.addWidget(label(T("Walking tests: {tests}").format(tests=tests)))
-        else:
-            went.addWidget(label(T("No walking test in this period."), "hint"))
-        if report.stops:
-            went.addWidget(label(T("Stopped sessions"), "h2"))
-            for stop in report.stops:
-                reason = (
-                    stop.reason_text.get(lang) or stop.reason_text.get("en") or stop.reason or "?"
-                )
-                routine_title = stop.routine_title.get(lang) or stop.routine_title.get("en") or ""
-                line = f"⚠ {_date_text(stop.date, lang)} · {routine_title}: {reason}"
-                if stop.note:
-                    line += f" – “{stop.note}”"
-                went.addWidget(label(line))
-        else:
-            went.addWidget(label(T("No session was stopped."), "hint"))
-        went.addStretch(1)
-        self.detail.addLayout(went, 1)
-
-    def _on_import_clicked(self) -> None:
-        type(self).report_chooser(self, lambda path: self._import_chosen(path))
-
-    def _import_chosen(self, path: Path) -> None:
-        self.import_file(path)
-
-    def import_file(self, path: Path) -> bool:
-        try:
-            report = import_report(Path(path), self.paths)
-        except HandoverError as exc:
-            show_error(self.error, exc.message)
-            return False
-        self.refresh()
-        for r, row in enumerate(self.rows):
-            if (
-                row.report.assignment_id == report.assignment_id
-                and row.patient == report.patient_name
-            ):
-                self.table.setCurrentCell(r, 0)
-        return True
-
-
 def _clear(layout: Any) -> None:
     """Empty a layout now: hidden at once, deleted later (no overdraw in between)."""
     while layout.count():
@@ -1288,16 +1012,14 @@ def _clear(layout: Any) -> None:
             item.layout().deleteLater()
 
 
-def _short_period(start: dt.date, end: dt.date, lang: str) -> str:
-    if lang == "de":
-        return f"{start.day}.{start.month}.–{end.day}.{end.month}.{end.year}"
-    return f"{start.day} {start:%b} – {end.day} {end:%b} {end.year}"
+def __getattr__(name: str) -> Any:
+    # The Patients page has a module of its own; importing it from here lazily keeps
+    # the old name working without a circle (it uses this module's helpers).
+    if name in ("PatientListView", "choose_report_path"):
+        from coach.ui.clinic import patients_view
 
-
-def _signed(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+g}"
+        return getattr(patients_view, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
