@@ -97,13 +97,17 @@ def attach_reminders(
 ) -> None:
     """Once the window and the library exist, reminders follow the real plan."""
     from coach.core.reminders.plan_entries import plan_entries
-    from coach.ui.reminders.tray import routine_picture_from, store_done_today
+    from coach.ui.reminders.tray import (
+        routine_picture_from,
+        store_done_this_week,
+        store_done_today,
+    )
 
     presence.routine_picture = routine_picture_from(library)
     window.reminders, window.tray = service, presence
     service.set_plan(plan_entries(library, inputs=window.personal_inputs()))
     if store is not None:
-        service.set_done_today(store_done_today(store))
+        service.set_done_today(store_done_today(store), store_done_this_week(store))
 
 
 def run(

@@ -50,9 +50,22 @@ def register(sub: Any) -> None:
     assign.add_argument("--phone", metavar="TEXT")
     assign.add_argument("--email", metavar="TEXT")
     assign.add_argument("--start", type=_date, metavar="DATE", help="default: today")
-    assign.add_argument("--review", type=_date, metavar="DATE")
+    assign.add_argument(
+        "--review", type=_date, metavar="DATE", help="default: the programme's end (--weeks)"
+    )
+    assign.add_argument(
+        "--weeks", type=int, metavar="N", help="the programme's length in weeks (1 to 52)"
+    )
     assign.add_argument(
         "--goal", action="append", default=[], metavar="TEXT", help="a PSFS activity (up to 5)"
+    )
+    assign.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        type=int,
+        metavar="SCORE",
+        help="the PSFS score (0-10) at the start of each --goal, in the same order",
     )
     assign.add_argument(
         "--measure",
@@ -107,6 +120,21 @@ def _assign(args: argparse.Namespace) -> int:
     from coach.core.content.model import Permissions
     from coach.core.content.records import Invalid
 
+    if len(args.baseline) > len(args.goal):
+        return fail("assign", "each --baseline belongs to a --goal: give the goals first")
+    if any(not 0 <= score <= 10 for score in args.baseline):
+        return fail("assign", "a --baseline is a PSFS score from 0 to 10")
+    if args.weeks is not None and not 1 <= args.weeks <= 52:
+        return fail("assign", "--weeks takes a number from 1 to 52")
+    from coach.core.clinic.goals import Goal
+
+    try:
+        goals = [
+            Goal(text, baseline=args.baseline[i] if i < len(args.baseline) else None)
+            for i, text in enumerate(args.goal)
+        ]
+    except ValueError as exc:
+        return fail("assign", str(exc))
     paths = paths_of(args)
     library = library_of(args)
     routines = []
@@ -167,9 +195,10 @@ def _assign(args: argparse.Namespace) -> int:
             patient=args.patient,
             patient_id=patient_id,
             clinician=contact,
-            goals=args.goal,
+            goals=goals,
             start=args.start,
             review=args.review,
+            weeks=args.weeks,
             measures=args.measure or ("pain", "walking_test"),
         )
         written = write_assignment(args.output, assignment)
@@ -324,7 +353,12 @@ def _patient_lines(row: Any, today: date) -> list[str]:
     goals = row.goal_trends
     if goals:
         parts = [
-            f"{g.activity} {g.baseline} → {g.latest}" + (" (goal)" if g.is_goal else "")
+            (
+                f"{g.activity} {g.baseline} → {g.latest}"
+                if g.latest is not None
+                else f"{g.activity} {g.baseline} at the start, not rated yet"
+            )
+            + (" (goal)" if g.is_goal else "")
             for g in goals
         ]
         change = row.psfs_change
@@ -421,10 +455,10 @@ def _report_data(args: argparse.Namespace) -> int:
     adherence = report["adherence"]
     line = f"{len(report['sessions'])} session(s) from {start:%d %b} to {end:%d %b %Y}"
     if adherence and adherence["prescribed"]:
-        line += (
-            f"; {round(adherence['ratio'] * 100)} % of the planned sessions done "
-            f"({adherence['done']} of {adherence['prescribed']})"
-        )
+        done, planned = adherence["done"], adherence["prescribed"]
+        # More done than planned reads "7 done, 6 planned", never "7 of 6".
+        count = f"{done} of {planned}" if done <= planned else f"{done} done, {planned} planned"
+        line += f"; {round(adherence['ratio'] * 100)} % of the planned sessions done ({count})"
     print(line)
     print(f"Written to {written}", file=sys.stderr)
     if damaged:

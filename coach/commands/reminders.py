@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from coach.commands import fail, library_of, paths_of
@@ -269,23 +269,27 @@ def _plan(library: Library, prefs: ReminderPrefs, paths: Paths) -> list[PlanEntr
     return plan_entries(library, prefs.routines, inputs=inputs)
 
 
-def _done_today(paths: Paths, now: datetime) -> dict[str, int]:
+def _done_counts(paths: Paths, now: datetime) -> tuple[dict[str, int], dict[str, int]]:
+    """Sessions done today and this ISO week, per routine id."""
     from coach.core.reminders import schedule as core
 
     if not paths.database.exists():
-        return {}
+        return {}, {}
     from coach.core.progress.store import Store
     from coach.core.progress.store_errors import StoreError
 
     tz = now.tzinfo
     assert tz is not None
+    day = now.date()
     try:
         with Store.open(paths.database) as store:
-            start, end = core.day_bounds_utc(now.date(), tz)
-            return core.done_counts(store.sessions(start, end), now.date(), tz)
+            monday, _ = core.day_bounds_utc(day - timedelta(days=day.weekday()), tz)
+            _, end = core.day_bounds_utc(day, tz)
+            sessions = store.sessions(monday, end)
     except (StoreError, OSError) as exc:
-        print(f"warning: today's sessions could not be read ({exc})", file=sys.stderr)
-        return {}
+        print(f"warning: this week's sessions could not be read ({exc})", file=sys.stderr)
+        return {}, {}
+    return core.done_counts(sessions, day, tz), core.week_done_counts(sessions, day, tz)
 
 
 def _list(
@@ -310,7 +314,8 @@ def _list(
     if library is None and prefs.routines:
         library = library_of(args)
     plan = _plan(library, prefs, paths) if library is not None else []
-    found = core.upcoming(now, prefs, plan, count, settings.state, _done_today(paths, now))
+    today, this_week = _done_counts(paths, now)
+    found = core.upcoming(now, prefs, plan, count, settings.state, today, this_week)
     if args.json:
         print(json.dumps([_json(r, args.lang) for r in found], ensure_ascii=False, indent=2))
         return 0

@@ -17,6 +17,7 @@ from typing import Any
 from coach.core.clinic.home_changes import HomeChange, changes_at_home
 from coach.core.content.model import Exercise, Routine, Text
 from coach.core.progress.history import History, Measure, WalkingTest, iso, parse
+from coach.core.progress.session_log import WeekTime, week_times
 from coach.core.progress.stats import (
     PainBucket,
     WeekStatus,
@@ -75,6 +76,8 @@ class ReportFacts:
     sessions_done: int
     sessions_stopped: int
     changes: tuple[HomeChange, ...] = ()
+    week_times: tuple[WeekTime, ...] = ()  # time done against planned, per week
+    sessions_skipped: int = 0  # run through with most of it skipped: not done
 
 
 def collect_report(
@@ -129,6 +132,7 @@ def collect_report(
             if str(r["text"]).strip()
         ]
         measures = _measure_spans(history, start, end)
+        times = week_times(history, [w.start for w in week_list], tz)
     changes = changes_at_home(
         history,
         start,
@@ -154,6 +158,8 @@ def collect_report(
         sessions_done=sum(1 for s in sessions if s.counted),
         sessions_stopped=len(stops),
         changes=tuple(changes),
+        week_times=tuple(times),
+        sessions_skipped=sum(1 for s in sessions if s.outcome == "completed" and not s.counted),
     )
 
 

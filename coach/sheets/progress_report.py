@@ -70,6 +70,9 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "adherence": "Sessions done per week",
         "week_of": "Week of {day}",
         "of_planned": "{done} of {planned} ({percent} %)",
+        "more_than_planned": "{done} ({planned} planned)",
+        "time_of_planned": "{done} of {planned} min",
+        "skipped_text": "{n} more run through with most of it skipped (not counted)",
         "done_free": "{done} done, none planned",
         "legend_days": "Each square is a day:",
         "mark_done": "done",
@@ -115,6 +118,9 @@ REPORT_WORDS: dict[str, dict[str, str]] = {
         "adherence": "Geübte Einheiten pro Woche",
         "week_of": "Woche ab {day}",
         "of_planned": "{done} von {planned} ({percent} %)",
+        "more_than_planned": "{done} ({planned} geplant)",
+        "time_of_planned": "{done} von {planned} Min.",
+        "skipped_text": "{n} weitere größtenteils übersprungen (nicht gezählt)",
         "done_free": "{done} geübt, keine geplant",
         "legend_days": "Jedes Kästchen ist ein Tag:",
         "mark_done": "geübt",
@@ -237,6 +243,8 @@ class _Report(_Sheet):
         sessions = self.text(
             "sessions_text", done=facts.sessions_done, stopped=facts.sessions_stopped
         )
+        if facts.sessions_skipped:
+            sessions += "; " + self.text("skipped_text", n=facts.sessions_skipped)
         lines = [
             [(self.text("period") + ": ", True), (period, False)],
             [(self.text("created") + ": ", True), (self.date(report.created), False)],
@@ -279,14 +287,24 @@ class _Report(_Sheet):
         label_font = self.font(BODY_PT)
         fm = self.metrics(label_font)
         rows = []
+        times = {t.start: t for t in facts.week_times}
         for week in facts.weeks:
-            if week.planned:
+            if week.planned and week.done > week.planned:
+                value = self.text("more_than_planned", done=week.done, planned=week.planned)
+            elif week.planned:
                 percent = round(100 * (week.adherence or 0.0))
                 value = self.text(
                     "of_planned", done=week.done, planned=week.planned, percent=percent
                 )
             else:
                 value = self.text("done_free", done=week.done)
+            time = times.get(week.start)
+            if time is not None and time.planned_s:
+                value += " · " + self.text(
+                    "time_of_planned",
+                    done=round(time.done_s / 60),
+                    planned=max(1, round(time.planned_s / 60)),
+                )
             rows.append((self.text("week_of", day=self.short_date(week.start)), week, value))
         label_w = max((fm.horizontalAdvance(r[0]) for r in rows), default=0.0) + self.mm(4)
         box = self.mm(6.5)

@@ -31,6 +31,8 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
+    QImage,
+    QImageReader,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -46,6 +48,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from coach.core.content.custom_exercise import MAX_PICTURE_PIXELS
 from coach.core.content.library import Library
 from coach.core.content.model import Dosage, Exercise, Routine, RoutineItem, Side
 from coach.core.content.wording import (
@@ -54,6 +57,7 @@ from coach.core.content.wording import (
     minutes_text,
     number_text,
     schedule_text,
+    walk_text,
 )
 from coach.core.session.check import DISCLAIMER
 from coach.core.session.personal import AS_WRITTEN, PersonalPlan
@@ -163,10 +167,12 @@ WORDS: dict[str, dict[str, str]] = {
         "sets": "sets",
         "rest": "seconds rest between sets",
         "minutes": "minutes",
+        "walk": "walk",
         "walks": "walks",
         "walk_minutes": "minutes each walk",
+        "walk_up_to": "up to",
         "walk_share": "of your walking-test time, each walk",
-        "walk_break": "minutes rest after each walk: sit down and lean forward",
+        "walk_break": "minutes rest after each walk",
         "side_both": "Both sides,",
         "side_both_label": "start on the {first}",
         "side_alternate": "{First} and {second},",
@@ -262,10 +268,12 @@ WORDS: dict[str, dict[str, str]] = {
         "sets": "Durchgänge",
         "rest": "Sekunden Pause zwischen den Durchgängen",
         "minutes": "Minuten",
+        "walk": "Gehphase",
         "walks": "Gehphasen",
         "walk_minutes": "Minuten je Gehphase",
+        "walk_up_to": "bis zu",
         "walk_share": "Ihrer Zeit aus dem Gehtest, je Gehphase",
-        "walk_break": "Minuten Pause nach jeder Gehphase: hinsetzen und nach vorn beugen",
+        "walk_break": "Minuten Pause nach jeder Gehphase",
         "side_both": "Beide Seiten,",
         "side_both_label": "{first} beginnen",
         "side_alternate": "{First} und {second}",
@@ -393,6 +401,8 @@ PICTURE_MM = (52.0, 47.0, 42.0)
 """Picture widths to try, largest first: the largest that needs no extra page wins."""
 LARGE_PICTURE_MM = (80.0, 72.0, 64.0)
 """Where a page has room to spare, its exercises get pictures this large."""
+PHOTO_DPI = 300
+"""A clinic's photo is printed at up to this sharpness; more only makes the file bigger."""
 
 
 # --------------------------------------------------------------------------
@@ -454,6 +464,7 @@ class _Parts:
     start: Path | None
     end: Path | None
     cells: list[DoseCell]
+    words: str = ""  # a walk's full wording, under its numbers
 
 
 @dataclass
@@ -481,12 +492,13 @@ class _Sheet:
         self.height = float(device.height())
         self.gap = self.mm(6)
         self._renderers: dict[Path, QSvgRenderer | None] = {}
+        self._photos: dict[tuple[Path, int], QImage | None] = {}
         self._doc_scale = self._measure_doc_scale()
         self._parts: dict[int, _Parts] = {}
         self._primary: QFontMetricsF | None = None
         self._fonts: dict[tuple[float, bool, bool], QFont] = {}
         self._formats: dict[tuple[float, bool, int, bool], QTextCharFormat] = {}
-        self._dose_docs: dict[tuple[tuple[DoseCell, ...], int, bool], QTextDocument] = {}
+        self._dose_docs: dict[tuple[tuple[DoseCell, ...], int, bool, str], QTextDocument] = {}
 
     # -- units and fonts ---------------------------------------------------
     def mm(self, value: float) -> float:
@@ -742,22 +754,48 @@ class _Sheet:
         painter.drawRoundedRect(rect, self.mm(2), self.mm(2))
         renderer = self.renderer(path)
         inner = rect.adjusted(self.mm(1), self.mm(1), -self.mm(1), -self.mm(1))
+        image = None if renderer is not None else self.photo(path, inner.width())
         if renderer is not None:
             renderer.render(painter, inner)
-        elif path is not None and path.suffix.lower() in (".png", ".jpg", ".jpeg"):
-            from PySide6.QtGui import QImage
-
-            image = QImage(str(path))
-            if image.isNull():
-                self._placeholder(painter, inner)
-            else:
-                size = QSizeF(image.size()).scaled(inner.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRectF(QPointF(0, 0), size)
-                target.moveCenter(inner.center())
-                painter.drawImage(target, image)
+        elif image is not None:
+            # The same box as a drawn figure, the photo's own shape kept inside it.
+            size = QSizeF(image.size()).scaled(inner.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRectF(QPointF(0, 0), size)
+            target.moveCenter(inner.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, image)
         else:
             self._placeholder(painter, inner)
         painter.restore()
+
+    def photo(self, path: Path | None, width: float) -> QImage | None:
+        """A clinic's PNG or JPEG picture, ready for a box ``width`` device units wide.
+
+        The file comes from outside: its size is read from the header and an
+        absurd one refused before decoding; a phone photo is turned upright
+        (its rotation is only a tag in the file); and a picture far sharper
+        than print needs is scaled down, or every sheet would carry the
+        camera's megabytes once per picture box.
+        """
+        if path is None or path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            return None
+        key = (path, round(width))
+        if key not in self._photos:
+            image: QImage | None = None
+            reader = QImageReader(str(path))
+            size = reader.size()
+            if size.isValid() and 0 < size.width() * size.height() <= MAX_PICTURE_PIXELS:
+                reader.setAutoTransform(True)
+                read = reader.read()
+                if not read.isNull():
+                    image = read
+                    wanted = max(1, round(width / self.dpi * PHOTO_DPI))
+                    if image.width() > 1.5 * wanted:
+                        image = image.scaledToWidth(
+                            wanted, Qt.TransformationMode.SmoothTransformation
+                        )
+            self._photos[key] = image
+        return self._photos[key]
 
     def _placeholder(self, painter: QPainter, rect: QRectF) -> None:
         pen = QPen(LIGHT, self.mm(0.3), Qt.PenStyle.DashLine)
@@ -1005,6 +1043,7 @@ class _Sheet:
             start=self.sheet.library.illustration(ex.id, "start"),
             end=self.sheet.library.illustration(ex.id, "end"),
             cells=self.dose_cells(effective_dosage(item, ex)),
+            words=self.dose_words(effective_dosage(item, ex)),
         )
         self._parts[number] = parts
         return parts
@@ -1041,10 +1080,12 @@ class _Sheet:
         caption_h = self.metrics(caption_font).height() + self.mm(1)
         gap = self.mm(3)
         if below:
-            dose_h, draw_dose = self.dose_panel(parts.cells, inner_w, inline=True)
+            dose_h, draw_dose = self.dose_panel(
+                parts.cells, inner_w, inline=True, words=parts.words
+            )
             row_h = pic_h + caption_h + gap + dose_h
         else:
-            dose_h, draw_dose = self.dose_panel(parts.cells, dose_w)
+            dose_h, draw_dose = self.dose_panel(parts.cells, dose_w, words=parts.words)
             row_h = max(pic_h + caption_h, dose_h)
 
         total = bar_h + pad + row_h + gap + text_h + gap + cue_h + pad
@@ -1143,14 +1184,21 @@ class _Sheet:
         sided = dose.side in (Side.BOTH, Side.ALTERNATE)
         if dose.walk is not None:
             walk = dose.walk
-            cells.append(DoseCell(str(walk.bouts), self.text("walks")))
+            cells.append(
+                DoseCell(str(walk.bouts), self.text("walk" if walk.bouts == 1 else "walks"))
+            )
             if walk.from_walking_test is not None:
                 share = number_text(round(walk.from_walking_test * 100), lang)
                 cells.append(DoseCell(f"{share} %", self.text("walk_share")))
             else:
-                minutes = number_text(walk.bout_s / 60, lang)
-                cells.append(DoseCell(minutes, self.text("walk_minutes")))
-            cells.append(DoseCell(number_text(walk.break_s / 60, lang), self.text("walk_break")))
+                longest = walk.bout_s if walk.max_s is None else min(walk.bout_s, walk.max_s)
+                minutes = number_text(round(longest / 60, 1), lang)
+                # "Up to": a walk that ends at the first symptoms may be shorter.
+                lead = self.text("walk_up_to") if walk.stop_at_first_symptoms else ""
+                cells.append(DoseCell(minutes, self.text("walk_minutes"), lead))
+            if walk.bouts > 1:  # one walk has no rest after it
+                minutes = number_text(walk.break_s / 60, lang)
+                cells.append(DoseCell(minutes, self.text("walk_break")))
         elif dose.duration_s:
             minutes = number_text(round(dose.duration_s / 60, 1), lang)
             cells.append(DoseCell(minutes, self.text("minutes")))
@@ -1179,8 +1227,17 @@ class _Sheet:
             cells.append(DoseCell(dose.load, lead=self.text("load_lead")))
         return cells
 
+    def dose_words(self, dose: Dosage) -> str:
+        """A walk's dose in full words, the player's own: where, how long, how it
+        ends, how the person rests. The numbers alone leave out the treadmill,
+        the first symptoms and whether to sit or stand for the break."""
+        if dose.walk is None:
+            return ""
+        words = walk_text(dose.walk, self.lang)
+        return words[:1].upper() + words[1:] + "."
+
     def dose_panel(
-        self, cells: Sequence[DoseCell], width: float, *, inline: bool = False
+        self, cells: Sequence[DoseCell], width: float, *, inline: bool = False, words: str = ""
     ) -> tuple[float, Callable[[QPainter, float, float], None]]:
         """The dose box: the number large and bold, its words beside it.
 
@@ -1189,10 +1246,10 @@ class _Sheet:
         one) for the wide box under large pictures.
         """
         pad = self.mm(3)
-        key = (tuple(cells), round(width), inline)
+        key = (tuple(cells), round(width), inline, words)
         doc = self._dose_docs.get(key)
         if doc is None:
-            doc = self._dose_doc(cells, width - 2 * pad, inline)
+            doc = self._dose_doc(cells, width - 2 * pad, inline, words)
             self._dose_docs[key] = doc
         height = self.doc_height(doc) + 2 * pad
 
@@ -1206,7 +1263,9 @@ class _Sheet:
 
         return height, draw
 
-    def _dose_doc(self, cells: Sequence[DoseCell], width: float, inline: bool) -> QTextDocument:
+    def _dose_doc(
+        self, cells: Sequence[DoseCell], width: float, inline: bool, words: str = ""
+    ) -> QTextDocument:
         doc = self.document(width)
         cursor = QTextCursor(doc)
         for n, (value, label, lead) in enumerate(cells):
@@ -1230,6 +1289,10 @@ class _Sheet:
             cursor.insertText(value, self.char_format(17, bold=True, text=value))
             if label:
                 cursor.insertText(space + label, self.char_format(text=label))
+        if words:
+            # Ordinary wrapping text: a sentence, not one unbreakable fact.
+            cursor.insertBlock(self.block_format(after=0, before=3.5))
+            cursor.insertText(words, self.char_format(text=words))
         return doc
 
     # -- safety boxes --------------------------------------------------------

@@ -294,9 +294,11 @@ class MainWindow(QMainWindow):
             home.refresh()  # type: ignore[attr-defined]
         self._update_reminder_plan()
         if self.reminders is not None and self.store is not None:
-            from coach.ui.reminders.tray import store_done_today
+            from coach.ui.reminders.tray import store_done_this_week, store_done_today
 
-            self.reminders.set_done_today(store_done_today(self.store))
+            self.reminders.set_done_today(
+                store_done_today(self.store), store_done_this_week(self.store)
+            )
 
     def _update_reminder_plan(self) -> None:
         """Reminders name the minutes the player will take, so they follow the same changes."""

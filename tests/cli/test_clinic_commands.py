@@ -17,6 +17,8 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import yaml
+
 from coach.core.common.paths import resolve
 from coach.core.content.custom_exercise import ExerciseDraft, save_clinic_exercise
 from coach.core.content.library import Library
@@ -222,6 +224,34 @@ def test_clear_errors_for_wrong_arguments(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "cannot be read" in missing.stderr
     no_store = coach("--data-dir", tmp_path / "f", "report-data", "-o", tmp_path / "r")
     assert no_store.returncode == 1 and "nothing recorded yet" in no_store.stderr
+
+
+def test_assign_takes_the_programme_length_and_goal_baselines(tmp_path: Path) -> None:
+    out = tmp_path / "maria.coach"
+    made = coach("--data-dir", tmp_path / "c", "assign", "daily-relief", "--patient", "Maria",
+                 "--clinician", "B. Physio", "--start", "2026-03-02", "--weeks", "6",
+                 "--goal", "Walk to the bakery", "--baseline", "3",
+                 "--goal", "Garden for 30 min", "--baseline", "4", "--goal", "Cook standing",
+                 "-o", out)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "6 weeks, review on 13 Apr 2026" in made.stdout
+    with zipfile.ZipFile(out) as archive:
+        manifest = yaml.safe_load(archive.read("manifest.yaml"))
+    assert manifest["weeks"] == 6 and str(manifest["review"]) == "2026-04-13"
+    assert [g if isinstance(g, str) else (g["text"], g.get("baseline")) for g in
+            manifest["goals"]] == [("Walk to the bakery", 3), ("Garden for 30 min", 4),
+                                   ("Cook standing", None)]  # fmt: skip
+    too_many = coach("--data-dir", tmp_path / "d", "assign", "daily-relief", "--patient", "M",
+                     "--clinician", "A", "--baseline", "3", "-o", tmp_path / "x")  # fmt: skip
+    assert too_many.returncode == 1 and "belongs to a --goal" in too_many.stderr
+    out_of_range = coach("--data-dir", tmp_path / "d", "assign", "daily-relief", "--patient",
+                         "M", "--clinician", "A", "--goal", "Walk", "--baseline", "11",
+                         "-o", tmp_path / "x")  # fmt: skip
+    assert out_of_range.returncode == 1 and "0 to 10" in out_of_range.stderr
+    long = coach("--data-dir", tmp_path / "d", "assign", "daily-relief", "--patient", "M",
+                 "--clinician", "A", "--weeks", "60", "-o", tmp_path / "x")  # fmt: skip
+    assert long.returncode == 1 and "1 to 52" in long.stderr
+    assert not (tmp_path / "x").exists()
 
 
 def test_the_patients_list_shows_what_coach_changed_at_home(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_two_reports_of_one_patient_are_one_row_with_the_trend(
     assert column(header, row, "Pain back", 9) == "5 → 4.3"
     assert column(header, row, "Walking min", 15) == "15 → 20 (+33 %)"
     assert column(header, row, "Chair", 7) == "9 → 12"
-    assert column(header, row, "Changed", 7) == "12"
+    assert column(header, row, "Changed", 7) == "13"
     assert "overdue since 13 Apr 2026" in row
     assert row.endswith("1 (The pain goes further down my leg than usual)")
     details = listed.stdout.splitlines()[2:]
@@ -69,10 +69,10 @@ def test_two_reports_of_one_patient_are_one_row_with_the_trend(
     )
     assert any("Pain during sessions" in line for line in details)
     dated = [line.strip() for line in details if line.startswith("      ")]
-    assert len(dated) == 12
+    assert len(dated) == 13
     assert dated[0].startswith("03 Mar 2026  Forward bend sitting: left out: Hip replacement")
     assert any(
-        line.startswith("04 Mar 2026  Heel raises at the counter: stopped in set 1, repetition 4")
+        line.startswith("04 Mar 2026  Walking in stages with rest breaks: stopped in walk 2")
         for line in dated
     )
     assert any("easier: walking stage 5:20 → 4:51" in line for line in dated)

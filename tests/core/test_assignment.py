@@ -63,6 +63,7 @@ from coach.core.progress.store import Store
 from coach.core.progress.store_rows import MeasureKind, SessionOutcome
 from coach.core.session.plan import build_plan
 from coach.core.session.profile import load_profile
+from coach.core.session.runner import Outcome, StepResult
 
 # --------------------------------------------------------------------------
 # Helpers
@@ -253,7 +254,7 @@ def test_round_trip_write_read_install(
         assert current is not None and current.assignment.id == plan.id
         # The goals become the patient's PSFS activities, the routines the plan
         # that the progress statistics count against.
-        assert store.get_json("psfs_activities") == plan.goals
+        assert store.get_json("psfs_activities") == plan.goal_texts()
         from coach.core.progress.stats import PLAN_KEY
 
         assert store.get_json(PLAN_KEY) == [result.installed.routine_ids["daily"]]
@@ -332,6 +333,14 @@ def test_today_plan_counts_sessions_of_the_day(
         assert today is not None
         assert (today.done, today.due) == (1, 2)
         assert today.items[0].title.get() == "Daily"
+        # Run to its end with every step skipped: not the second session done.
+        skipped = store.start_session(rid, "Daily")
+        now_lib = load_library(home_paths)
+        for step in build_plan(now_lib.routines[rid], now_lib.exercises).steps:
+            store.record_step(skipped, StepResult(step, 1.0, Outcome.SKIPPED))
+        store.end_session(skipped, SessionOutcome.COMPLETED)
+        again = today_plan(store, home_paths, date(2026, 3, 4), tz=UTC)
+        assert again is not None and (again.done, again.due) == (1, 2)
         # Before the plan's start date nothing is due.
         early = today_plan(store, home_paths, date(2026, 3, 1), tz=UTC)
         assert early is not None and early.due == 0 and not early.started
@@ -569,9 +578,9 @@ HOSTILE: dict[str, tuple[Callable[[Assignment], bytes], str]] = {
         "cut off|incomplete|damaged",
     ),
     "unknown format version": (
-        # One past what this Coach reads (format 2 added the patient's id).
-        lambda p: _manifest_changed(p, lambda d: d.update(format_version=3)),
-        r"newer Coach \(format 3\).*Please update Coach",
+        # One past what this Coach reads (format 3 added goals with scores and weeks).
+        lambda p: _manifest_changed(p, lambda d: d.update(format_version=4)),
+        r"newer Coach \(format 4\).*Please update Coach",
     ),
     "newer routine inside": (
         lambda p: _manifest_changed(p, _newer_routine),

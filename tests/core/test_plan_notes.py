@@ -125,7 +125,7 @@ def test_a_clinician_s_keep_holds_an_item_the_health_answers_would_leave_out() -
     assert "S1" in played and "S4" not in played and "S8" not in played
     [kept] = [c for c in mine.changes if c.exercise_id == "S1"]
     assert (kept.cause, kept.kind) == (Cause.CLINICIAN, ChangeKind.NOTE)
-    assert "B. Physio kept it on 2026-12-01, knowing your history" in kept.text.get("en")
+    assert "B. Physio kept it on 01 Dec 2026, knowing your history" in kept.text.get("en")
     assert "am 01.12.2026 in Kenntnis Ihrer Vorgeschichte" in kept.text.get("de")
     assert kept.rule is not None and kept.rule.code == "hip_replacement/hip_flexion_over_90"
     # The same mark in a routine that is not the clinician's plan keeps nothing.

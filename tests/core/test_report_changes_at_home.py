@@ -90,12 +90,12 @@ def test_items_the_health_answers_leave_out_carry_the_clinicians_reasons(
 def test_a_stop_is_tied_to_the_exercise_and_step_where_it_happened(scenario: Scenario) -> None:
     (stop,) = of_kind(changes(scenario.reports[1]), "stop")
     assert stop["date"] == "2026-03-04"
-    assert stop["exercise"] == "C5"
-    assert stop["exercise_title"]["en"] == "Heel raises at the counter"
-    assert stop["step"]["rep"] == 4 and stop["step"]["set"] == 1
+    assert stop["exercise"] == "A3"
+    assert stop["exercise_title"]["en"] == "Walking in stages with rest breaks"
+    assert stop["step"]["rep"] == 2 and stop["step"]["phase"] == "walk"
     assert stop["stop_reason"] == "pain_spreading_leg"
-    assert stop["what"]["en"] == "stopped in set 1, repetition 4"
-    assert stop["what"]["de"] == "beendet bei Satz 1, Wiederholung 4"
+    assert stop["what"]["en"] == "stopped in walk 2"
+    assert stop["what"]["de"] == "beendet bei Gehstrecke 2"
     assert stop["reason"]["en"] == "The pain goes further down my leg than usual"
 
 
@@ -119,17 +119,21 @@ def test_dose_steps_say_who_took_them_and_when(scenario: Scenario) -> None:
 def test_walking_stages_and_symptom_times_from_the_walks(scenario: Scenario) -> None:
     found = changes(scenario.reports[1])
     stages = of_kind(found, "walk_stage")
-    # First walk: 4:51 (the accepted step) against 5:00 as written; after the second
-    # walking test, longer stages.
+    # The first walks (the session stopped in the second): 5:20 against 5:00 as
+    # written; then 4:51 (the accepted step); after the second walking test, longer.
     assert [(c["date"], c["stage_s"]) for c in stages] == [
+        ("2026-03-04", 320),
         ("2026-03-05", 291),
         ("2026-03-12", 378),
     ]
     assert stages[0]["written_s"] == 300 and stages[0]["walking_test_s"] == 400
     assert stages[0]["what"]["en"] == (
-        "walking stages of 4:51 instead of 5:00 as written (73 % of the walking test of 6:40)"
+        "walking stages of 5:20 instead of 5:00 as written (80 % of the walking test of 6:40)"
     )
-    assert "statt bisher 4:51" in stages[1]["what"]["de"]
+    assert stages[1]["what"]["en"] == (
+        "walking stages of 4:51 instead of 5:20 until then (73 % of the walking test of 6:40)"
+    )
+    assert "statt bisher 4:51" in stages[2]["what"]["de"]
     symptoms = of_kind(found, "walk_symptoms")
     assert [(c["date"], c["symptoms"][0]["walk"]) for c in symptoms] == [
         ("2026-03-05", 2),

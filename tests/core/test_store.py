@@ -714,3 +714,25 @@ def test_a_closed_store_says_so(db: Path) -> None:
     store.close()  # closing twice is harmless
     with pytest.raises(RuntimeError, match="closed"):
         store.sessions()
+
+
+def test_sqlite_statistics_do_not_make_the_file_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "coach.sqlite3"
+    with Store.open(path) as store:
+        sid = store.start_session("daily-relief", "Daily relief")
+        store.end_session(sid, SessionOutcome.COMPLETED)
+    # A sqlite3 shell's ANALYZE (or PRAGMA optimize) adds sqlite_stat1/sqlite_stat4.
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("ANALYZE")
+        conn.commit()
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert "sqlite_stat1" in names
+    with Store.open(path) as store:
+        assert [s.id for s in store.sessions()] == [sid]
+    # A table of anyone else still makes it "not Coach's".
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE stat_notes (x)")
+        conn.commit()
+    with pytest.raises(StoreError) as refused:
+        Store.open(path)
+    assert refused.value.kind is StoreErrorKind.CORRUPT

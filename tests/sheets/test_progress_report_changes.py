@@ -66,13 +66,13 @@ def test_the_changes_read_back_in_english(scenario: Scenario, tmp_path: Path) ->
     assert "Changes at home" in text
     for words in (
         "3 March 2026: One knee to the chest: left out: Hip replacement, left",
-        "4 March 2026: Heel raises at the counter: stopped in set 1, repetition 4 "
+        "4 March 2026: Walking in stages with rest breaks: stopped in walk 2 "
         "(The pain goes further down my leg than usual)",
         "4 March 2026: Walking in stages with rest breaks: easier: walking stage 5:20 → 4:51",
         "9 March 2026: Walking in stages with rest breaks: easier: walking stage 4:51 → 4:25 "
         "(Coach, at once:",
         "10 March 2026: Walking in stages with rest breaks: back to the earlier dose",
-        "walking stages of 4:51 instead of 5:00 as written (73 % of the walking test of 6:40)",
+        "walking stages of 4:51 instead of 5:20 until then (73 % of the walking test of 6:40)",
         "12 March 2026: Walking in stages with rest breaks: symptoms after 4:10 of walk 3",
     ):
         assert words in text, words
@@ -83,7 +83,7 @@ def test_the_changes_read_back_in_german(scenario: Scenario, tmp_path: Path) -> 
     assert "Änderungen zu Hause" in text
     for words in (
         "3. März 2026: Ein Knie zur Brust: weggelassen: Künstliches Hüftgelenk, links",
-        "4. März 2026: Zehenstand an der Arbeitsplatte: beendet bei Satz 1, Wiederholung 4",
+        "4. März 2026: Gehen in Etappen mit Entlastungspausen: beendet bei Gehstrecke 2",
         "leichter: Gehstrecke 5:20 → 4:51",
         "zurück zur früheren Dosis: Gehstrecke 4:25 → 4:51",
         "Beschwerden nach 3:20 in Gehstrecke 2 (4:51 geplant)",
@@ -98,4 +98,4 @@ def test_without_the_health_answers_the_rest_is_still_there(
     text = pdf_text(scenario, tmp_path, "en", full=False)
     assert "left out" not in text
     assert "A3: easier: walking stage 5:20 → 4:51" in text
-    assert "C5: stopped in set 1, repetition 4" in text
+    assert "A3: stopped in walk 2" in text

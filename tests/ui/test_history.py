@@ -113,7 +113,9 @@ def test_a_week_of_use_shows_the_right_numbers(qtbot, week_of_use: Store, librar
     assert view.findChild(QLabel, "sessions-number").text() == "4"
     assert "of 7 planned sessions done this week" in texts(view.findChild(QWidget, "sessions"))
     caption = view.findChild(QLabel, "week-2026-03-09")
-    assert caption.text() == "Week of 9 Mar: 4 of 7 sessions done"
+    assert caption.text() == (
+        "Week of 9 Mar: 4 of 7 planned sessions · 45 of 45 planned minutes done"
+    )
     cells = {c.status.day: c for c in view.findChildren(DayCell)}
     M = stats.DayMark
     assert cells[date(2026, 3, 9)].status.mark is M.DONE
@@ -124,7 +126,8 @@ def test_a_week_of_use_shows_the_right_numbers(qtbot, week_of_use: Store, librar
     assert cells[date(2026, 3, 2)].status.mark is M.BEFORE_START
     assert cells[date(2026, 3, 10)].accessibleName() == "Tuesday 10 Mar: planned, not done"
     assert (
-        cells[date(2026, 3, 11)].accessibleName() == "Wednesday 11 Mar: done, 2 sessions, 1 planned"
+        cells[date(2026, 3, 11)].accessibleName()
+        == "Wednesday 11 Mar: done, 2 sessions (1 planned)"
     )
     # Today is marked in words, not only by the frame.
     assert cells[date(2026, 3, 12)].text == "Today"

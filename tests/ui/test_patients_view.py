@@ -64,18 +64,18 @@ def test_two_reports_are_one_row_with_the_trend(qtbot, scenario: Scenario, clini
     row = cells(view, 0)
     assert row[0] == PATIENT
     assert row[1] == "2 Mar – 15 Mar 2026\n2 reports"
-    assert row[2] == "25 % → 25 %\n6/24"
+    assert row[2] == "25 % → 25 %\n6/24\ntime done 91 %"
     assert row[3] == "back 5 → 4.3\nleg 3 → 2.7"
     assert row[4] == "15 → 20 min\n+33 %"
     assert row[5] == "chair 9 → 12\nPSFS 3.5 → 5.5"
-    assert row[6] == "1 stopped\n12 changed"
+    assert row[6] == "1 stopped\n13 changed"
     assert row[7] == "⚠ overdue since 13 Apr"
     detail = texts(view)
     assert "⚠ Review overdue since 13 April 2026" in detail
     assert "Walk to the bakery: 3 → 6 (baseline 2 March 2026)" in detail
     # The latest changes under the list, the rest a click away.
     assert "12 March 2026 · Walking in stages with rest breaks: symptoms after 4:10" in detail
-    assert "6 earlier changes: open the history." in detail
+    assert "7 earlier changes: open the history." in detail
 
 
 def test_the_history_shows_charts_and_every_change(
@@ -119,7 +119,7 @@ def test_the_history_shows_charts_and_every_change(
     lines = [t for t in shown.splitlines() if t.startswith(("• ", "⚠ "))]
     assert sum(1 for t in lines if " March 2026 · " in t) >= 12
     assert (
-        "⚠ 4 March 2026 · Heel raises at the counter: stopped in set 1, repetition 4 "
+        "⚠ 4 March 2026 · Walking in stages with rest breaks: stopped in walk 2 "
         "(The pain goes further down my leg than usual)" in lines
     )
     assert any("back to the earlier dose: walking stage 4:25 → 4:51" in t for t in lines)
@@ -142,7 +142,7 @@ def test_in_german_at_large_text(qtbot, scenario: Scenario, clinic: Paths) -> No
         assert header[0] == "Patient/in" and header[7] == "Kontrolle"
         row = cells(view, 0)
         assert row[3] == "Rücken 5 → 4,3\nBein 3 → 2,7"
-        assert row[6] == "1 beendet\n12 Änderungen"
+        assert row[6] == "1 beendet\n13 Änderungen"
         view.open_patient(0)
         shown = texts(view.patient_view)
         assert "Änderungen zu Hause" in shown

@@ -138,6 +138,10 @@ def test_a_whole_session_is_recorded_in_the_store(window: MainWindow, qtbot, pat
         player.skip()
     player.end_session()
     player.close_player()
+    # Ended early, the pain after is asked too (it may be skipped).
+    after = window.flow.dialog
+    assert isinstance(after, PainDialog)
+    _click(qtbot, after, "pain-skip")
     assert "player" not in window.pages
     (session,) = store.sessions()
     assert session.routine_id == "gentle-day"

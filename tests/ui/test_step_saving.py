@@ -37,7 +37,10 @@ from coach.ui.session.safety_views import CheckDialog, PainDialog
 from coach.ui.session.saving import StepSaving, show_saving_note
 from coach.ui.session.session_flow import StoreRecorder
 
-STALL_LIMIT_S = 0.1
+# The player waits at most 50 ms for a lock; a store opened the usual way waits
+# 2 s. Half a second tells the two apart with room for a busy machine (a loaded
+# CI runner once took 0.12 s for a 50 ms wait plus its commit).
+STALL_LIMIT_S = 0.5
 
 
 class FakeClock:

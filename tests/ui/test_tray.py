@@ -27,6 +27,7 @@ from coach.ui.reminders.tray import (
     ReminderSettingsView,
     TrayPresence,
     should_hide_on_close,
+    store_done_this_week,
     store_done_today,
 )
 
@@ -489,3 +490,34 @@ def test_logind_resume_signal_recomputes(qtbot, clock: FakeClock) -> None:
         daemon.wait(timeout=10)
         if daemon.stdout is not None:
             daemon.stdout.close()
+
+
+def test_a_twice_a_week_plan_goes_quiet_once_the_store_has_two_sessions(tmp_path: Path) -> None:
+    from coach.core.progress.store import Store
+
+    weekly = PlanEntry("strength", {"en": "Strength"}, 900.0, 1, WEEK, 2)
+    moment = [datetime(2026, 11, 30, 8, 0, tzinfo=UTC)]
+    clock = FakeClock(datetime(2026, 12, 2, 7, 0, tzinfo=BERLIN))  # the Wednesday
+    with Store.open(tmp_path / "p.sqlite3", clock=lambda: moment[0]) as store:
+        settings = ReminderSettings(
+            ReminderPrefs(routines=("strength",)), ReminderState(checked_until=clock.now)
+        )
+        svc = ReminderService(
+            settings,
+            [weekly],
+            done_today=store_done_today(store),
+            done_this_week=store_done_this_week(store),
+            clock=clock,
+            monotonic=clock.monotonic,
+            watch_sleep=False,
+        )
+        # Nothing done yet: Wednesday is an exercise day like any other.
+        assert svc.upcoming(1)[0].due.date() == clock.now.date()
+        for day in (30, 1):  # Monday and Tuesday
+            moment[0] = moment[0].replace(month=11 if day == 30 else 12, day=day)
+            store.end_session(store.start_session("strength", "Strength"), "completed")
+        assert store_done_this_week(store)(clock.now) == {"strength": 2}
+        # The week's two are done: no more reminders until next Monday.
+        assert svc.upcoming(1)[0].due.date() == datetime(2026, 12, 7).date()
+        svc.stop()
+    assert store_done_this_week(None)(clock.now) == {}

@@ -16,12 +16,20 @@ import secrets
 import stat
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 import yaml
 
+from coach.core.clinic.goals import (
+    MAX_GOALS,
+    MAX_WEEKS,
+    Goal,
+    goal_line,
+    programme_week,
+    week_of_text,
+)
 from coach.core.common.atomic import write_bytes_atomic, write_text_atomic
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import (
@@ -57,11 +65,13 @@ try:  # the same dumper as coach.core.content.files
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
-ASSIGNMENT_FORMAT_VERSION = 2
+ASSIGNMENT_FORMAT_VERSION = 3
 """The newest hand-over file format this Coach reads and writes.
 
 2 adds the patient's id (``patient.id``); a Coach that reads only 1 would refuse it
-as an unknown field, so it is told plainly that the plan is newer instead."""
+as an unknown field, so it is told plainly that the plan is newer instead. 3 adds the
+programme's length (``weeks``), goals with a German text and a baseline score, "n
+times a week" schedules and the items' progression, starting level and tailoring."""
 
 ASSIGNMENT_SUFFIX = ".coach"
 
@@ -207,13 +217,18 @@ class Assignment(Record, kw_only=True, dict=True):
     patient: Patient
     clinician: Contact
     goals: Annotated[
-        list[str],
+        list[Goal],
         Meta(
-            max_length=5,
-            description="The activities the patient wants back (PSFS), in their words.",
+            max_length=MAX_GOALS,
+            description="The activities the patient wants back (PSFS), in their words, "
+            "with the score they start from.",
         ),
     ] = field(default_factory=list)
     start: date
+    weeks: (
+        Annotated[int, Meta(ge=1, le=MAX_WEEKS, description="The programme's length in weeks.")]
+        | None
+    ) = None
     review: date | None = None
     progression: Progression | None = None
     measures: list[MeasureName] = field(default_factory=_default_measures)
@@ -226,12 +241,13 @@ class Assignment(Record, kw_only=True, dict=True):
         if self.created.tzinfo is None or self.created.utcoffset() is None:
             raise FieldProblem("created", "the creation time needs a time zone (e.g. ending in Z)")
         self.created = self.created.astimezone(UTC)
-        goals = [g.strip() for g in self.goals]
-        for i, goal in enumerate(goals):
-            if not goal:
-                raise FieldProblem(("goals", i), "a goal is empty")
-            if len(goal) > 200:
-                raise FieldProblem(("goals", i), "a goal is longer than 200 characters")
+        # Built in code, a goal may still be a plain string: the same reading as a file's.
+        goals: list[Goal] = []
+        for i, goal in enumerate(self.goals):
+            try:
+                goals.append(goal if isinstance(goal, Goal) else Goal.from_data(goal))
+            except (TypeError, ValueError) as exc:
+                raise FieldProblem(("goals", i), str(exc)) from None
         self.goals = goals
         self.measures = list(dict.fromkeys(self.measures))
         if self.review is not None and self.review < self.start:
@@ -263,6 +279,17 @@ class Assignment(Record, kw_only=True, dict=True):
 
     def exercise(self, ident: str) -> Exercise | None:
         return next((e for e in self.exercises if e.id == ident), None)
+
+    def goal_texts(self, lang: str = "en") -> list[str]:
+        return [g.get(lang) for g in self.goals]
+
+    @property
+    def end(self) -> date | None:
+        """The day after the programme's last week, when it has a length."""
+        return self.start + timedelta(weeks=self.weeks) if self.weeks else None
+
+    def week_on(self, day: date) -> int | None:
+        return programme_week(self.start, self.weeks, day)
 
     def allowed_extension(self, routine: Routine) -> set[str]:
         return set(routine.permissions.allow_extension) | set(self.permissions.allow_extension)
@@ -430,9 +457,10 @@ def build_assignment(
     *,
     patient: str,
     clinician: Contact,
-    goals: Sequence[str] = (),
+    goals: Sequence[str | Goal] = (),
     start: date | None = None,
     review: date | None = None,
+    weeks: int | None = None,
     measures: Sequence[MeasureName] = DEFAULT_MEASURES,
     progression: Text | None = None,
     profile_hints: ProfileHints | None = None,
@@ -444,10 +472,14 @@ def build_assignment(
 
     Every exercise that is not built in (the clinic's own) goes into the file
     with its pictures, so the patient's Coach needs nothing else. ``patient_id``
-    is the id the clinic gave this patient before (a new one when None). Raises
+    is the id the clinic gave this patient before (a new one when None). A
+    programme of ``weeks`` without a review date is reviewed when it ends. Raises
     HandoverError if the result would be refused at home.
     """
     created = created or datetime.now(UTC)
+    start = start or created.astimezone().date()
+    if review is None and weeks:
+        review = start + timedelta(weeks=weeks)
     builtin = builtin_exercise_ids(library)
     wanted: list[str] = []
 
@@ -505,8 +537,9 @@ def build_assignment(
                 "created": created,
                 "patient": {"name": patient, "id": patient_id or new_patient_id()},
                 "clinician": clinician.to_data(),
-                "goals": list(goals),
-                "start": start or created.astimezone().date(),
+                "goals": [g.to_data() if isinstance(g, Goal) else g for g in goals],
+                "start": start,
+                "weeks": weeks,
                 "review": review,
                 "progression": progression.to_data() if progression else None,
                 "measures": list(measures),
@@ -601,16 +634,46 @@ def dose_text(item: RoutineItem, exercise: Exercise) -> str:
     return text
 
 
-def describe_assignment(assignment: Assignment, library: Library, lang: str = "en") -> list[str]:
-    """A plain-text summary: who, when, and every routine with its exercises and doses."""
+ITEM_PLAN_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("starting_level", "Starts at", "Beginnt mit"),
+    ("progression", "Progression", "Steigerung"),
+    ("tailoring", "Tailoring", "Anpassen"),
+)
+"""The CERT fields of an item, with their captions in English and German."""
+
+
+def item_plan_texts(item: RoutineItem, lang: str = "en") -> list[tuple[str, str]]:
+    """(caption, text) for each CERT field the item has, in the order a clinician reads them."""
+    out = []
+    for name, en, de in ITEM_PLAN_FIELDS:
+        text: Text | None = getattr(item, name)
+        if text is not None:
+            out.append((de if lang == "de" else en, text.get(lang)))
+    return out
+
+
+def describe_assignment(
+    assignment: Assignment, library: Library, lang: str = "en", today: date | None = None
+) -> list[str]:
+    """A plain-text summary: who, when, and every routine with its exercises and doses.
+
+    ``today`` adds where the programme stands ("now in week 3 of 6").
+    """
+    from coach.core.content.wording import schedule_text
+
     a = assignment
     lines = [f"Plan for {a.patient.name} from {a.clinician.line()}"]
     when = f"Starts {a.start:%d %b %Y}"
+    if a.weeks:
+        when += f", {a.weeks} weeks"
     if a.review:
         when += f", review on {a.review:%d %b %Y}"
+    now = week_of_text(a.start, a.weeks, today) if today is not None else ""
+    if now:
+        when += f"; now in {now}"
     lines.append(when)
     if a.goals:
-        lines.append("Goals: " + "; ".join(a.goals))
+        lines.append("Goals: " + "; ".join(goal_line(g, lang) for g in a.goals))
     exercises = dict(library.exercises) | {e.id: e for e in a.exercises}
     for routine in a.routines:
         try:
@@ -619,20 +682,17 @@ def describe_assignment(assignment: Assignment, library: Library, lang: str = "e
             minutes = f", about {max(1, round(seconds / 60))} min"
         except ValueError:
             minutes = ""
-        days = routine.schedule.days
-        often = "every day" if len(days) == 7 else ", ".join(d.capitalize() for d in days)
-        times = routine.schedule.times_per_day
-        lines.append(
-            f"{routine.title.get(lang)} ({len(routine.items)} exercises{minutes}; {often}"
-            + (f", {times} times a day" if times > 1 else "")
-            + ")"
-        )
+        often = schedule_text(routine.schedule, lang)
+        count = len(routine.items)
+        lines.append(f"{routine.title.get(lang)} ({count} exercises{minutes}; {often})")
         for n, item in enumerate(routine.items, 1):
             ex = exercises.get(item.exercise)
             if ex is None:
                 continue
             note = f" – {item.note.get(lang)}" if item.note else ""
             lines.append(f"  {n}. {ex.title.get(lang)}: {dose_text(item, ex)}{note}")
+            for caption, text in item_plan_texts(item, lang):
+                lines.append(f"     {caption}: {text}")
     if a.permissions.allow_extension:
         lines.append(
             "Allowed although they arch the back: "

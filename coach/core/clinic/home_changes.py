@@ -35,6 +35,7 @@ class HomeChangeKind(StrEnum):
     LEFT_OUT = "left_out"
     SWAPPED = "swapped"
     NOT_PLAYABLE = "not_playable"
+    KEPT = "kept"  # the health answers would leave it out; the clinician kept it
     DOSE_EASIER = "dose_easier"
     DOSE_HARDER = "dose_harder"
     DOSE_BACK = "dose_back"  # back to the dose before an automatic step
@@ -94,6 +95,11 @@ _SWAPPED_WORDS = Text.of(
 )
 _NOT_PLAYABLE = Text.of(
     "the whole routine is not played: {reason}", "die ganze Übungsfolge entfällt: {reason}"
+)
+_KEPT = Text.of(
+    "kept as {who} marked it on {day}, although the health answers would leave it out: {reason}",
+    "beibehalten, wie {who} es am {day} festgelegt hat, obwohl die Gesundheitsangaben die "
+    "Übung weglassen würden: {reason}",
 )
 _EASIER = Text.of("easier: {change}", "leichter: {change}")
 _HARDER = Text.of("harder: {change}", "schwerer: {change}")
@@ -358,6 +364,10 @@ def _health(
             continue
         mine = [s for s in sessions if s.routine_id == rid]
         for change in personal.changes:
+            kept = _kept(change, routine, mine, steps, exercises, last_day, tz)
+            if kept is not None:
+                out.append(kept)
+                continue
             if change.cause not in (Cause.HEALTH, Cause.CONTENT):
                 continue
             if change.kind not in (
@@ -398,6 +408,51 @@ def _health(
                 )
             )
     return out
+
+
+def _kept(
+    change: Change,
+    routine: Routine,
+    sessions: Sequence[_Session],
+    steps: Mapping[int, Sequence[_Step]],
+    exercises: Mapping[str, Exercise],
+    last_day: date,
+    tz: tzinfo | None,
+) -> HomeChange | None:
+    """The clinician's "keep" of an item the health answers would leave out, as a home
+    change: the report says either way what the health answers did to the plan."""
+    index = change.item_index
+    if change.cause is not Cause.CLINICIAN or change.rule is None or index is None:
+        return None
+    mark = routine.items[index].keep if 0 <= index < len(routine.items) else None
+    if mark is None:
+        return None
+    # Dated by the first session that played it, as a left-out item is by the first
+    # one without it.
+    first = next(
+        (s for s in sessions if change.exercise_id in {x.exercise_id for x in steps.get(s.id, ())}),
+        None,
+    )
+    day = Text.trusted({"en": f"{mark.on:%d %b %Y}", "de": f"{mark.on:%d.%m.%Y}"})
+    reason = Text.trusted({lang: change.reason(lang) for lang in ("en", "de")})
+    return HomeChange(
+        _local_day(first.started_utc, tz) if first is not None else last_day,
+        HomeChangeKind.KEPT,
+        _fill(_KEPT, who=mark.by, day=day, reason=reason),
+        change.exercise_id,
+        _title(exercises, change.exercise_id),
+        routine.id,
+        routine.title,
+        at_utc=first.started_utc if first is not None else None,
+        details={
+            "cause": change.cause.value,
+            "rule": change.rule.code,
+            "item": index + 1,
+            "kept_by": mark.by,
+            "kept_on": mark.on.isoformat(),
+            "played": first is not None,
+        },
+    )
 
 
 def _first_played(

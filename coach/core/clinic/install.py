@@ -408,7 +408,7 @@ def install_assignment(
 
         with contextlib.suppress(Exception):
             if not store.get_json(PSFS_ACTIVITIES_KEY, None):
-                store.set_json(PSFS_ACTIVITIES_KEY, list(assignment.goals))
+                store.set_json(PSFS_ACTIVITIES_KEY, assignment.goal_texts())
     if assignment.profile_hints is not None:
         try:
             note = _apply_profile_hints(paths, assignment.profile_hints)

@@ -111,10 +111,11 @@ class GoalTrend:
 
     activity: str
     baseline: int
-    latest: int
+    latest: int | None  # None: a goal scored at the clinic, not yet rated at home
     baseline_day: date
-    latest_day: date
+    latest_day: date | None
     is_goal: bool  # one of the plan's goals
+    from_clinic: bool = False  # the baseline is the clinician's score at the plan's start
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,18 @@ class PatientRow:
     def sessions_done(self) -> tuple[int, int] | None:
         a = self.report.adherence
         return (a.done, a.prescribed) if a is not None else None
+
+    @property
+    def time_done(self) -> float | None:
+        """Share of the planned time done in the sessions held; None in older reports."""
+        a = self.report.adherence
+        return a.time_ratio if a is not None else None
+
+    @property
+    def mostly_skipped(self) -> int:
+        """Sessions run through with most of them skipped (not counted as done)."""
+        a = self.report.adherence
+        return a.mostly_skipped if a is not None else 0
 
     def review(self, today: date) -> Review:
         day = self.report.review
@@ -295,37 +308,84 @@ class PatientRow:
 
     @property
     def psfs_change(self) -> PsfsChange | None:
-        ratings = self.psfs
-        if len(ratings) < 2:
+        """The PSFS mean, baseline against latest, over the activities with both.
+
+        A goal the clinician scored starts from that score, so one rating at home
+        already shows a change; other activities need two ratings.
+        """
+        trends = [
+            t
+            for t in self.goal_trends
+            if t.latest is not None and (t.from_clinic or t.latest_day != t.baseline_day)
+        ]
+        if not trends:
             return None
-        return psfs_change(psfs_scores(ratings[0].value), psfs_scores(ratings[-1].value))
+        return psfs_change(
+            {t.activity: t.baseline for t in trends},
+            {t.activity: t.latest for t in trends if t.latest is not None},
+        )
 
     @property
     def goal_trends(self) -> list[GoalTrend]:
-        """Each activity rated, its first rating (the baseline) against its latest.
+        """The plan's goals, then every other activity rated: baseline against latest.
 
-        The plan's goals come first, in their order; an activity is matched to a goal
-        by its words, ignoring case.
+        A goal the clinician scored at the hand-over starts from that score (on the
+        plan's start day; coach.core.clinic.goals matches its English or German
+        words); other activities start from their first rating at home.
         """
+        from coach.core.clinic.goals import goals_against_baselines
+
         first: dict[str, tuple[int, date]] = {}
         latest: dict[str, tuple[int, date]] = {}
         for m in self.psfs:
             for activity, score in psfs_scores(m.value).items():
-                first.setdefault(activity, (score, m.date))
-                latest[activity] = (score, m.date)
-        goals = {g.strip().casefold(): n for n, g in enumerate(self.goals)}
-        out = [
-            GoalTrend(
-                activity,
-                first[activity][0],
-                latest[activity][0],
-                first[activity][1],
-                latest[activity][1],
-                activity.strip().casefold() in goals,
+                first.setdefault(_words(activity), (score, m.date))
+                latest[_words(activity)] = (score, m.date)
+        names = {_words(a): a for m in self.psfs for a in psfs_scores(m.value)}
+        plan = self.report.plan
+        goals = (plan.goal_details or plan.goals) if plan is not None else []
+        ratings = [(m.date, psfs_scores(m.value)) for m in self.psfs]
+        out = []
+        for progress in goals_against_baselines(goals, ratings):
+            goal = progress.goal
+            words = {_words(goal.text)} | ({_words(goal.text_de)} if goal.text_de else set())
+            rated = [w for w in words if w in first]
+            for w in rated:
+                del names[w]
+            if progress.baseline is None:
+                continue  # neither scored at the clinic nor rated at home
+            if progress.baseline_from_plan:
+                assert plan is not None
+                out.append(
+                    GoalTrend(
+                        goal.text,
+                        progress.baseline,
+                        progress.latest,
+                        plan.start,
+                        progress.latest_day,
+                        True,
+                        from_clinic=True,
+                    )
+                )
+            else:
+                key = min(rated, key=lambda w: first[w][1])
+                last = max(rated, key=lambda w: latest[w][1])
+                out.append(
+                    GoalTrend(
+                        goal.text,
+                        first[key][0],
+                        latest[last][0],
+                        first[key][1],
+                        latest[last][1],
+                        True,
+                    )
+                )
+        for key, activity in names.items():
+            out.append(
+                GoalTrend(
+                    activity, first[key][0], latest[key][0], first[key][1], latest[key][1], False
+                )
             )
-            for activity in first
-        ]
-        out.sort(key=lambda t: goals.get(t.activity.strip().casefold(), len(goals)))
         return out
 
     @property
@@ -451,3 +511,7 @@ def _handed_over_id(file: Path, wanted: str) -> list[tuple[str, str]]:
     created = data.get("created")
     when = created.isoformat() if isinstance(created, datetime) else str(created or "")
     return [(when, pid)]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()

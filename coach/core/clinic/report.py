@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from coach import __version__
+from coach.core.clinic.goals import MAX_WEEKS, Goal
 from coach.core.clinic.handover import Contact, HandoverError, Patient, _details
 from coach.core.clinic.home_changes import HomeChange, changes_at_home
 from coach.core.clinic.install import InstalledAssignment, as_needed
@@ -26,6 +27,7 @@ from coach.core.common.atomic import write_text_atomic
 from coach.core.content.library import Library
 from coach.core.content.model import Identifier, Routine, Text
 from coach.core.content.records import FieldProblem, Invalid, Meta, Record, field
+from coach.core.progress.effort import Verdict, effort_of, verdict
 from coach.core.session.personal import AS_WRITTEN, PersonalInputs
 
 REPORT_FORMAT_VERSION = 2
@@ -107,6 +109,8 @@ def export_report_data(
         final: dict[int, str] = {}
         for step in steps:
             final[step.step_index] = step.outcome
+        effort = effort_of(steps, row.planned_total_s)
+        stopped = effort.stopped_item
         sessions.append(
             {
                 "date": _local_day(row.started_utc, tz).isoformat(),
@@ -124,6 +128,25 @@ def export_report_data(
                 "pain_after_leg": row.pain_after_leg,
                 "stop_reason": row.stop_reason,
                 "stop_note": row.stop_note,
+                # Added within format 2 (older reports lack them; docs/export-format.md).
+                "verdict": verdict(row.outcome.value, row.stop_reason, effort).value,
+                "time_planned_s": round(effort.planned_s, 1),
+                "time_done_s": round(effort.done_s, 1),
+                "stopped_at": (
+                    None
+                    if stopped is None
+                    else {"item": stopped.item_index + 1, "exercise": stopped.exercise_id}
+                ),
+                "items": [
+                    {
+                        "item": i.item_index + 1,
+                        "exercise": i.exercise_id,
+                        "planned_s": round(i.planned_s, 1),
+                        "done_s": round(i.done_s, 1),
+                        "state": i.state.value,
+                    }
+                    for i in effort.items
+                ],
             }
         )
     adherence = _adherence(assignment, period, sessions)
@@ -163,6 +186,7 @@ def export_report_data(
             "reason": s["stop_reason"],
             "reason_text": _stop_text(s["stop_reason"]),
             "note": s["stop_note"],
+            "exercise": (s["stopped_at"] or {}).get("exercise"),
         }
         for s in sessions
         if s["outcome"] == "stopped"
@@ -217,7 +241,12 @@ def export_report_data(
             "review": a.review.isoformat() if a.review else None,
             "plan": {
                 "start": a.start.isoformat(),
-                "goals": list(a.goals),
+                "goals": a.goal_texts(),
+                # Format 3 plans: the goals with German words and baseline scores,
+                # the programme's length and the week the report was made in.
+                "goal_details": [g.to_data() for g in a.goals],
+                "weeks": a.weeks,
+                "programme_week": a.week_on(today),
                 "measures": list(a.measures),
                 "routines": [r.to_data(drop_default_none=True) for r in a.routines],
                 "exercise_titles": titles,
@@ -298,43 +327,70 @@ def _adherence(
     """Sessions done against planned, with the definitions of coach.core.progress.stats.
 
     Planned: each scheduled weekday of a plan routine plans ``times_per_day``
-    sessions, from the plan's start on. Done: any session completed or stopped
-    by the person (stopping when it hurts is doing it right); weeks are ISO
-    weeks (Monday to Sunday), as the person's own progress page shows them.
+    sessions, from the plan's start on; an "n times a week" routine plans n
+    exercise days a week (fewer in a week the report or the plan covers in
+    part). Done: any session completed or stopped by the person (stopping
+    when it hurts is doing it right), but not one run through with most of it
+    skipped (:mod:`coach.core.progress.effort`); weeks are ISO weeks (Monday
+    to Sunday), as the person's own progress page shows them. The time done
+    is counted against the planned time of the sessions held.
     """
-    from coach.core.progress.history import COUNTED_OUTCOMES
-    from coach.core.progress.stats import planned_on
+    from coach.core.progress.stats import planned_in_week
 
     if assignment is None:
         return None
     a = assignment.assignment
     counted: dict[str, int] = {}
-    completed = stopped = 0
+    completed = stopped = skipped = ended = 0
+    time_by_day: dict[str, tuple[float, float]] = {}
     for s in sessions:
-        if s["outcome"] not in COUNTED_OUTCOMES or date.fromisoformat(s["date"]) < a.start:
+        if date.fromisoformat(s["date"]) < a.start:
+            continue
+        if s["items"]:
+            planned_s, done_s = time_by_day.get(s["date"], (0.0, 0.0))
+            time_by_day[s["date"]] = (planned_s + s["time_planned_s"], done_s + s["time_done_s"])
+        skipped += s["verdict"] == Verdict.MOSTLY_SKIPPED
+        ended += s["verdict"] == Verdict.ENDED_EARLY
+        if s["verdict"] not in (Verdict.COMPLETED, Verdict.STOPPED):
             continue
         counted[s["date"]] = counted.get(s["date"], 0) + 1
-        completed += s["outcome"] == "completed"
-        stopped += s["outcome"] == "stopped"
+        completed += s["verdict"] == Verdict.COMPLETED
+        stopped += s["verdict"] == Verdict.STOPPED
     weeks: dict[date, dict[str, Any]] = {}
+    plan = [r for r in a.routines if not as_needed(r)]
+    week_days: dict[date, list[date]] = {}
     total_planned = total_done = 0
+    all_planned = all_done = 0.0
     for day in period.days():
         if day < a.start:
             continue
         monday = day - timedelta(days=day.weekday())
         week = weeks.setdefault(monday, {"start": monday.isoformat(), "prescribed": 0, "done": 0})
-        planned = planned_on([r for r in a.routines if not as_needed(r)], day)
+        week_days.setdefault(monday, []).append(day)
         done = counted.get(day.isoformat(), 0)
-        week["prescribed"] += planned
         week["done"] += done
-        total_planned += planned
         total_done += done
+        time_planned, time_done = time_by_day.get(day.isoformat(), (0.0, 0.0))
+        week["time_planned_s"] = round(week.get("time_planned_s", 0.0) + time_planned, 1)
+        week["time_done_s"] = round(week.get("time_done_s", 0.0) + time_done, 1)
+        all_planned += time_planned
+        all_done += time_done
+    for monday, days in week_days.items():
+        # "n times a week" counts by the week, cut to the days of it the report covers.
+        planned = planned_in_week(plan, days)
+        weeks[monday]["prescribed"] = planned
+        total_planned += planned
     return {
         "prescribed": total_planned,
         "done": total_done,
         "completed": completed,
         "stopped": stopped,
+        "mostly_skipped": skipped,
+        "ended_early": ended,
         "ratio": round(min(1.0, total_done / total_planned), 3) if total_planned else None,
+        "time_planned_s": round(all_planned, 1),
+        "time_done_s": round(all_done, 1),
+        "time_ratio": round(min(1.0, all_done / all_planned), 3) if all_planned else None,
         "weeks": list(weeks.values()),
     }
 
@@ -370,6 +426,8 @@ class ReportPeriod(Record, kw_only=True):
 MAX_SECONDS = 86_400
 MAX_COUNT = 1_000_000
 MAX_DISTANCE_M = 100_000
+MAX_WEEK_SECONDS = 7 * MAX_SECONDS
+MAX_TOTAL_SECONDS = 5000 * MAX_SECONDS
 
 Pain = Annotated[int, Meta(ge=0, le=10)]
 Seconds = Annotated[float, Meta(ge=0, le=MAX_SECONDS)]
@@ -382,6 +440,26 @@ Change = Annotated[float, Meta(ge=-10, le=10)]
 
 # A report holds more than the clinic's list reads (start times, the other
 # measures), so these parts pass over fields they do not name.
+
+
+SessionVerdict = Literal[
+    "completed", "mostly_skipped", "stopped", "ended_early", "interrupted", "in_progress"
+]
+
+
+class ReportStoppedAt(Record, kw_only=True, forbid_unknown_fields=False):
+    item: Annotated[int, Meta(ge=1, le=200)]
+    exercise: Annotated[str, Meta(max_length=200)] | None = None
+
+
+class ReportItem(Record, kw_only=True, forbid_unknown_fields=False):
+    """One routine item as it went in one session: done, partly, skipped or stopped."""
+
+    item: Annotated[int, Meta(ge=1, le=200)]
+    exercise: Annotated[str, Meta(max_length=200)] | None = None
+    planned_s: Seconds = 0
+    done_s: Seconds = 0
+    state: Annotated[str, Meta(max_length=20)]
 
 
 class ReportSession(Record, kw_only=True, forbid_unknown_fields=False):
@@ -399,6 +477,19 @@ class ReportSession(Record, kw_only=True, forbid_unknown_fields=False):
     pain_after_leg: Pain | None = None
     stop_reason: Reason | None = None
     stop_note: Note | None = None
+    # Added within format 2: older reports lack them and read as before.
+    verdict: SessionVerdict | None = None
+    time_planned_s: Seconds | None = None
+    time_done_s: Seconds | None = None
+    stopped_at: ReportStoppedAt | None = None
+    items: Annotated[list[ReportItem], Meta(max_length=200)] = field(default_factory=list)
+
+    @property
+    def time_share(self) -> float | None:
+        """Time done over time planned (0-1); None in older reports."""
+        if self.time_planned_s and self.time_done_s is not None:
+            return min(1.0, self.time_done_s / self.time_planned_s)
+        return None
 
 
 class ReportStop(Record, kw_only=True, forbid_unknown_fields=False):
@@ -407,6 +498,7 @@ class ReportStop(Record, kw_only=True, forbid_unknown_fields=False):
     reason: Reason | None = None
     reason_text: dict[str, str] = field(default_factory=dict)
     note: Note | None = None
+    exercise: Annotated[str, Meta(max_length=200)] | None = None  # where it stopped
 
 
 class ReportWalk(Record, kw_only=True, forbid_unknown_fields=False):
@@ -420,6 +512,8 @@ class ReportWeek(Record, kw_only=True, forbid_unknown_fields=False):
     start: date
     prescribed: Count
     done: Count
+    time_planned_s: Annotated[float, Meta(ge=0, le=MAX_WEEK_SECONDS)] | None = None
+    time_done_s: Annotated[float, Meta(ge=0, le=MAX_WEEK_SECONDS)] | None = None
 
 
 class ReportAdherence(Record, kw_only=True, forbid_unknown_fields=False):
@@ -427,7 +521,12 @@ class ReportAdherence(Record, kw_only=True, forbid_unknown_fields=False):
     done: Count
     completed: Count = 0
     stopped: Count = 0
+    mostly_skipped: Count = 0
+    ended_early: Count = 0
     ratio: Annotated[float, Meta(ge=0, le=1)] | None = None
+    time_planned_s: Annotated[float, Meta(ge=0, le=MAX_TOTAL_SECONDS)] | None = None
+    time_done_s: Annotated[float, Meta(ge=0, le=MAX_TOTAL_SECONDS)] | None = None
+    time_ratio: Annotated[float, Meta(ge=0, le=1)] | None = None
     weeks: Annotated[list[ReportWeek], Meta(max_length=600)] = field(default_factory=list)
 
 
@@ -446,6 +545,11 @@ class ReportPlan(Record, kw_only=True, forbid_unknown_fields=False):
     measures: Annotated[list[str], Meta(max_length=10)] = field(default_factory=list)
     routines: Annotated[list[Routine], Meta(max_length=10)] = field(default_factory=list)
     exercise_titles: dict[str, Text] = field(default_factory=dict)
+    # From format-3 plans on (older reports: empty / None); coach.core.clinic.goals
+    # sets the goals' baselines against the PSFS ratings.
+    goal_details: Annotated[list[Goal], Meta(max_length=5)] = field(default_factory=list)
+    weeks: Annotated[int, Meta(ge=1, le=MAX_WEEKS)] | None = None
+    programme_week: Annotated[int, Meta(ge=1, le=10_000)] | None = None
 
 
 class ReportChange(Record, kw_only=True, forbid_unknown_fields=False):

@@ -28,13 +28,25 @@ def _local_day(moment: datetime, tz: tzinfo | None) -> date:
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
 
 
-def due_on(routine: Routine, day: date, start: date | None = None) -> int:
-    """How many sessions of ``routine`` the schedule asks for on ``day``."""
-    from coach.core.progress.stats import planned_on
+def due_on(
+    routine: Routine, day: date, start: date | None = None, done_earlier_this_week: int = 0
+) -> int:
+    """How many sessions of ``routine`` the schedule asks for on ``day``.
+
+    An "n times a week" routine is due on each of its possible days until the
+    week's count is reached; ``done_earlier_this_week`` are its sessions on the
+    days of the ISO week before ``day``.
+    """
+    from coach.core.progress.stats import flexible_due_on, planned_on, weekly_quota
 
     if (start is not None and day < start) or as_needed(routine):
         return 0
-    return planned_on([routine], day)
+    if routine.schedule.times_per_week is None:
+        return planned_on([routine], day)
+    monday = day - timedelta(days=day.weekday())
+    week = [monday + timedelta(days=k) for k in range(7)]
+    quota = weekly_quota(routine, [d for d in week if start is None or d >= start])
+    return flexible_due_on([routine], day, quota - done_earlier_this_week)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class TodayItem:
     due: int
     done: int
     as_needed: bool = False  # for bad days: never due
+    # "n times a week": the week's count and the sessions done towards it (today's too).
+    per_week: int | None = None
+    done_this_week: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,21 +92,38 @@ def today_plan(
     if installed is None:
         return None
     day = day or datetime.now().date()
-    since, until = _local_bounds(day, tz)
-    sessions = store.sessions(since, until)
+    monday = day - timedelta(days=day.weekday())
+    since, _ = _local_bounds(monday, tz)
+    _, until = _local_bounds(day, tz)
+    # The week so far: an "n times a week" routine is due until its count is reached.
+    from coach.core.progress.effort import effort_of
     from coach.core.progress.history import COUNTED_OUTCOMES
 
+    # A session run to its end with nearly every step skipped is not a session
+    # done: the home page says what the history and the report say.
+    sessions = [
+        s
+        for s in store.sessions(since, until)
+        if s.outcome in COUNTED_OUTCOMES and not effort_of(store.steps(s.id)).mostly_skipped
+    ]
+
+    start = installed.assignment.start
     items = []
     for routine in installed.assignment.routines:
         rid = installed.routine_ids[routine.id]
-        done = sum(1 for s in sessions if s.routine_id == rid and s.outcome in COUNTED_OUTCOMES)
+        days = [_local_day(s.started_utc, tz) for s in sessions if s.routine_id == rid]
+        done = sum(1 for d in days if d == day)
+        earlier = sum(1 for d in days if start <= d < day)
+        per_week = routine.schedule.times_per_week
         items.append(
             TodayItem(
                 rid,
                 routine.title,
-                due_on(routine, day, installed.assignment.start),
+                due_on(routine, day, start, earlier),
                 done,
                 as_needed(routine),
+                per_week * routine.schedule.times_per_day if per_week else None,
+                earlier + done,
             )
         )
     return TodayPlan(installed, day, tuple(items))

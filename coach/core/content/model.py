@@ -173,9 +173,22 @@ class Tempo(Record, kw_only=True):
     back_s: Annotated[float, Meta(gt=0, le=30)] = 3
 
 
-class Walk(Record, kw_only=True):
-    """Interval walking: bouts of walking with a flexion break in between."""
+class WalkKind(StrEnum):
+    """Where the walk happens: it decides the safety words the person is given."""
 
+    OUTDOOR = "outdoor"  # a level route outside or indoors, e.g. with a walker or trolley
+    TREADMILL_LEVEL = "treadmill_level"
+    TREADMILL_UPHILL = "treadmill_uphill"
+
+
+class Walk(Record, kw_only=True):
+    """Interval walking: bouts of walking with a flexion break in between.
+
+    One bout is a single continuous walk. The break position is the break
+    exercise: the seated hip-hinge lean (C2) or the standing forward lean (S9).
+    """
+
+    kind: WalkKind = WalkKind.OUTDOOR
     bouts: Annotated[int, Meta(ge=1, le=10)] = 3
     bout_s: Annotated[float, Meta(gt=0, le=MAX_DURATION_S)] = 300
     break_s: Annotated[float, Meta(gt=0, le=MAX_REST_S)] = 90
@@ -194,6 +207,25 @@ class Walk(Record, kw_only=True):
     break_exercise: (
         Annotated[Identifier, Meta(description="The exercise shown during the break.")] | None
     ) = "S9"
+    max_s: (
+        Annotated[
+            float,
+            Meta(
+                gt=0,
+                le=MAX_DURATION_S,
+                description="The longest one bout may last, however long the walking test "
+                "makes it (e.g. 2700 = up to 45 min).",
+            ),
+        ]
+        | None
+    ) = None
+    stop_at_first_symptoms: Annotated[
+        bool,
+        Meta(
+            description="The person's 'symptoms now' mark ends the bout there, instead of "
+            "walking on to its planned end."
+        ),
+    ] = False
 
 
 class Dosage(Record, kw_only=True):
@@ -361,13 +393,43 @@ def _every_day() -> list[Day]:
 
 
 class Schedule(Record, kw_only=True):
+    """How often: on fixed weekdays, or ``times_per_week`` days of the person's choosing.
+
+    With ``times_per_week`` the ``days`` are the days it may fall on (every day
+    unless narrowed), and each of those exercise days still plans
+    ``times_per_day`` sessions.
+    """
+
     times_per_day: Annotated[int, Meta(ge=1, le=3)] = 1
     days: Annotated[list[Day], Meta(min_length=1)] = field(default_factory=_every_day)
+    times_per_week: (
+        Annotated[
+            int,
+            Meta(
+                ge=1,
+                le=7,
+                description="Exercise days a week, on any of 'days' (e.g. 2: twice a week); "
+                "leave it out for fixed weekdays.",
+            ),
+        ]
+        | None
+    ) = None
     text: Annotated[Text, Meta(description="How often, in words.")] | None = None
 
     def __post_init__(self) -> None:
         if len(set(self.days)) != len(self.days):
             raise FieldProblem("days", "a day is listed twice")
+        if self.times_per_week is not None and self.times_per_week > len(self.days):
+            raise FieldProblem(
+                "times_per_week",
+                f"{self.times_per_week} times a week cannot fit on {len(self.days)} "
+                "possible day(s): allow more days or ask for fewer times",
+            )
+
+    @property
+    def flexible(self) -> bool:
+        """True when the person picks the days (n times a week), not the calendar."""
+        return self.times_per_week is not None
 
 
 class KeepMark(Record, kw_only=True):
@@ -389,6 +451,20 @@ class RoutineItem(DosageOverride, kw_only=True):
             ),
         ]
         | None
+    ) = None
+    # CERT (items 8 and 13): how the dose grows, where it starts, how it may be tailored.
+    progression: (
+        Annotated[
+            Text,
+            Meta(description="The progression rule, e.g. '+1 rep a week up to 15'."),
+        ]
+        | None
+    ) = None
+    starting_level: (
+        Annotated[Text, Meta(description="Where the patient starts, e.g. 'seated version'.")] | None
+    ) = None
+    tailoring: (
+        Annotated[Text, Meta(description="How the item may be tailored to the patient.")] | None
     ) = None
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coach.core.common.days import DAY_NAMES, WEEK
-from coach.core.content.model import Dosage, Schedule, Side
+from coach.core.content.model import Dosage, Schedule, Side, Walk
 
 __all__ = ["DAY_NAMES"]  # the sheets take the day names from here
 
@@ -41,6 +41,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "every_day_times": "{times} a day",
         "times_2": "twice",
         "times_3": "3 times",
+        "per_week": "{n} × a week",
+        "per_week_on": "{n} × a week, choosing from {days}",
     },
     "de": {
         "walks": "{bouts} Gehphasen mit Pausen dazwischen",
@@ -65,6 +67,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "every_day_times": "{times} am Tag",
         "times_2": "zweimal",
         "times_3": "dreimal",
+        "per_week": "{n}-mal pro Woche",
+        "per_week_on": "{n}-mal pro Woche, an Tagen Ihrer Wahl: {days}",
     },
 }
 
@@ -184,9 +188,7 @@ def dose_text(dose: Dosage, lang: str = "en", first: Side = Side.RIGHT) -> str:
     """
     w = _words(lang)
     if dose.walk is not None:
-        if dose.walk.bouts == 1:
-            return w["walks_1"]
-        return w["walks"].format(bouts=dose.walk.bouts)
+        return walk_text(dose.walk, lang, short=True)
     if dose.duration_s:
         count = count_text(max(1, round(dose.duration_s / 60)), "minute", lang)
     elif dose.sets > 1:
@@ -206,6 +208,66 @@ def dose_text(dose: Dosage, lang: str = "en", first: Side = Side.RIGHT) -> str:
     names = {"first": w[f"side_{first.value}"], "second": w[f"side_{second.value}"]}
     if dose.side is not Side.NONE:
         parts.append(w[dose.side.value].format(**names))
+    return ", ".join(parts)
+
+
+_WALK_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "treadmill_level": "on a treadmill with no slope",
+        "treadmill_uphill": "uphill on a treadmill",
+        "up_to": "up to {length}",
+        "share": "{share} % of the time to first symptoms",
+        "share_max": "{share} % of the time to first symptoms, at most {length}",
+        "stop": "ending at the first symptoms",
+        "rest_C2": "rest sitting, leaning forward",
+        "rest_S9": "rest leaning forward on a support",
+    },
+    "de": {
+        "treadmill_level": "auf dem Laufband ohne Steigung",
+        "treadmill_uphill": "bergauf auf dem Laufband",
+        "up_to": "bis zu {length}",
+        "share": "{share} % der Zeit bis zu den ersten Beschwerden",
+        "share_max": "{share} % der Zeit bis zu den ersten Beschwerden, höchstens {length}",
+        "stop": "Ende bei den ersten Beschwerden",
+        "rest_C2": "Pause im Sitzen, nach vorne gebeugt",
+        "rest_S9": "Pause nach vorne gebeugt abgestützt",
+    },
+}
+
+
+def walk_text(walk: Walk, lang: str = "en", *, short: bool = False) -> str:
+    """A walk dose in words: how many walks, where, how long, how it ends.
+
+    "4 walks with rests in between, 6 minutes, rest sitting, leaning forward";
+    "1 walk, on a treadmill with no slope, up to 45 minutes, ending at the
+    first symptoms". A walk outdoors says nothing about where. ``short`` (the
+    one-line dose of lists) leaves out the length and the rest.
+    """
+    w = _words(lang)
+    ww = _WALK_WORDS.get(lang, _WALK_WORDS["en"])
+    parts = [w["walks_1"] if walk.bouts == 1 else w["walks"].format(bouts=walk.bouts)]
+    if walk.kind.value in ww:
+        parts.append(ww[walk.kind.value])
+    if short:
+        if walk.stop_at_first_symptoms:
+            parts.append(ww["stop"])
+        return ", ".join(parts)
+    longest = walk.bout_s if walk.max_s is None else min(walk.bout_s, walk.max_s)
+    if walk.from_walking_test is None:
+        length = count_text(max(1, round(longest / 60)), "minute", lang)
+        parts.append(ww["up_to"].format(length=length) if walk.stop_at_first_symptoms else length)
+    else:
+        share = number_text(round(walk.from_walking_test * 100), lang)
+        if walk.max_s is None:
+            parts.append(ww["share"].format(share=share))
+        else:
+            length = count_text(max(1, round(walk.max_s / 60)), "minute", lang)
+            parts.append(ww["share_max"].format(share=share, length=length))
+    if walk.stop_at_first_symptoms:
+        parts.append(ww["stop"])
+    rest = f"rest_{walk.break_exercise}"
+    if walk.bouts > 1 and rest in ww:
+        parts.append(ww[rest])
     return ", ".join(parts)
 
 
@@ -229,20 +291,28 @@ def schedule_text(schedule: Schedule, lang: str = "en") -> str:
     every_day = len(schedule.days) == 7
     times = schedule.times_per_day  # 1 to 3
     times_word = w.get(f"times_{times}", "")
+    if schedule.times_per_week is not None:
+        weekly = w["per_week"].format(n=schedule.times_per_week)
+        if not every_day:
+            days = _listed_days(schedule, lang)
+            weekly = w["per_week_on"].format(n=schedule.times_per_week, days=days)
+        return weekly if times == 1 else w["times_a_day"].format(days=weekly, times=times_word)
     if times > 1 and every_day:
         return w["every_day_times"].format(times=times_word)
-    if every_day:
-        days = w["every_day"]
-    else:
-        names = _DAY_NAMES_LONG.get(lang, _DAY_NAMES_LONG["en"])
-        listed = [names[WEEK.index(d)] for d in sorted(schedule.days, key=WEEK.index)]
-        days = listed[0]
-        if len(listed) > 1:
-            days = w["and"].format(days=", ".join(listed[:-1]), last=listed[-1])
+    days = w["every_day"] if every_day else _listed_days(schedule, lang)
     if times == 1:
         return days
     key = "one_day_times" if len(schedule.days) == 1 else "times_a_day"
     return w[key].format(days=days, times=times_word)
+
+
+def _listed_days(schedule: Schedule, lang: str) -> str:
+    """ "Monday, Wednesday and Friday" in the week's order."""
+    names = _DAY_NAMES_LONG.get(lang, _DAY_NAMES_LONG["en"])
+    listed = [names[WEEK.index(d)] for d in sorted(schedule.days, key=WEEK.index)]
+    if len(listed) == 1:
+        return listed[0]
+    return _words(lang)["and"].format(days=", ".join(listed[:-1]), last=listed[-1])
 
 
 def date_text(day: dt.date, lang: str = "en") -> str:

@@ -54,7 +54,7 @@ def gather(
                 handed = installed.assignment
                 for routine_id in installed.installed_routine_ids:
                     plans[routine_id] = ClinicianPlan(
-                        handed.clinician.name, handed.start, handed.review
+                        handed.clinician.name, handed.start, handed.review, handed.weeks
                     )
     for routine in library.routines.values():
         if routine.id not in plans and from_installed_plan(library, paths, "routine", routine.id):

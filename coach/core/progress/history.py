@@ -24,11 +24,17 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from coach.core.progress.effort import (
+    MOSTLY_SKIPPED_SQL,
+    NOT_COUNTED_PHASES,
+    SessionEffort,
+    effort_of,
+)
 from coach.core.progress.store import WALK_FIRST_SYMPTOMS_S, WALK_TOTAL_S, Store
 from coach.core.progress.store_errors import StoreError, StoreErrorKind
 from coach.core.progress.store_rows import (
@@ -49,22 +55,34 @@ A session stopped by the person counts: stopping when it hurts is doing it
 right. A session the app lost (abandoned) or one still running does not.
 """
 
-_COUNTED_SQL = "outcome IN ('completed', 'stopped')"
+_COUNTED_SQL = f"(outcome = 'stopped' OR (outcome = 'completed' AND NOT {MOSTLY_SKIPPED_SQL}))"
+"""Done: stopped by the person, or completed with at least half its time done
+(:mod:`coach.core.progress.effort`); a run through skipped steps is not done."""
 
-NOT_EXERCISE_PHASES: tuple[str, ...] = ("get_ready", "transition", "done")
+NOT_EXERCISE_PHASES: tuple[str, ...] = NOT_COUNTED_PHASES
 """Steps that are no exercise: a session with only these did nothing yet."""
 
 _INTERRUPTED_SQL = (
-    "outcome = 'abandoned' AND stop_reason IS NULL AND EXISTS (SELECT 1 FROM step_results"
+    "((outcome = 'abandoned' AND stop_reason IS NULL AND EXISTS (SELECT 1 FROM step_results"
     " WHERE step_results.session_id = sessions.id AND step_results.phase NOT IN ("
     + ", ".join(f"'{phase}'" for phase in NOT_EXERCISE_PHASES)
-    + "))"
+    + f"))) OR (outcome = 'completed' AND {MOSTLY_SKIPPED_SQL}))"
 )
-"""An interrupted session: never ended by the player (a crash, a power cut; the
+"""A partly done session: never ended by the player (a crash, a power cut; the
 next start marked it abandoned, without a reason) after at least one step of
-exercise was recorded. Its day counts as partly done, not as missed."""
+exercise was recorded, or run to its end with most of it skipped. Its day
+counts as partly done, not as missed."""
 
-_ON_PLAN_SQL = f"({_COUNTED_SQL} OR ({_INTERRUPTED_SQL}))"
+_ON_PLAN_SQL = (
+    "(outcome IN ('completed', 'stopped') OR (outcome = 'abandoned' AND stop_reason IS NULL"
+    " AND EXISTS (SELECT 1 FROM step_results WHERE step_results.session_id = sessions.id"
+    " AND step_results.phase NOT IN ("
+    + ", ".join(f"'{phase}'" for phase in NOT_EXERCISE_PHASES)
+    + "))))"
+)
+"""Done or partly done: the same sessions as ``_COUNTED_SQL OR _INTERRUPTED_SQL``,
+written without the "mostly skipped" test (a completed session is one or the
+other), so the streak does not pay for it on every session it walks past."""
 
 
 def iso(moment: datetime) -> str:
@@ -94,9 +112,13 @@ class SessionBrief:
     pain_before_leg: int | None
     pain_after_back: int | None
     pain_after_leg: int | None
+    mostly_skipped: bool = False  # see coach.core.progress.effort
+    planned_total_s: float | None = None
 
     @property
     def counted(self) -> bool:
+        if self.outcome == SessionOutcome.COMPLETED and self.mostly_skipped:
+            return False
         return self.outcome in COUNTED_OUTCOMES
 
 
@@ -124,6 +146,18 @@ class Measure:
     kind: str
     taken_utc: datetime
     value: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _StepBits:
+    """The parts of a recorded step that :func:`effort_of` reads."""
+
+    item_index: int | None
+    exercise_id: str | None
+    phase: str
+    planned_s: float
+    done_s: float
+    outcome: str
 
 
 def _number(value: Any) -> float | None:
@@ -294,7 +328,8 @@ class History:
 
     _SESSION_COLUMNS = (
         "id, routine_id, started_utc, ended_utc, outcome, stop_reason, pain_before_back,"
-        " pain_before_leg, pain_after_back, pain_after_leg"
+        " pain_before_leg, pain_after_back, pain_after_leg, planned_total_s,"
+        f" {MOSTLY_SKIPPED_SQL} AS mostly_skipped"
     )
 
     @staticmethod
@@ -310,6 +345,8 @@ class History:
             pain_before_leg=r["pain_before_leg"],
             pain_after_back=r["pain_after_back"],
             pain_after_leg=r["pain_after_leg"],
+            mostly_skipped=bool(r["mostly_skipped"]),
+            planned_total_s=r["planned_total_s"],
         )
 
     def sessions(self, since: datetime, until: datetime) -> list[SessionBrief]:
@@ -321,6 +358,42 @@ class History:
             "sessions",
         )
         return self._each(rows, self._brief, "sessions")
+
+    def session_effort(self, session_id: int) -> SessionEffort | None:
+        """How one session went, step by step; None without any recorded step."""
+        rows = self.rows("SELECT started_utc FROM sessions WHERE id = ?", (session_id,), "sessions")
+        if not rows:
+            return None
+        try:
+            started = parse(rows[0][0])
+        except (TypeError, ValueError):
+            return None
+        return self.efforts(started, started + timedelta(microseconds=1)).get(session_id)
+
+    def efforts(self, since: datetime, until: datetime) -> dict[int, SessionEffort]:
+        """How each session started in [since, until) went, step by step, by session id.
+
+        Sessions without a recorded step are left out (nothing to tell).
+        """
+        rows = self.rows(
+            "SELECT r.session_id, r.item_index, r.exercise_id, r.phase, r.planned_s, r.done_s,"
+            " r.outcome, s.planned_total_s FROM sessions s"
+            " JOIN step_results r ON r.session_id = s.id"
+            " WHERE s.started_utc >= ? AND s.started_utc < ? ORDER BY r.session_id, r.id",
+            (iso(since), iso(until)),
+            "step_results",
+        )
+        steps: dict[int, list[_StepBits]] = {}
+        totals: dict[int, float | None] = {}
+        for r in rows:
+            try:
+                bits = _StepBits(r[1], r[2], str(r[3]), float(r[4]), float(r[5]), str(r[6]))
+            except (TypeError, ValueError):
+                self._skip("step_results", r)
+                continue
+            steps.setdefault(r[0], []).append(bits)
+            totals[r[0]] = _number(r[7])
+        return {sid: effort_of(found, totals[sid]) for sid, found in steps.items()}
 
     def counted_session_starts(self, since: datetime, until: datetime) -> list[datetime]:
         """Start times of the sessions that count as done, in [since, until)."""

@@ -7,18 +7,23 @@ own. ``today``/``now`` and the time zone are passed in, so tests fix them.
 Definitions (they are shown to people, so they are plain on purpose):
 
 - **The plan** is a list of routines. Each scheduled weekday of a routine plans
-  ``times_per_day`` sessions. The plan is the routine ids stored under the kv
-  key ``plan_routines`` when set (an assignment from the physiotherapist);
-  otherwise the routines the person did on at least 2 different days in the
-  last 28 days. "As needed" routines (the gentle/flare-up day) are never
-  planned, but a session of them counts as done like any other.
+  ``times_per_day`` sessions; a routine of "n times a week" plans n exercise
+  days in each ISO week (fewer when the week is counted only in part), and
+  each of its possible days is due until the week's count is reached. The
+  plan is the routine ids stored under the kv key ``plan_routines`` when set
+  (an assignment from the physiotherapist); otherwise the routines the person
+  did on at least 2 different days in the last 28 days. "As needed" routines
+  (the gentle/flare-up day) are never planned, but a session of them counts as
+  done like any other.
 - **Done**: a session that was completed, or stopped by the person (stopping
   when it hurts is doing it right). Sessions the app lost (abandoned) do not
-  count. Any routine counts towards the day's plan.
+  count, nor does one run through with less than half of its planned time
+  done (mostly skipped, :mod:`coach.core.progress.effort`). Any routine
+  counts towards the day's plan.
 - **Interrupted**: a session the app lost after at least one step of exercise
-  (a crash or a power cut stopped it; the next start marks it abandoned). It
-  is not a done session, but its day is partly done, not missed, and it keeps
-  the streak.
+  (a crash or a power cut stopped it; the next start marks it abandoned), or
+  one mostly skipped. It is not a done session, but its day is partly done,
+  not missed, and it keeps the streak.
 - **Adherence** of an ISO week (Monday to Sunday): sessions done against
   sessions planned; the week of the first session counts from that day on.
 - **Streak**: the number of days in a row, back from today, on which the person
@@ -43,7 +48,7 @@ The progression rule (CONTENT.md section 4) is in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -97,8 +102,53 @@ def week_start(day: date) -> date:
 
 
 def planned_on(plan: Sequence[Routine], day: date) -> int:
+    """Sessions the fixed weekdays plan on ``day``.
+
+    An "n times a week" routine plans by the week, not by the day: see
+    :func:`planned_in_week` and :func:`flexible_due_on`.
+    """
     weekday = WEEK[day.weekday()]
-    return sum(r.schedule.times_per_day for r in plan if weekday in r.schedule.days)
+    return sum(
+        r.schedule.times_per_day
+        for r in plan
+        if r.schedule.times_per_week is None and weekday in r.schedule.days
+    )
+
+
+def weekly_quota(routine: Routine, days: Iterable[date]) -> int:
+    """Sessions an "n times a week" routine plans over ``days`` (one ISO week or part of it).
+
+    A week counted only in part (the plan starts on a Saturday) asks for no more
+    exercise days than it has left, so it is neither inflated nor waived.
+    """
+    schedule = routine.schedule
+    if schedule.times_per_week is None:
+        return 0
+    possible = sum(1 for d in days if WEEK[d.weekday()] in schedule.days)
+    return min(schedule.times_per_week, possible) * schedule.times_per_day
+
+
+def planned_in_week(plan: Sequence[Routine], days: Sequence[date]) -> int:
+    """Sessions planned over ``days`` of one ISO week: fixed days one by one, the rest by quota."""
+    return sum(planned_on(plan, d) for d in days) + sum(weekly_quota(r, days) for r in plan)
+
+
+def flexible_due_on(plan: Sequence[Routine], day: date, quota_left: int) -> int:
+    """Sessions the "n times a week" routines ask for on ``day`` while ``quota_left`` > 0.
+
+    Every day a routine may fall on is due until the week's count is reached;
+    ``quota_left`` is the week's quota less the sessions already done towards it.
+    """
+    weekday = WEEK[day.weekday()]
+    due = 0
+    for r in plan:
+        if quota_left <= 0:
+            break
+        if r.schedule.times_per_week is not None and weekday in r.schedule.days:
+            n = min(r.schedule.times_per_day, quota_left)
+            due += n
+            quota_left -= n
+    return due
 
 
 def plan_routines(
@@ -211,18 +261,25 @@ def weeks(
     out: list[WeekStatus] = []
     for w in range(count):
         monday = first_monday + timedelta(weeks=w)
+        week = [monday + timedelta(days=k) for k in range(7)]
+        counted = [d for d in week if started_day is not None and d >= started_day]
+        quota_left = sum(weekly_quota(r, counted) for r in plan)
         days = []
-        planned_sum = done_sum = 0
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            planned = planned_on(plan, day)
+        done_sum = 0
+        for day in week:
+            fixed = planned_on(plan, day)
             n, cut = done.get(day, 0), interrupted.get(day, 0)
+            flexible = flexible_due_on(plan, day, quota_left) if day in counted else 0
+            # A past day without a session was a free choice, not a missed one:
+            # it plans only the sessions that were done towards the week's count.
+            extra = max(0, n - fixed)
+            planned = fixed + (flexible if day >= today else min(flexible, extra))
             mark = _mark(day, planned, n, today, started_day, cut)
             days.append(DayStatus(day, planned, n, mark, cut))
-            if started_day is not None and day >= started_day:
-                planned_sum += planned
+            if day in counted:
+                quota_left -= extra
                 done_sum += n
-        out.append(WeekStatus(monday, tuple(days), planned_sum, done_sum))
+        out.append(WeekStatus(monday, tuple(days), planned_in_week(plan, counted), done_sum))
     return out
 
 
@@ -668,14 +725,17 @@ __all__ = [
     "day_start_utc",
     "dose_changes",
     "duration_text",
+    "flexible_due_on",
     "local_day",
     "minutes_in_week",
     "overview",
     "pain_trend",
     "plan_routines",
+    "planned_in_week",
     "planned_on",
     "summary",
     "walking_trend",
     "week_start",
+    "weekly_quota",
     "weeks",
 ]

@@ -252,7 +252,13 @@ def schema_of(conn: sqlite3.Connection) -> frozenset[SchemaEntry]:
     factory = conn.text_factory
     conn.text_factory = bytes
     try:
-        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+        # SQLite's own statistics tables (made by ANALYZE or PRAGMA optimize, as a
+        # sqlite3 shell or a tuning tool may run) describe the data, not its shape:
+        # a file that has them is still Coach's.
+        rows = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            " WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'"
+        ).fetchall()
     finally:
         conn.text_factory = factory
     return frozenset(

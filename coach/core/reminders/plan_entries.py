@@ -28,6 +28,14 @@ class PlanEntry:
     seconds: float | None = None
     times_per_day: int = 1
     days: tuple[str, ...] = WEEK
+    # "n times a week": ``days`` are the days it may fall on, and it is reminded
+    # of only while the week's count is not reached.
+    times_per_week: int | None = None
+
+    @property
+    def week_quota(self) -> int | None:
+        """Sessions a week an "n times a week" routine asks for; None for fixed days."""
+        return self.times_per_week * self.times_per_day if self.times_per_week else None
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.routine_id
@@ -57,6 +65,7 @@ def plan_entry(routine: RoutineLike, seconds: float | None = None) -> PlanEntry:
         seconds=seconds,
         times_per_day=int(schedule.times_per_day),
         days=tuple(d for d in WEEK if d in set(schedule.days)),
+        times_per_week=getattr(schedule, "times_per_week", None),
     )
 
 

@@ -411,15 +411,58 @@ DONE_OUTCOMES = frozenset({"completed", "stopped", "in_progress"})
 """A session the person stopped still counts: they did what they could today."""
 
 
-def done_counts(sessions: Iterable[SessionLike], day: date, tz: tzinfo) -> dict[str, int]:
-    """How many sessions of each routine were done on the local ``day``."""
-    start, end = day_bounds_utc(day, tz)
+def _counts(sessions: Iterable[SessionLike], start: datetime, end: datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     for s in sessions:
         outcome = getattr(s.outcome, "value", s.outcome)
         if outcome in DONE_OUTCOMES and start <= _utc(s.started_utc) < end:
             counts[s.routine_id] = counts.get(s.routine_id, 0) + 1
     return counts
+
+
+def done_counts(sessions: Iterable[SessionLike], day: date, tz: tzinfo) -> dict[str, int]:
+    """How many sessions of each routine were done on the local ``day``."""
+    return _counts(sessions, *day_bounds_utc(day, tz))
+
+
+def week_done_counts(sessions: Iterable[SessionLike], day: date, tz: tzinfo) -> dict[str, int]:
+    """Sessions of each routine done in the ISO week of ``day``, up to and including it.
+
+    For the "n times a week" routines: pass it as ``done_this_week`` (the store's
+    sessions from Monday on are enough).
+    """
+    start, _ = day_bounds_utc(day - timedelta(days=day.weekday()), tz)
+    return _counts(sessions, start, day_bounds_utc(day, tz)[1])
+
+
+def _quota_met(
+    plan: Sequence[PlanEntry],
+    day: date,
+    today: date,
+    done_today: Mapping[str, int],
+    done_this_week: Mapping[str, int] | None,
+) -> frozenset[str]:
+    """The "n times a week" routines with nothing left to remind of on ``day``.
+
+    Only this week's count is known: a later week starts afresh. Today's own
+    sessions silence today's slots one by one (as for any routine), so they
+    close the week only from tomorrow on.
+    """
+    if done_this_week is None or day - timedelta(days=day.weekday()) != today - timedelta(
+        days=today.weekday()
+    ):
+        return frozenset()
+    met = set()
+    for entry in plan:
+        quota = entry.week_quota
+        if quota is None:
+            continue
+        done = done_this_week.get(entry.routine_id, 0)
+        if day == today:
+            done -= done_today.get(entry.routine_id, 0)
+        if done >= quota:
+            met.add(entry.routine_id)
+    return frozenset(met)
 
 
 def _cue_for(day: date, k: int) -> PostureCue:
@@ -437,6 +480,7 @@ def _day_events(
     plan: Sequence[PlanEntry],
     state: ReminderState,
     done: Mapping[str, int],
+    quota_met: frozenset[str] = frozenset(),
 ) -> list[Reminder]:
     """Every reminder of one local day, sorted; routines at one time merged."""
     weekday = WEEK[day.weekday()]
@@ -449,6 +493,8 @@ def _day_events(
     for entry in plan:
         if weekday not in entry.days or weekday not in prefs.days:
             continue
+        if entry.routine_id in quota_met:
+            continue  # done often enough this week: no reminder until Monday
         times = prefs.times_for(entry.times_per_day)
         already = done.get(entry.routine_id, 0)
         for k, moment in enumerate(times):
@@ -536,6 +582,7 @@ def _events_from(
     state: ReminderState,
     done_today: Mapping[str, int],
     today: date,
+    done_this_week: Mapping[str, int] | None = None,
 ) -> Iterator[Reminder]:
     """Every reminder due after ``since``, in order, with snooze and pause applied."""
     first_day = since.astimezone(tz).date()
@@ -544,7 +591,8 @@ def _events_from(
     for offset in range(HORIZON_DAYS + 1):
         day = first_day + timedelta(days=offset)
         done = done_today if day == today else {}
-        events = _day_events(day, tz, prefs, plan, state, done)
+        met = _quota_met(plan, day, today, done_today, done_this_week)
+        events = _day_events(day, tz, prefs, plan, state, done, met)
         if snoozed is not None and snoozed.due.astimezone(tz).date() <= day:
             events.append(snoozed)
             snoozed = None
@@ -594,11 +642,15 @@ def next_due(
     done_today: Mapping[str, int] | None = None,
     *,
     in_routine: bool = False,
+    done_this_week: Mapping[str, int] | None = None,
 ) -> Reminder | None:
     """The one reminder to show next: now (``due <= now``) or at ``due``.
 
     ``now`` is an aware datetime in the person's zone; ``done_today`` counts
-    the sessions done today per routine id. Reminders missed while the
+    the sessions done today per routine id, ``done_this_week`` those of the ISO
+    week up to now (:func:`week_done_counts`), which end the reminders of an "n
+    times a week" routine once its count is reached (without it, such a routine
+    is reminded of on each of its days). Reminders missed while the
     computer slept (or the clock jumped) come back as ONE catch-up, and only
     for today's routines; posture tips that went stale are dropped.
     """
@@ -615,7 +667,7 @@ def next_due(
         bounds.append(_utc(state.paused_until))
     since = max(bounds)
     overdue: list[Reminder] = []
-    for event in _events_from(since, tz, prefs, plan, state, done, today):
+    for event in _events_from(since, tz, prefs, plan, state, done, today, done_this_week):
         if event.due <= now:
             overdue.append(event)
             continue
@@ -640,6 +692,7 @@ def upcoming(
     n: int,
     state: ReminderState | None = None,
     done_today: Mapping[str, int] | None = None,
+    done_this_week: Mapping[str, int] | None = None,
 ) -> list[Reminder]:
     """The next ``n`` reminders from ``now`` on (inclusive), for listing."""
     tz = _zone(now)
@@ -651,7 +704,8 @@ def upcoming(
     view = replace(base, checked_until=_utc(now) - timedelta(microseconds=1))
     since = max(d for d in (view.checked_until, base.paused_until) if d is not None)
     found: list[Reminder] = []
-    for event in _events_from(since, tz, prefs, plan, view, done_today or {}, today):
+    done = done_today or {}
+    for event in _events_from(since, tz, prefs, plan, view, done, today, done_this_week):
         found.append(_localized(event, tz))
         if len(found) >= n:
             break
@@ -663,12 +717,16 @@ def todays_routine(
     prefs: ReminderPrefs,
     plan: Sequence[PlanEntry],
     done_today: Mapping[str, int] | None = None,
+    done_this_week: Mapping[str, int] | None = None,
 ) -> str | None:
     """The routine to offer under "start today's routine": planned today and not yet done."""
     _zone(now)
     weekday = WEEK[now.weekday()]
     done = done_today or {}
-    today = [e for e in plan if weekday in e.days and weekday in prefs.days]
+    met = _quota_met(plan, now.date(), now.date(), done, done_this_week)
+    today = [
+        e for e in plan if weekday in e.days and weekday in prefs.days and e.routine_id not in met
+    ]
     for entry in today:
         if done.get(entry.routine_id, 0) < entry.times_per_day:
             return entry.routine_id

@@ -43,6 +43,7 @@ def _plan_to_json(plan: Sequence[PlanEntry]) -> list[dict[str, Any]]:
             "times_per_day": e.times_per_day,
             "days": list(e.days),
         }
+        | ({"times_per_week": e.times_per_week} if e.times_per_week else {})
         for e in plan
     ]
 
@@ -60,6 +61,8 @@ def _plan_from_json(raw: object) -> tuple[tuple[PlanEntry, ...], list[str]]:
             seconds = item.get("seconds")
             times = item["times_per_day"]
             days = tuple(d for d in WEEK if d in set(item["days"]))
+            # Caches written before "n times a week" have no such key: fixed days.
+            per_week = item.get("times_per_week")
             if (
                 not isinstance(item["id"], str)
                 or not ROUTINE_ID.match(item["id"])
@@ -71,9 +74,13 @@ def _plan_from_json(raw: object) -> tuple[tuple[PlanEntry, ...], list[str]]:
                 or not isinstance(times, int)
                 or not 1 <= times <= 3
                 or not days
+                or not (
+                    per_week is None
+                    or (type(per_week) is int and 1 <= per_week <= min(7, len(days)))
+                )
             ):
                 raise ValueError
-            entries.append(PlanEntry(item["id"], title, seconds, times, days))
+            entries.append(PlanEntry(item["id"], title, seconds, times, days, per_week))
     except (TypeError, ValueError, KeyError, AttributeError):
         return (), ["The saved list of routines for reminders was damaged and is rebuilt."]
     return tuple(entries), []

@@ -113,6 +113,7 @@ class ClinicianPlan:
     clinician: str
     start: date | None = None  # None: the plan's record is gone, its files remain
     review: date | None = None
+    weeks: int | None = None  # the programme's length, when the plan gives one
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,18 @@ class PersonalPlan:
         data["changes"] = [change.to_json_dict(lang) for change in self.changes]
         data["programme_week"] = self.programme_week
         data["walking_test_s"] = self.walking_test_s
+        # The clinician's CERT words per item (progression, start, tailoring) and keeps,
+        # as written: they describe the prescription, not a step.
+        data["items"] = [
+            {"item": n, "exercise": item.exercise}
+            | {
+                name: text.get(lang)
+                for name in ("starting_level", "progression", "tailoring")
+                if (text := getattr(item, name)) is not None
+            }
+            | ({"kept_by": item.keep.by, "kept_on": item.keep.on.isoformat()} if item.keep else {})
+            for n, item in enumerate(self.written.items, 1)
+        ]
         return data
 
     def format_timeline(self, lang: str = "en", *, detailed: bool = True) -> str:
@@ -407,7 +420,7 @@ def _tailor(
                     _KEPT_BY_CLINICIAN,
                     title=title,
                     who=item.keep.by,
-                    day=Text.of(item.keep.on.isoformat(), item.keep.on.strftime("%d.%m.%Y")),
+                    day=_day(item.keep.on),
                     reason=why.says,
                 )
                 changes.append(
@@ -525,7 +538,9 @@ def _programme_changes(clinician_plan: ClinicianPlan | None, today: date) -> lis
     elif review is not None and today > review:
         text = _fill(_REVIEW_PASSED, clinician=who, review=_day(review))
     elif review is not None:
-        weeks = max(week, (review - clinician_plan.start).days // 7 + 1)
+        # The programme's own length when it has one; before plans had it, the review's week.
+        planned = clinician_plan.weeks or (review - clinician_plan.start).days // 7 + 1
+        weeks = max(week, planned)
         text = _fill(_WEEK_OF, week=week, weeks=weeks, clinician=who, review=_day(review))
     else:
         text = _fill(_WEEK, week=week, clinician=who)

@@ -26,6 +26,16 @@ from coach.core.content.model import (
     Text,
     Walk,
 )
+from coach.core.session.timeline_words import TIMELINE_WORDS as _WORDS
+from coach.core.session.walk_steps import (
+    bout_seconds as bout_seconds,  # where the personal plan has always found it
+)
+from coach.core.session.walk_steps import (
+    break_words,
+    get_ready_words,
+    played_walk,
+    walk_words,
+)
 
 SELF_PACED_REP_S = 4.0
 """Estimated time of one self-paced rep without its hold; used for totals only."""
@@ -109,8 +119,9 @@ class Step:
     """One thing the person does, for a planned number of seconds.
 
     For a self-paced step the runner waits for a tap and ``seconds`` is only
-    the estimate used for totals. Walk steps count bouts in ``rep_no``/``reps``.
-    ``side`` is LEFT or RIGHT for sided work and None otherwise.
+    the estimate used for totals. Walk steps count bouts in ``rep_no``/``reps``;
+    ``ends_at_symptoms`` makes the person's "symptoms started" mark end the
+    bout there. ``side`` is LEFT or RIGHT for sided work and None otherwise.
     """
 
     index: int
@@ -130,6 +141,7 @@ class Step:
     frame: Frame = Frame.START
     note: Text | None = None  # the clinician's note on this item
     caution: Text | None = None  # what a permission asks the person to heed
+    ends_at_symptoms: bool = False
 
     @property
     def getting_up(self) -> bool:
@@ -246,7 +258,8 @@ def build_plan(
     """Expand a routine into timed steps.
 
     ``walking_test_s`` is the person's time to first symptoms; walk bouts then
-    last their ``from_walking_test`` share of it. The first get-ready is
+    last their ``from_walking_test`` share of it (see ``walk_steps`` for how a
+    walking item is played, also a timed treadmill walk). The first get-ready is
     longer by default (twice ``get_ready_s``): getting down to the floor or
     setting up the bike takes more than moving on to the next exercise.
 
@@ -282,9 +295,10 @@ def build_plan(
         if item_index == 0:
             ready_s = first_get_ready_s if first_get_ready_s is not None else 2 * get_ready_s
         dosage = effective_dosage(item, exercise)
-        builder.get_ready(exercise, item_index, dosage, ready_s)
-        if dosage.walk is not None:
-            builder.walk(exercise, item_index, dosage.walk, walking_test_s)
+        walk = played_walk(exercise, dosage)
+        builder.get_ready(exercise, item_index, dosage, ready_s, walk)
+        if walk is not None:
+            builder.walk(exercise, item_index, walk, walking_test_s)
         elif dosage.duration_s is not None:
             builder.timed(exercise, item_index, dosage, dosage.duration_s, switch_side_s)
         else:
@@ -321,14 +335,6 @@ def permission_caution(routine: Routine, exercise: Exercise) -> Text | None:
 def effective_dosage(item: RoutineItem, exercise: Exercise) -> Dosage:
     """The exercise's default dose with the routine item's changes on top."""
     return item.apply_to(exercise.dosage)
-
-
-def bout_seconds(walk: Walk, walking_test_s: float | None) -> float:
-    """A walking bout from the person's own walking test, else the fixed bout."""
-    if walking_test_s is None or walk.from_walking_test is None:
-        return walk.bout_s
-    # Whole seconds: a countdown of 239.99 s would show a confusing 4:00.
-    return max(1.0, float(math.floor(walking_test_s * walk.from_walking_test + 0.5)))
 
 
 def format_clock(seconds: float) -> str:
@@ -427,11 +433,20 @@ class _Builder:
         self.add(Phase.TRANSITION, sit_s, helper, None, sit, cue=sit_cue, frame=Frame.END)
 
     def get_ready(
-        self, exercise: Exercise, item_index: int, dosage: Dosage, seconds: float
+        self,
+        exercise: Exercise,
+        item_index: int,
+        dosage: Dosage,
+        seconds: float,
+        walk: Walk | None = None,
     ) -> None:
         # Walks have no sides; sided work says where to begin.
-        first_side = None if dosage.walk else _sides(dosage.side)[0]
-        if first_side is None:
+        first_side = None if walk else _sides(dosage.side)[0]
+        if walk is not None:
+            instruction = get_ready_words(
+                walk, _compose(_INSTRUCTIONS["get_ready"], title=exercise.title)
+            )
+        elif first_side is None:
             instruction = _compose(_INSTRUCTIONS["get_ready"], title=exercise.title)
         else:
             instruction = _compose(
@@ -600,7 +615,7 @@ class _Builder:
                     walk.break_s,
                     break_exercise,
                     item_index,
-                    _INSTRUCTIONS["flexion_break"],
+                    break_words(walk),
                     rep_no=bout - 1,
                     reps=walk.bouts,
                     frame=Frame.END,
@@ -610,10 +625,11 @@ class _Builder:
                 bout_s,
                 exercise,
                 item_index,
-                _INSTRUCTIONS["walk"],
+                walk_words(walk),
                 rep_no=bout,
                 reps=walk.bouts,
                 frame=Frame.ANIMATE,
+                ends_at_symptoms=walk.stop_at_first_symptoms,
             )
 
 
@@ -667,11 +683,6 @@ _INSTRUCTIONS: dict[str, Text] = {
         "Eine Wiederholung in Ihrem Tempo, dann auf „Fertig“ drücken",
     ),
     "timed": Text.of("Keep going calmly", "Ruhig weitermachen"),
-    "walk": Text.of("Walk at a comfortable pace", "Gehen Sie in angenehmem Tempo"),
-    "flexion_break": Text.of(
-        "Sit down or lean forward on a support, and rest until your legs settle",
-        "Setzen Sie sich oder stützen Sie sich nach vorn gebeugt ab, bis sich die Beine beruhigen",
-    ),
     "done": Text.of("Well done. The session is finished.", "Gut gemacht. Die Einheit ist beendet."),
 }
 
@@ -684,53 +695,6 @@ _SIDE_NAMES: dict[Side, Text] = {
 _SIDE_PREFIX: dict[Side, Text] = {
     Side.LEFT: Text.of("Left side", "Linke Seite"),
     Side.RIGHT: Text.of("Right side", "Rechte Seite"),
-}
-
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "total": "in total",
-        "steps": "steps",
-        "set": "set",
-        "rep": "rep",
-        "bout": "bout",
-        "left": "left",
-        "right": "right",
-        "get_ready": "get ready",
-        "move": "move",
-        "hold": "hold",
-        "back": "back",
-        "relax": "relax",
-        "rest": "rest",
-        "switch_side": "switch side",
-        "transition": "transition",
-        "get_up": "getting up",
-        "timed": "timed",
-        "walk": "walk",
-        "flexion_break": "flexion break",
-        "done": "done",
-    },
-    "de": {
-        "total": "insgesamt",
-        "steps": "Schritte",
-        "set": "Durchgang",
-        "rep": "Wiederholung",
-        "bout": "Gehphase",
-        "left": "links",
-        "right": "rechts",
-        "get_ready": "bereit machen",
-        "move": "bewegen",
-        "hold": "halten",
-        "back": "zurück",
-        "relax": "entspannen",
-        "rest": "Pause",
-        "switch_side": "Seitenwechsel",
-        "transition": "Übergang",
-        "get_up": "Aufstehen",
-        "timed": "nach Zeit",
-        "walk": "gehen",
-        "flexion_break": "Beugepause",
-        "done": "fertig",
-    },
 }
 
 
@@ -788,4 +752,5 @@ def _step_json(step: Step, lang: str) -> dict[str, Any]:
         "frame": step.frame.value,
         "note": step.note.get(lang) if step.note else None,
         "caution": step.caution.get(lang) if step.caution else None,
+        "ends_at_symptoms": step.ends_at_symptoms,
     }

@@ -130,6 +130,11 @@ class SymptomsMarked:
     step: Step
     seconds_into_bout: float
 
+    @property
+    def ends_bout(self) -> bool:
+        """The mark ended the bout: the events after it are the next step's."""
+        return self.step.ends_at_symptoms
+
 
 @dataclass(frozen=True)
 class SettleAsked:
@@ -421,14 +426,24 @@ class SessionRunner:
 
         Only the first mark of a bout counts (time to *first* symptoms); the
         value goes into the bout's StepResult. Outside a walk bout: nothing.
+
+        A bout that ends at the first symptoms (``Step.ends_at_symptoms``: walk
+        until symptoms, as in a treadmill walk up to 45 min) finishes with the
+        mark, completed, and the next step (the break, or what follows the
+        walk) starts now. Also while paused: the person stopped walking.
         """
         events = self.update()  # a bout that already ended must not get the mark
         if not self._in_progress() or self.current_step.phase is not Phase.WALK:
             return events
         if self._symptoms_at is not None:
             return events
+        step = self.current_step
         self._symptoms_at = self.elapsed_in_step()
-        return [*events, SymptomsMarked(self.current_step, self._symptoms_at)]
+        events.append(SymptomsMarked(step, self._symptoms_at))
+        if not step.ends_at_symptoms:
+            return events
+        events += self._finish(Outcome.COMPLETED, self._symptoms_at)
+        return events + self._enter(self._index + 1, at=self._now_active())
 
     # --- internals ----------------------------------------------------------------
 

@@ -21,12 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFrame,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coach.core.clinic.goals import goal_line
 from coach.core.clinic.handover import (
     ASSIGNMENT_SUFFIX,
     HINT_LABELS,
@@ -53,6 +53,7 @@ from coach.core.clinic.handover import (
     MeasureName,
     ProfileHints,
     build_assignment,
+    item_plan_texts,
     keep_handed_over_copy,
     load_clinic_contact,
     save_clinic_contact,
@@ -68,24 +69,23 @@ from coach.core.clinic.install import (
 from coach.core.clinic.patients import patient_id_for
 from coach.core.clinic.report import (
     REPORT_SUFFIX,
-    default_period,
-    export_report_data,
-    write_report_file,
 )
-from coach.core.clinic.today import today_plan
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import picture_kind, slug
 from coach.core.content.library import Library
 from coach.core.content.model import Exercise, Routine, Text
-from coach.core.session.personal import AS_WRITTEN, PersonalInputs
+from coach.core.session.personal import AS_WRITTEN
 from coach.core.session.plan import effective_dosage
 from coach.ui.clinic.editor import PictureView, editor_style, error_label, show_error
+from coach.ui.clinic.goals_editor import GoalsEditor
+from coach.ui.clinic.programme_fields import ProgrammeFields, plan_dates_text
 from coach.ui.i18n import T
 from coach.ui.widgets import button, card, label
 
 if TYPE_CHECKING:  # at run time through __getattr__ below, which avoids the circle
     from coach.ui.clinic.patients_view import PatientListView as PatientListView
     from coach.ui.clinic.patients_view import choose_report_path as choose_report_path
+    from coach.ui.clinic.today_card import TodayPlanWidget as TodayPlanWidget
 
 MEASURE_LABELS: dict[str, str] = {
     "pain": "Pain, back and leg",
@@ -135,14 +135,6 @@ def _minutes(routine: Routine, exercises: dict[str, Exercise], lang: str) -> str
         return minutes_text(AS_WRITTEN.plan_for(routine, exercises).total_seconds, lang)
     except ValueError:
         return ""
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
 
 
 def _file_dialog(
@@ -319,43 +311,29 @@ class HandOverDialog(QDialog):
         left.addLayout(who)
 
         left.addWidget(label(T("When"), "h2"))
-        when, add = form_grid()
-        self.start = QDateEdit(_qdate(today))
-        self.review = QDateEdit(_qdate(today + dt.timedelta(weeks=6)))
-        for name, edit, accessible in (
-            ("start", self.start, T("Start date")),
-            ("review", self.review, T("Review date")),
-        ):
-            edit.setObjectName(f"handover-{name}")
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.setAccessibleName(accessible)
-        add("start", T("Starts on"), self.start, False)
-        add("dates", T("Review on"), self.review, True)
-        left.addLayout(when)
+        self.programme = ProgrammeFields(today, lang)
+        self.programme.setObjectName("handover-programme")
+        self.start, self.review = self.programme.start, self.programme.review
+        self.errors["dates"] = self.programme.error
+        left.addWidget(self.programme)
 
         left.addWidget(label(T("Goals (PSFS activities)"), "h2"))
-        left.addWidget(label(T("What the patient wants to be able to do again."), "hint"))
-        self.goals: list[QLineEdit] = []
-        examples = (
-            T("e.g. Walk to the bakery (500 m)"),
-            T("e.g. Stand at the sink for 10 minutes"),
-            T("e.g. Play with the grandchildren"),
-            T("another activity"),
-            T("another activity"),
+        left.addWidget(
+            label(
+                T(
+                    "What the patient wants to be able to do again, and how well it goes "
+                    "today (0 cannot do it, 10 as before)."
+                ),
+                "hint",
+            )
         )
-        for n, example in enumerate(examples):
-            goal = line(f"goal-{n}", example, T("Goal {n}").format(n=n + 1))
-            self.goals.append(goal)
-            left.addWidget(goal)
-            goal.setVisible(n < 3)
-        self.more_goals = button(T("+ Another goal"), accessible=T("Another goal"))
-        self.more_goals.setObjectName("handover-more-goals")
-        self.more_goals.clicked.connect(self._on_more_goals_clicked)
-        more_row = QHBoxLayout()
-        more_row.addWidget(self.more_goals)
-        more_row.addStretch(1)
-        left.addLayout(more_row)
+        self.goals_editor = GoalsEditor()
+        self.goals_editor.setObjectName("handover-goals")
+        self.goals = self.goals_editor.texts
+        self.more_goals = self.goals_editor.more
+        self.errors["goals"] = error_label("goals")
+        left.addWidget(self.goals_editor)
+        left.addWidget(self.errors["goals"])
         left.addStretch(1)
         self.columns.addLayout(left, 1)
 
@@ -447,13 +425,6 @@ class HandOverDialog(QDialog):
         if self.columns.direction() != wanted:
             self.columns.setDirection(wanted)
 
-    def _on_more_goals_clicked(self) -> None:
-        hidden = [g for g in self.goals if g.isHidden()]
-        if hidden:
-            hidden[0].show()
-            hidden[0].setFocus()
-        self.more_goals.setVisible(len(hidden) > 1)
-
     # -- content ---------------------------------------------------------------------
     def _offered_routines(self) -> list[Routine]:
         mine: list[Routine] = []
@@ -504,9 +475,12 @@ class HandOverDialog(QDialog):
         contact = self.contact()
         if contact is None:
             problems["clinician"] = T("Write your name: the patient sees who the plan is from.")
-        start, review = _pydate(self.start.date()), _pydate(self.review.date())
+        start, review = self.programme.start_date(), self.programme.review_date()
         if review < start:
             problems["dates"] = T("The review date is before the start.")
+        goals_problem = self.goals_editor.problem()
+        if goals_problem:
+            problems["goals"] = goals_problem
         routines = self.chosen_routines()
         if not routines:
             problems["routines"] = T("Tick at least one routine.")
@@ -530,9 +504,10 @@ class HandOverDialog(QDialog):
                 # reports stay one row in the Patients list.
                 patient_id=patient_id_for(self.paths, self.patient.text()),
                 clinician=contact,
-                goals=[g.text() for g in self.goals if g.text().strip()],
+                goals=self.goals_editor.goals(),
                 start=start,
                 review=review,
+                weeks=self.programme.weeks_value(),
                 measures=measures,
                 progression=Text.of(progression) if progression else None,
                 profile_hints=ProfileHints(**hints) if hints else None,
@@ -623,12 +598,11 @@ class AssignmentSummaryDialog(QDialog):
         layout.addWidget(label(T("For {name}").format(name=a.patient.name), "h2"))
         who = T("From {who}").format(who=a.clinician.line())
         layout.addWidget(label(who))
-        when = T("Starts on {date}").format(date=_date_text(a.start, lang))
-        if a.review:
-            when += " · " + T("Review on {date}").format(date=_date_text(a.review, lang))
-        layout.addWidget(label(when))
+        layout.addWidget(label(plan_dates_text(a, lang)))  # a new plan: its length
         if a.goals:
-            layout.addWidget(label(T("Your goals: {goals}").format(goals="; ".join(a.goals))))
+            layout.addWidget(label(T("Your goals"), "h2"))
+            for goal in a.goals:
+                layout.addWidget(label("• " + goal_line(goal, lang)))
         if replaces:
             layout.addWidget(label("ℹ " + replaces, "hint"))
         for routine in a.routines:
@@ -659,6 +633,8 @@ class AssignmentSummaryDialog(QDialog):
                 text.addWidget(label(_dose_text(item, ex, lang), "hint"))
                 if item.note:
                     text.addWidget(label("“" + item.note.get(lang) + "”"))
+                for caption, words in item_plan_texts(item, lang):
+                    text.addWidget(label(f"{caption}: {words}", "hint"))
                 if ex.lumbar_extension and ex.id in allowed:
                     text.addWidget(
                         label(
@@ -839,164 +815,6 @@ class FileDropFilter(QObject):
         return super().eventFilter(watched, event)
 
 
-# --------------------------------------------------------------------------
-# At home: today's plan on the home page
-# --------------------------------------------------------------------------
-
-
-class TodayPlanWidget(QFrame):
-    """ "Today: Daily relief, 1 of 2 done" from the current plan and today's sessions.
-
-    Hidden while no plan is installed. ``refresh()`` after a session or an install.
-    """
-
-    start_requested = Signal(str)  # the installed routine id
-    report_saved = Signal(object)  # Path
-    report_chooser: SaveChooser = staticmethod(choose_report_save_path)
-
-    def __init__(
-        self,
-        store: Any,
-        paths: Paths,
-        library: Library | None = None,
-        lang: str = "en",
-        *,
-        today: Callable[[], dt.date] = dt.date.today,
-        inputs_of: Callable[[], PersonalInputs] | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.paths = paths
-        self.library = library
-        self.lang = lang
-        self._today = today
-        self._inputs_of = inputs_of
-        self.setProperty("role", "card")
-        self.setObjectName("today-plan")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(20, 16, 20, 16)
-        self._layout.setSpacing(8)
-        self.headline = ""
-        self.refresh()
-
-    def refresh(self) -> None:
-        _clear(self._layout)
-        plan = today_plan(self.store, self.paths, self._today()) if self.store is not None else None
-        if plan is None:
-            self.headline = ""
-            self.hide()
-            return
-        self.show()
-        lang = self.lang
-        a = plan.installed.assignment
-        if not plan.started:
-            headline = T("Your new plan starts on {date}").format(date=_date_text(a.start, lang))
-        elif plan.rest_day:
-            headline = T("Today: no exercise planned. Rest, or go for a walk.")
-        else:
-            due = [i for i in plan.items if i.due]
-            names = ", ".join(i.title.get(lang) for i in due)
-            headline = T("Today: {names}, {done} of {due} done").format(
-                names=names, done=plan.done, due=plan.due
-            )
-            if plan.done >= plan.due:
-                headline = "✓ " + headline
-        self.headline = headline
-        title = label(headline, "h2")
-        title.setObjectName("today-headline")
-        self._layout.addWidget(title)
-        who = T("Your plan from {who}").format(who=a.clinician.name)
-        if a.clinician.clinic:
-            who += f", {a.clinician.clinic}"
-        if a.review:
-            who += " · " + T("review on {date}").format(date=_date_text(a.review, lang))
-        self._layout.addWidget(label(who, "muted"))
-        first_open = True
-        for item in plan.items:
-            row = QHBoxLayout()
-            if item.due:
-                marks = "✓" * min(item.done, item.due) + "○" * max(0, item.due - item.done)
-                status = T("{done} of {due} done").format(
-                    done=min(item.done, item.due), due=item.due
-                )
-                text = f"{marks}  {item.title.get(lang)} – {status}"
-            elif item.as_needed:
-                text = T("{title} – on bad days").format(title=item.title.get(lang))
-            else:
-                text = T("{title} – not planned today").format(title=item.title.get(lang))
-            minutes = self._minutes_today(item.routine_id)
-            if minutes:
-                text += f" · {minutes}"
-            row.addWidget(label(text), 1)
-            open_one = item.due and item.done < item.due
-            start = button(
-                T("Start"),
-                "primary" if open_one and first_open else None,
-                accessible=T("Start {title}").format(title=item.title.get(lang)),
-            )
-            start.setObjectName(f"today-start-{item.routine_id}")
-            start.clicked.connect(lambda _=False, i=item.routine_id: self.start_requested.emit(i))
-            if open_one:
-                first_open = False
-            row.addWidget(start)
-            self._layout.addLayout(row)
-        bottom = QHBoxLayout()
-        if a.clinician.phone:
-            bottom.addWidget(
-                label(T("Questions? Call {phone}").format(phone=a.clinician.phone), "muted"), 1
-            )
-        else:
-            bottom.addStretch(1)
-        report = button(
-            T("Report for your physiotherapist…"),
-            accessible=T("Save a report for your physiotherapist"),
-        )
-        report.setObjectName("today-report")
-        report.clicked.connect(self._on_report_clicked)
-        bottom.addWidget(report)
-        self._layout.addLayout(bottom)
-
-    def _minutes_today(self, routine_id: str) -> str:
-        """The routine's time as this person does it today (health answers, dose steps)."""
-        from coach.core.content.wording import minutes_text
-
-        routine = self.library.routines.get(routine_id) if self.library else None
-        if routine is None or self.library is None or self._inputs_of is None:
-            return ""
-        try:
-            personal = self._inputs_of().plan_for(routine, self.library.exercises)
-        except (KeyError, ValueError):
-            return ""
-        return minutes_text(personal.total_seconds, self.lang) if personal.playable else ""
-
-    def _on_report_clicked(self) -> None:
-        a = current_assignment(self.store, self.paths)
-        name = slug(a.assignment.patient.name if a else "report", 30) or "report"
-        suggested = Path.home() / f"{name}-{self._today():%Y-%m-%d}{REPORT_SUFFIX}"
-        type(self).report_chooser(self, suggested, lambda path: self._save_chosen(path))
-
-    def _save_chosen(self, path: Path) -> None:
-        self.save_report(path)
-
-    def save_report(self, path: Path) -> Path | None:
-        installed = current_assignment(self.store, self.paths)
-        try:
-            report = export_report_data(
-                self.store,
-                installed,
-                default_period(installed, self._today()),
-                library=self.library,
-                inputs=self._inputs_of() if self._inputs_of is not None else None,
-            )
-            written = write_report_file(path, report)
-        except (OSError, HandoverError) as exc:
-            _message(self, T("The report could not be saved: {why}").format(why=exc))
-            return None
-        self.report_saved.emit(written)
-        return written
-
-
 def _clear(layout: Any) -> None:
     """Empty a layout now: hidden at once, deleted later (no overdraw in between)."""
     while layout.count():
@@ -1019,6 +837,10 @@ def __getattr__(name: str) -> Any:
         from coach.ui.clinic import patients_view
 
         return getattr(patients_view, name)
+    if name == "TodayPlanWidget":
+        from coach.ui.clinic import today_card
+
+        return today_card.TodayPlanWidget
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

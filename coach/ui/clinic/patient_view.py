@@ -21,10 +21,12 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from coach.core.clinic.patients import PatientRow, Review, ReviewState
 from coach.core.clinic.report import ReportHomeChange
 from coach.ui.clinic.assignment_view import _date_text, _scroll
+from coach.ui.clinic.goal_words import goal_trend_text
 from coach.ui.i18n import T
 from coach.ui.progress.charts import BACK_COLOR, LEG_COLOR, _legend, _Line, make_chart
 from coach.ui.progress.dates import short_date
 from coach.ui.progress.marks import body_pt
+from coach.ui.progress.session_words import sessions_of_planned
 from coach.ui.widgets import button, card, clear_layout, label
 
 SOLID, DASHED = Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine
@@ -236,8 +238,9 @@ class PatientView(QWidget):
         described = T("No sessions were planned in these reports.")
         if weeks:
             last = weeks[-1]
-            described = T("Latest week ({date}): {done} of {due} planned sessions done.").format(
-                date=short_date(last.start, self.lang), done=last.done, due=last.prescribed
+            described = T("Latest week ({date}): {sessions} done.").format(
+                date=short_date(last.start, self.lang),
+                sessions=sessions_of_planned(last.done, last.prescribed),
             )
         return self._chart_card(
             "patient-sessions",
@@ -339,12 +342,7 @@ class PatientView(QWidget):
             )
         for goal in row.goal_trends:
             words.append(
-                T("{activity}: {first} → {latest} (baseline {date})").format(
-                    activity=goal.activity,
-                    first=goal.baseline,
-                    latest=goal.latest,
-                    date=short_date(goal.baseline_day, self.lang),
-                )
+                goal_trend_text(goal, lambda day: short_date(day, self.lang))
                 + (" · " + T("a goal of the plan") if goal.is_goal else "")
             )
         top = max([y for _x, y in stands] + [10.0])

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from coach.core.clinic.handover import HandoverError
 from coach.core.clinic.patients import PatientRow, ReviewState, import_report, patient_list
+from coach.core.clinic.report import Report
 from coach.core.common.paths import Paths
 from coach.core.content.library import Library
 from coach.ui.clinic.assignment_view import (
@@ -39,8 +40,10 @@ from coach.ui.clinic.assignment_view import (
     _scroll,
 )
 from coach.ui.clinic.editor import editor_style, error_label, show_error
+from coach.ui.clinic.goal_words import goal_trend_text
 from coach.ui.clinic.patient_view import PatientView, change_line, review_text
 from coach.ui.i18n import T
+from coach.ui.progress.session_words import sessions_of_planned, time_of_planned
 from coach.ui.widgets import button, clear_layout, label
 
 CHANGES_IN_DETAIL = 6
@@ -80,6 +83,22 @@ def _short_period(start: dt.date, end: dt.date, lang: str) -> str:
     if lang == "de":
         return f"{start.day}.{start.month}.–{end.day}.{end.month}.{end.year}"
     return f"{start.day} {start:%b} – {end.day} {end:%b} {end.year}"
+
+
+def _exercise_title(report: Report, exercise_id: str, lang: str) -> str:
+    """The exercise's name as the plan handed it over, else its id."""
+    plan = report.plan
+    title = plan.exercise_titles.get(exercise_id) if plan is not None else None
+    if title is None and "." in exercise_id:
+        title = plan.exercise_titles.get(exercise_id.split(".", 1)[-1]) if plan else None
+    return title.get(lang) if title is not None else exercise_id
+
+
+def _sessions_short(done: int, due: int) -> str:
+    """ "3/4", or "5 (4 planned)" when more were done than planned: never "5/4"."""
+    if done > due:
+        return T("{done} ({due} planned)").format(done=done, due=due)
+    return f"{done}/{due}"
 
 
 def _short_review(row: PatientRow, today: dt.date, lang: str) -> str:
@@ -227,13 +246,16 @@ class PatientListView(QWidget):
         counts, ratio = row.sessions_done, row.adherence
         adherence = "–"
         if counts and counts[1]:
-            adherence = T("{done}/{due} · {pct} %").format(
-                done=counts[0], due=counts[1], pct=round((ratio or 0) * 100)
-            )
+            done_of_due = _sessions_short(counts[0], counts[1])
+            adherence = f"{done_of_due} · {round((ratio or 0) * 100)} %"
             trend = row.adherence_trend
             if len(trend) > 1:
                 adherence = f"{round(trend[0][1] * 100)} % → {round(trend[-1][1] * 100)} %\n"
-                adherence += f"{counts[0]}/{counts[1]}"
+                adherence += done_of_due
+            if row.time_done is not None:
+                adherence += "\n" + T("time done {pct} %").format(pct=round(row.time_done * 100))
+            if row.mostly_skipped:
+                adherence += "\n" + T("{n} mostly skipped").format(n=row.mostly_skipped)
         period = _short_period(row.period.start, row.period.end, lang)
         if len(row.reports) > 1:
             period += "\n" + T("{n} reports").format(n=len(row.reports))
@@ -344,15 +366,36 @@ class PatientListView(QWidget):
         if a is not None and a.prescribed:
             went.addWidget(
                 label(
-                    T(
-                        "{done} of {due} planned sessions done ({completed} completed, "
-                        "{stopped} stopped early)"
-                    ).format(
-                        done=a.done, due=a.prescribed, completed=a.completed, stopped=a.stopped
+                    T("{sessions} done ({completed} completed, {stopped} stopped early)").format(
+                        sessions=sessions_of_planned(a.done, a.prescribed),
+                        completed=a.completed,
+                        stopped=a.stopped,
                     )
                 )
             )
-            weeks = ", ".join(f"{w.done}/{w.prescribed}" for w in row.weeks)
+            if a.time_planned_s:
+                went.addWidget(label(time_of_planned(a.time_done_s or 0.0, a.time_planned_s)))
+            if a.mostly_skipped == 1:
+                went.addWidget(
+                    label(
+                        T(
+                            "1 session was run through with most of it skipped: "
+                            "not counted as done."
+                        ),
+                        "hint",
+                    )
+                )
+            elif a.mostly_skipped:
+                went.addWidget(
+                    label(
+                        T(
+                            "{n} sessions were run through with most of them skipped: "
+                            "not counted as done."
+                        ).format(n=a.mostly_skipped),
+                        "hint",
+                    )
+                )
+            weeks = ", ".join(_sessions_short(w.done, w.prescribed) for w in row.weeks)
             went.addWidget(label(T("Week by week: {weeks}").format(weeks=weeks), "hint"))
         b1, b2, l1, l2 = row.pain_trend
         went.addWidget(
@@ -389,17 +432,7 @@ class PatientListView(QWidget):
         else:
             went.addWidget(label(T("No walking test in this period."), "hint"))
         for goal in row.goal_trends:
-            went.addWidget(
-                label(
-                    T("{activity}: {first} → {latest} (baseline {date})").format(
-                        activity=goal.activity,
-                        first=goal.baseline,
-                        latest=goal.latest,
-                        date=_date_text(goal.baseline_day, lang),
-                    ),
-                    "hint",
-                )
-            )
+            went.addWidget(label(goal_trend_text(goal, lambda day: _date_text(day, lang)), "hint"))
         if row.stops:
             went.addWidget(label(T("Stopped sessions"), "h2"))
             for stop in row.stops:
@@ -408,6 +441,10 @@ class PatientListView(QWidget):
                 )
                 routine_title = stop.routine_title.get(lang) or stop.routine_title.get("en") or ""
                 line = f"⚠ {_date_text(stop.date, lang)} · {routine_title}: {reason}"
+                if stop.exercise:
+                    line += " · " + T("stopped at {exercise}").format(
+                        exercise=_exercise_title(report, stop.exercise, lang)
+                    )
                 if stop.note:
                     line += f" – “{stop.note}”"
                 went.addWidget(label(line))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from coach.core.common.days import DAY_NAMES
-from coach.core.progress import progression, stats
+from coach.core.progress import progression, session_log, stats
 from coach.core.progress.history import History
 from coach.core.progress.store_errors import StoreError
 from coach.ui.flow_layout import FlowLayout
@@ -35,6 +35,7 @@ from coach.ui.i18n import T
 from coach.ui.progress.charts import pain_card, walking_card
 from coach.ui.progress.dates import short_date
 from coach.ui.progress.marks import MARK_WORDS, DayCell, MarkIcon, body_pt, legend_entry
+from coach.ui.progress.session_words import sessions_of_planned, time_of_planned, verdict_text
 from coach.ui.widgets import button, card, label
 
 if TYPE_CHECKING:
@@ -49,6 +50,9 @@ def _bold(widget: QLabel) -> QLabel:
     font.setBold(True)
     widget.setFont(font)
     return widget
+
+
+LAST_SESSIONS_SHOWN = 6
 
 
 def _utc_now() -> dt.datetime:
@@ -82,6 +86,8 @@ class HistoryView(QWidget):
         self.overview: stats.Overview | None = None
         self.problem: str | None = None
         self.easier: list[progression.AutomaticStep] = []
+        self.week_times: dict[dt.date, session_log.WeekTime] = {}
+        self.last_sessions: list[session_log.SessionLine] = []
         self.confirm: QMessageBox | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +117,7 @@ class HistoryView(QWidget):
         self._layout.setSpacing(18)
         self.scroller.setWidget(self.body)
         self.overview, self.problem = None, None
+        self.week_times, self.last_sessions = {}, []
         layout = self._layout
         layout.addWidget(label(T("Your progress"), "h1"))
         if self._store is None:
@@ -124,6 +131,15 @@ class HistoryView(QWidget):
                     for s in progression.automatic_steps(history)
                     if s.routine_id in self._routines()
                 ]
+                ov = self.overview
+                mondays = [w.start for w in ov.weeks]
+                self.week_times = {
+                    t.start: t for t in session_log.week_times(history, mondays, self._tz)
+                }
+                since = stats.day_start_utc(mondays[0], self._tz)
+                self.last_sessions = session_log.session_lines(history, since, self._now())[
+                    :LAST_SESSIONS_SHOWN
+                ]
         except StoreError as exc:
             self.problem = exc.message
             self._say(exc.message)
@@ -134,6 +150,8 @@ class HistoryView(QWidget):
         layout.addWidget(self._summary_card(ov))
         layout.addLayout(self._tiles(ov))
         layout.addWidget(self._calendar_card(ov))
+        if self.last_sessions:
+            layout.addWidget(self._sessions_card(self.last_sessions))
         layout.addWidget(pain_card(ov, self._lang))
         layout.addWidget(walking_card(ov, self._lang, self._tz))
         layout.addStretch(1)
@@ -268,12 +286,35 @@ class HistoryView(QWidget):
             )
         )
         week = ov.weeks[-1]
-        if week.planned:
+        if week.planned and week.done <= week.planned:
             words = T("of {planned} planned sessions done this week").format(planned=week.planned)
+        elif week.planned:
+            words = T("sessions this week ({planned} planned)").format(planned=week.planned)
         else:
             words = T("sessions this week")
-        row.addWidget(self._tile("sessions", str(week.done), words))
+        time = self.week_times.get(week.start)
+        extra = time_of_planned(time.done_s, time.planned_s) if time and time.planned_s else ""
+        row.addWidget(self._tile("sessions", str(week.done), words, extra))
         return row
+
+    def _sessions_card(self, lines: Sequence[session_log.SessionLine]) -> QWidget:
+        """The last sessions, each with how it went: done, mostly skipped, or where it stopped."""
+        frame, box = card()
+        frame.setObjectName("last-sessions")
+        box.addWidget(label(T("Your last sessions"), "h2"))
+        routines = self._routines()
+        for line in lines:
+            routine = routines.get(line.routine_id)
+            title = routine.title.get(self._lang) if routine is not None else line.routine_id
+            day = short_date(stats.local_day(line.started_utc, self._tz), self._lang)
+            went = verdict_text(line, self._library.exercises, self._lang)
+            text = f"{day} · {title}: {went}"
+            if line.effort.planned_s:
+                text += " · " + time_of_planned(line.effort.done_s, line.effort.planned_s)
+            entry = label(text)
+            entry.setObjectName(f"session-{line.id}")
+            box.addWidget(entry)
+        return frame
 
     def _calendar_card(self, ov: stats.Overview) -> QWidget:
         frame, box = card()
@@ -311,13 +352,17 @@ class HistoryView(QWidget):
         row = 1
         for week in ov.weeks:
             if week.planned:
-                text = T("Week of {date}: {done} of {planned} sessions done").format(
-                    date=short_date(week.start, self._lang), done=week.done, planned=week.planned
+                text = T("Week of {date}: {sessions}").format(
+                    date=short_date(week.start, self._lang),
+                    sessions=sessions_of_planned(week.done, week.planned),
                 )
             else:
                 text = T("Week of {date}: {done} sessions").format(
                     date=short_date(week.start, self._lang), done=week.done
                 )
+            time = self.week_times.get(week.start)
+            if time is not None and time.planned_s:
+                text += " · " + time_of_planned(time.done_s, time.planned_s)
             caption = _bold(label(text))
             caption.setObjectName(f"week-{week.start.isoformat()}")
             caption.setContentsMargins(0, 6, 0, 0)

@@ -16,6 +16,7 @@ from coach.core.common.days import DAY_NAMES_LONG_EN, WEEK
 from coach.core.progress import stats
 from coach.ui.i18n import T
 from coach.ui.progress.dates import short_date
+from coach.ui.progress.session_words import sessions_of_planned
 from coach.ui.widgets import label
 
 INK = QColor("#1d1d1b")
@@ -163,14 +164,7 @@ class DayCell(QWidget):
         words = T(MARK_WORDS[status.mark])
         planned, done = status.planned, status.done
         if planned and (planned > 1 or done > 1):
-            if done <= planned:
-                words += ", " + T("{done} of {planned} planned sessions").format(
-                    done=done, planned=planned
-                )
-            else:
-                words += ", " + T("{done} sessions, {planned} planned").format(
-                    done=done, planned=planned
-                )
+            words += ", " + sessions_of_planned(done, planned)
         elif done > 1:
             words += ", " + T("{done} sessions").format(done=done)
         self.meaning = T("{day} {date}: {meaning}").format(

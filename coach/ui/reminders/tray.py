@@ -22,7 +22,7 @@ import os
 import sys
 import time as _time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,23 +101,33 @@ def local_now() -> datetime:
     return datetime.now(system_zone())
 
 
-def store_done_today(store: Any | None) -> DoneToday:
-    """Counts of today's sessions per routine, read from the progress store."""
-
+def _store_counts(store: Any | None, week: bool) -> DoneToday:
     def done(now: datetime) -> Mapping[str, int]:
         if store is None:
             return {}
         tz = now.tzinfo
         assert tz is not None
         day = now.date()
-        start, end = core.day_bounds_utc(day, tz)
+        first = day - timedelta(days=day.weekday()) if week else day
         try:
-            sessions = store.sessions(start, end)
+            sessions = store.sessions(
+                core.day_bounds_utc(first, tz)[0], core.day_bounds_utc(day, tz)[1]
+            )
         except Exception:  # a broken store must never stop the reminders
             return {}
-        return core.done_counts(sessions, day, tz)
+        return (core.week_done_counts if week else core.done_counts)(sessions, day, tz)
 
     return done
+
+
+def store_done_today(store: Any | None) -> DoneToday:
+    """Counts of today's sessions per routine, read from the progress store."""
+    return _store_counts(store, week=False)
+
+
+def store_done_this_week(store: Any | None) -> DoneToday:
+    """Counts of this ISO week's sessions per routine, for the "n times a week" plans."""
+    return _store_counts(store, week=True)
 
 
 def routine_picture_from(library: Library) -> Callable[[str], Path | None]:
@@ -211,6 +221,7 @@ class ReminderService(QObject):
         *,
         path: Path | None = None,
         done_today: DoneToday | None = None,
+        done_this_week: DoneToday | None = None,
         clock: Clock | None = None,
         monotonic: Callable[[], float] = _time.monotonic,
         max_sleep_s: float = MAX_SLEEP_S,
@@ -223,6 +234,7 @@ class ReminderService(QObject):
         self.plan: list[PlanEntry] = list(plan or self.settings.plan)
         self.path = path
         self._done_today = done_today or (lambda _now: {})
+        self._done_this_week = done_this_week or (lambda _now: {})
         self._clock = clock or local_now
         self._monotonic = monotonic
         self.max_sleep_s = max_sleep_s
@@ -261,12 +273,20 @@ class ReminderService(QObject):
 
     def todays_routine(self) -> str | None:
         now = self.now()
-        return core.todays_routine(now, self.prefs, self.active_plan, self._done_today(now))
+        return core.todays_routine(
+            now, self.prefs, self.active_plan, self._done_today(now), self._done_this_week(now)
+        )
 
     def upcoming(self, n: int) -> list[Reminder]:
         now = self.now()
         return core.upcoming(
-            now, self.prefs, self.active_plan, n, self.state, self._done_today(now)
+            now,
+            self.prefs,
+            self.active_plan,
+            n,
+            self.state,
+            self._done_today(now),
+            self._done_this_week(now),
         )
 
     # -- arming ----------------------------------------------------------------
@@ -290,12 +310,18 @@ class ReminderService(QObject):
             self.state,
             self._done_today(now),
             in_routine=self.in_routine,
+            done_this_week=self._done_this_week(now),
         )
         if rem is not None and rem.due.timestamp() <= now.timestamp():
             self._show(rem, now)
             now = self.now()
             rem = core.next_due(
-                now, self.prefs, self.active_plan, self.state, self._done_today(now)
+                now,
+                self.prefs,
+                self.active_plan,
+                self.state,
+                self._done_today(now),
+                done_this_week=self._done_this_week(now),
             )
         self.next = rem
         if rem is not None:
@@ -378,9 +404,13 @@ class ReminderService(QObject):
         """Call after a session was recorded: done sessions silence the rest."""
         self.rearm()
 
-    def set_done_today(self, done_today: DoneToday) -> None:
-        """Where today's sessions are counted (the progress store, once it is open)."""
+    def set_done_today(
+        self, done_today: DoneToday, done_this_week: DoneToday | None = None
+    ) -> None:
+        """Where today's and this week's sessions are counted (the store, once it is open)."""
         self._done_today = done_today
+        if done_this_week is not None:
+            self._done_this_week = done_this_week
         self.rearm()
 
     def set_plan(self, plan: Sequence[PlanEntry]) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QLocale, QObject, Qt, QThread, QUrl, Signal, Slot
 
 from coach.core.session.plan import Phase, Step
 from coach.ui.i18n import T
+from coach.ui.session.step_texts import caution_text, note_text
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioDevice, QSoundEffect
@@ -217,6 +218,7 @@ class Cues(QObject):
         self._speech_ready = False
         self._said: tuple[int, int] | None = None  # (step index, count) last counted aloud
         self._ticked: tuple[int, int] | None = None  # (step index, second) last beeped
+        self._told_items: set[int] = set()  # items whose note and caution were said
 
     # -- switches --------------------------------------------------------------
     @property
@@ -336,7 +338,7 @@ class Cues(QObject):
             self._play("done")
         else:
             self._play("step")
-        self.say(self.spoken_text(step, title))
+        self.say(" ".join(t for t in (self.spoken_text(step, title), self.item_words(step)) if t))
         if step.count_aloud:
             self._said = (step.index, 1)  # "1" is said with the start
 
@@ -357,6 +359,22 @@ class Cues(QObject):
         if step.phase is Phase.RELAX:
             return T("Relax")
         return step.instruction.get(lang)
+
+    def item_words(self, step: Step) -> str:
+        """The item's note and caution, the first time one of its steps starts.
+
+        Said once per item, with whichever step of it comes first (the rest
+        before it, or its get-ready): once is heard, the same words before
+        every rep would be noise. Back to an earlier step does not repeat them.
+        """
+        if step.item_index is None or step.item_index in self._told_items:
+            return ""
+        words = " ".join(
+            t for t in (note_text(step, self._lang), caution_text(step, self._lang)) if t
+        )
+        if words:
+            self._told_items.add(step.item_index)
+        return words
 
     def second(self, step: Step, elapsed: float, remaining: int) -> None:
         """A whole second passed in ``step``: count aloud or beep the last three."""

@@ -42,7 +42,7 @@ from coach.core.session.runner import (
 from coach.core.session.stop_rules import SETTLE_ASK_AGAIN_S
 from coach.ui.i18n import T
 from coach.ui.session.audio import Cues
-from coach.ui.session.play_screen import PlayScreen
+from coach.ui.session.play_screen import PlayScreen, symptoms_tip
 from coach.ui.session.player_figure import pose_t
 from coach.ui.session.session_end import (
     ENDED_EARLY,
@@ -55,9 +55,11 @@ from coach.ui.session.session_end import (
 )
 from coach.ui.session.step_texts import (
     FALLBACK_CUE,
+    caution_text,
     count_up_text,
     countdown_text,
     minutes_left_text,
+    note_text,
     position_text,
 )
 from coach.ui.widgets import button
@@ -124,6 +126,8 @@ class PlayerView(PlayScreen):
         self._shown_step: int | None = None
         self._cued_step: int | None = None
         self._save_error: str | None = None
+        self._played: list[StepResult] = []  # every finished step, for the end words
+        self._mostly_skipped = False
         self._suspended = False
         self._outcome: tuple[str, str | None] | None = None
         self._paused_by_dialog = False
@@ -306,13 +310,15 @@ class PlayerView(PlayScreen):
     def _after(self, events: Sequence[Event]) -> None:
         for event in events:
             if isinstance(event, StepFinished):
+                self._played.append(event.result)
                 self._record(self._save_step, event.result)
             elif isinstance(event, Paused):
                 self._suspended = event.suspend_gap_s is not None
                 self.cues.silence()
             elif isinstance(event, Resumed):
                 self._suspended = False
-            elif isinstance(event, SymptomsMarked):
+            elif isinstance(event, SymptomsMarked) and not event.ends_bout:
+                # A mark that ends the walk needs no "noted": the next step is on.
                 self.symptoms_button.setText(
                     T("Noted at {time}").format(time=format_clock(event.seconds_into_bout))
                 )
@@ -369,7 +375,8 @@ class PlayerView(PlayScreen):
                         why=why
                     )
                 )
-                self.banner.show()
+                self.set_shown(self.banner, True)
+                self.apply_shown()
 
     def _over(self) -> bool:
         return self._runner.state in (State.FINISHED, State.STOPPED)
@@ -449,7 +456,7 @@ class PlayerView(PlayScreen):
         settling = runner.settling
         resting = runner.elapsed_in_step()
         number = not settling or self._text_scale < SETTLE_NUMBER_MAX_SCALE
-        self.countdown.setVisible(number)
+        self.set_shown(self.countdown, number)
         if settling:
             self.countdown.set_text(count_up_text(resting), muted=True)
             self.countdown.setAccessibleName(
@@ -476,10 +483,10 @@ class PlayerView(PlayScreen):
         else:
             caption = T("Time so far") if step.self_paced else T("Time left")
         self._set_text(self.caption, caption)
-        self.done_button.setVisible(waiting)
+        self.set_shown(self.done_button, waiting)
         self.done_button.setEnabled(not paused)
         self._show_settling(settling, paused)
-        self.paused_label.setVisible(paused)
+        self.set_shown(self.paused_label, paused)
         if paused:
             self._set_text(
                 self.paused_label,
@@ -495,6 +502,8 @@ class PlayerView(PlayScreen):
         left = runner.remaining_total()
         self._set_text(self.time_left, minutes_left_text(left))
         self.progress.setAccessibleDescription(self.time_left.text())
+        self.apply_shown()
+        self.refit_if_changed()
 
     def _show_step(self, step: Step) -> None:
         lang = self._lang
@@ -504,18 +513,44 @@ class PlayerView(PlayScreen):
         cue = step.cue.get(lang) if step.cue else FALLBACK_CUE[1 if lang == "de" else 0]
         self._set_text(self.cue, cue)
         self.cue_box.setAccessibleName(T("Remember: {cue}").format(cue=cue))
+        self._show_words(note_text(step, lang), caution_text(step, lang))
         walking = step.phase is Phase.WALK
-        self.symptoms_button.setVisible(walking)
+        self.set_shown(self.symptoms_button, walking)
         if walking:
-            self.symptoms_button.setText(T("Symptoms started"))
+            if step.ends_at_symptoms:
+                # The person must know before pressing that the walk stops there.
+                self.symptoms_button.setText(T("Symptoms started – end the walk"))
+                self.symptoms_button.setToolTip(
+                    T(
+                        "Press when your legs start to tingle, ache or feel heavy. "
+                        "The walk ends there."
+                    )
+                )
+            else:
+                self.symptoms_button.setText(T("Symptoms started"))
+                self.symptoms_button.setToolTip(symptoms_tip())
             self.symptoms_button.setEnabled(True)
+
+    def _show_words(self, note: str, caution: str) -> None:
+        """The item's note and caution, shown on every step of the item."""
+        rows = ((self.note_row, self.note, note), (self.caution_row, self.caution, caution))
+        for row, text, words in rows:
+            self._set_text(text, words)
+            self.set_shown(row, bool(words))
+        self.words_box.setAccessibleName(" ".join(w for w in (note, caution) if w))
+        self.set_shown(self.words_box, bool(note or caution))
+        marked = bool(caution)
+        if self.words_box.property("caution") != marked:
+            self.words_box.setProperty("caution", marked)
+            self.words_box.style().unpolish(self.words_box)
+            self.words_box.style().polish(self.words_box)
 
     def _show_settling(self, settling: bool, paused: bool) -> None:
         """The walking break's question, or the plain instruction outside it."""
         asking = self._runner.asking_settled
-        self.settled_button.setVisible(settling)
+        self.set_shown(self.settled_button, settling)
         self.settled_button.setEnabled(not paused)
-        self.not_yet_button.setVisible(settling and asking)
+        self.set_shown(self.not_yet_button, settling and asking)
         self.not_yet_button.setEnabled(not paused)
         step = self._runner.current_step
         if not settling:
@@ -539,8 +574,14 @@ class PlayerView(PlayScreen):
         self._record(self._save_end, outcome, reason)
         # Announced before the end screen is built: this is the moment it ended.
         self.session_ended.emit(outcome, reason)
-        if outcome == OUTCOME_COMPLETED:
+        from coach.core.progress.effort import effort_of_results
+
+        # Reaching the end by skipping nearly everything earns no "well done".
+        self._mostly_skipped = effort_of_results(self._played).mostly_skipped
+        if outcome == OUTCOME_COMPLETED and not self._mostly_skipped:
             self.cues.session_ended(T("Well done. The session is finished."))
+        elif outcome == OUTCOME_COMPLETED:
+            self.cues.session_ended(T("The session is finished."))
         else:
             self.cues.close()
         self._show_end_page(outcome, reason)
@@ -555,6 +596,7 @@ class PlayerView(PlayScreen):
             outcome,
             reason,
             active_s=self._runner.elapsed_active(),
+            mostly_skipped=self._mostly_skipped,
             save_error=self._save_error,
             emergency_number=self._emergency_number,
             lang=self._lang,

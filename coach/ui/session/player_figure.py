@@ -179,12 +179,9 @@ class PlayerFigure(FigureView):
             self.update()
             return
         self._file = path
-        self._image = None
-        if path is not None and path.suffix.lower() not in (".svg", ".svgz"):
-            image = QImage(str(path))  # a clinic's photo or drawing
-            self._image = None if image.isNull() else image
-            self.set_file(None)
-            return
+        # The base class reads a clinic's PNG or JPEG into the same ``_image``
+        # this widget paints, with the size fence and the camera's rotation;
+        # loading it here and then calling ``set_file(None)`` wiped it again.
         self.set_file(path)
 
     # -- drawing --------------------------------------------------------------------

@@ -119,6 +119,7 @@ def add_end_words(
     *,
     active_s: float,
     save_error: str | None,
+    mostly_skipped: bool = False,
     emergency_number: str,
     lang: str,
 ) -> None:
@@ -139,12 +140,26 @@ def add_end_words(
         _stop_advice(layout, reason, emergency_number, lang)
     else:
         layout.addStretch(1)
-        heading = T("Well done") if outcome == OUTCOME_COMPLETED else T("Session ended")
+        done = outcome == OUTCOME_COMPLETED and not mostly_skipped
+        heading = T("Well done") if done else T("Session ended")
         title = label(heading, None)
         title.setObjectName("end-title")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        for text in (practised, T("Take your time getting up.")):
+        lines = [practised, T("Take your time getting up.")]
+        if mostly_skipped:
+            # Honest and kind: most of it was skipped, and that is allowed.
+            lines[:1] = [
+                T(
+                    "You skipped most of today's exercises. That is all right: some days are "
+                    "harder."
+                ),
+                T(
+                    "If it keeps happening, a shorter routine may suit you better, or ask "
+                    "your physiotherapist."
+                ),
+            ]
+        for text in lines:
             line = label(text, None)
             line.setObjectName("end-text")
             line.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -29,7 +29,9 @@ from coach.core.session.stop_rules import (
     NEXT_MORNING_WORSE_ADVICE,
     PAIN_RULE_ADVICE,
     PAIN_RULE_EASIER_NOTE,
+    StopReason,
     pain_rule,
+    stop_is_emergency,
 )
 from coach.ui.i18n import T
 from coach.ui.session.safety_views import (
@@ -99,6 +101,13 @@ class StoreRecorder:
         if outcome not in ("completed", "stopped", "abandoned"):
             outcome, reason = "abandoned", reason or outcome
         self.saving.end_session(self.session_id, outcome, stop_reason=reason)
+
+
+def _is_emergency(reason: str | None) -> bool:
+    try:
+        return reason is not None and stop_is_emergency(StopReason(reason))
+    except ValueError:
+        return False
 
 
 class SessionFlow(QObject):
@@ -338,13 +347,20 @@ class SessionFlow(QObject):
         self.host.show_player(player)
 
     def _on_player_finished(self, outcome: str, reason: str | None) -> None:
-        if outcome == "completed":
-            dialog = self.pain_dialog(T("Well done. How is your pain now?"), self.parent_widget)
-            self.dialog = dialog
-            dialog.pain_given.connect(self._on_pain_after)
-            dialog.open()
-        else:
+        if _is_emergency(reason):
+            # The stop screen told them to get help: no questions on top of that.
             self._close_session()
+            return
+        # A session stopped or ended early is asked too: those are the painful
+        # ones, and the pain rule needs them. Skipping is always allowed.
+        if outcome == "completed":
+            title = T("Well done. How is your pain now?")
+        else:
+            title = T("How is your pain now? You can skip this.")
+        dialog = self.pain_dialog(title, self.parent_widget)
+        self.dialog = dialog
+        dialog.pain_given.connect(self._on_pain_after)
+        dialog.open()
 
     def _on_pain_after(self, back: int | None, leg: int | None) -> None:
         from coach.core.progress import progression

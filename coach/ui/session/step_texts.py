@@ -47,3 +47,15 @@ def position_text(step: Step) -> str:
     if step.side is not None:
         parts.append(T("Left side") if step.side.value == "left" else T("Right side"))
     return "  ·  ".join(parts)
+
+
+def note_text(step: Step, lang: str) -> str:
+    """The clinician's note on the step's item, said to come from them ("" if none)."""
+    if step.note is None or not step.note.get(lang).strip():
+        return ""
+    return T("From your physiotherapist: {note}").format(note=step.note.get(lang).strip())
+
+
+def caution_text(step: Step, lang: str) -> str:
+    """The caution of an exercise allowed by permission; it names who allowed it."""
+    return step.caution.get(lang).strip() if step.caution is not None else ""

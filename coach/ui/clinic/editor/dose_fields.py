@@ -50,6 +50,7 @@ from coach.ui.clinic.editor.style import (
     spin,
     stepper,
 )
+from coach.ui.clinic.editor.walk_fields import WalkFields
 from coach.ui.i18n import T
 from coach.ui.widgets import button, label
 
@@ -152,7 +153,7 @@ class DurationBox(QSpinBox):
         self.problem.emit(message)
 
 
-class DoseFields:
+class DoseFields(WalkFields):
     """The selected item's dose form: builds it, shows an item in it, turns edits into undo steps.
 
     A mixin of the editor page, which provides what is declared below; the
@@ -278,16 +279,7 @@ class DoseFields:
         self.f_duration.setSingleStep(30)
         self.f_duration.valueChanged.connect(lambda v: self._edit_item("duration_s", v))
         add("duration_s", T("Duration"), stepper(self.f_duration, T("Duration")))
-        self.f_bouts = spin(1, 10, "", T("Walking bouts"))
-        self.f_bouts.setObjectName("item-bouts")
-        self.f_bouts.valueChanged.connect(lambda v: self._edit_walk("bouts", v))
-        add("bouts", T("Walks"), stepper(self.f_bouts, T("Walks")))
-        self.f_break = self._duration_box(
-            "break_s", 10, int(MAX_REST_S), "s", T("Break between walks in seconds")
-        )
-        self.f_break.setObjectName("item-break")
-        self.f_break.valueChanged.connect(lambda v: self._edit_walk("break_s", v))
-        add("break_s", T("Break"), stepper(self.f_break, T("Break")))
+        self._build_walk_rows(add)
         self.f_self_paced = QCheckBox(T("Self-paced"))
         self.f_self_paced.setToolTip(T("The patient taps when each repetition is done"))
         self.f_self_paced.setObjectName("item-self-paced")
@@ -410,7 +402,7 @@ class DoseFields:
         base = dose or ex.dosage
         was = self._loading
         self._loading = True
-        for name in ("hold_s", "relax_s", "rest_s", "duration_s", "break_s"):
+        for name in ("hold_s", "relax_s", "rest_s", "duration_s", "bout_s", "break_s", "max_s"):
             show_error(self.form_errors[name], None)  # said of the item shown before
         try:
             self.f_side.setCurrentIndex(self.f_side.findData(base.side.value))
@@ -427,11 +419,7 @@ class DoseFields:
             self._show_rows("timed", not walk and not default_timed)
             self._show_rows("duration_s", timed)
             self.f_duration.setValue(round(base.duration_s or 60))
-            for name in ("bouts", "break_s"):
-                self._show_rows(name, walk)
-            if base.walk is not None:
-                self.f_bouts.setValue(base.walk.bouts)
-                self.f_break.setValue(round(base.walk.break_s))
+            self._show_walk(base.walk)
             counted = not walk and not timed
             for name in ("reps", "hold_s", "relax_s", "self_paced", "tempo", "tempo_back"):
                 self._show_rows(name, counted)
@@ -476,16 +464,6 @@ class DoseFields:
         if self._loading:
             return
         self._edit_item("duration_s", self.f_duration.value() if on else None, merge=False)
-
-    def _edit_walk(self, name: str, value: int) -> None:
-        row = self.current_row()
-        if row is None or self._loading:
-            return
-        _ex, dose = self._item_dosage(row)
-        if dose is None or dose.walk is None:
-            return
-        walk = dose.walk.to_data() | {name: value}
-        self._edit_item("walk", walk)
 
     def _on_self_paced_toggled(self, on: bool) -> None:
         row = self.current_row()

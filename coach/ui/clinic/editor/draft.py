@@ -35,6 +35,7 @@ class Draft:
     )
     times_per_day: int = 1
     days: list[str] = field(default_factory=lambda: list(WEEK))
+    times_per_week: int | None = None  # "n times a week" on any of ``days``
     schedule_text: dict[str, str] | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
     allow_extension: list[str] = field(default_factory=list)
@@ -52,6 +53,7 @@ class Draft:
             description=dict(routine.description.root),
             times_per_day=routine.schedule.times_per_day,
             days=list(routine.schedule.days),
+            times_per_week=routine.schedule.times_per_week,
             schedule_text=dict(routine.schedule.text.root) if routine.schedule.text else None,
             items=items,
             allow_extension=list(routine.permissions.allow_extension),
@@ -64,6 +66,8 @@ class Draft:
             "times_per_day": self.times_per_day,
             "days": [d for d in WEEK if d in self.days],
         }
+        if self.times_per_week is not None:
+            schedule["times_per_week"] = self.times_per_week
         if self.schedule_text:
             schedule["text"] = self.schedule_text
         permissions: dict[str, Any] = {"allow_extension": list(self.allow_extension)}
@@ -89,6 +93,7 @@ class Draft:
         data["title"] = data["title"] or {"en": "(no name yet)"}
         data["description"] = data["description"] or {"en": "-"}
         data["schedule"]["days"] = data["schedule"]["days"] or list(WEEK)
+        data["schedule"].pop("times_per_week", None)  # the timeline needs no frequency
         items = []
         for item in data["items"]:
             clean = dict(item)

@@ -51,11 +51,13 @@ class ItemsModel(QAbstractListModel):
         problem = self._editor.item_problem(row)
         if role == Qt.ItemDataRole.DisplayRole:
             mark = "✗ " if problem else ("⚠ " if ex is not None and ex.lumbar_extension else "")
-            return f"{row + 1}. {mark}{title}\n{self._editor.dose_line(row)}"
+            kept = self._editor.item_marks(row)
+            return f"{row + 1}. {mark}{title}\n{self._editor.dose_line(row)}{kept}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._editor.icon(item.get("exercise", ""))
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            text = f"{row + 1}. {title}: {self._editor.dose_line(row)}"
+            kept = self._editor.item_marks(row)
+            text = f"{row + 1}. {title}: {self._editor.dose_line(row)}{kept}"
             return f"{text}. {problem}" if problem else text
         if role == Qt.ItemDataRole.ForegroundRole and problem:
             return QColor("#b3261e")

@@ -29,13 +29,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,6 @@ from PySide6.QtWidgets import (
 from coach.core.clinic.handover import yaml_text
 from coach.core.clinic.install import from_installed_plan
 from coach.core.common.atomic import write_text_atomic
-from coach.core.common.days import DAY_NAMES_LONG_EN, WEEK
 from coach.core.common.paths import Paths
 from coach.core.content.custom_exercise import slug, unique_id
 from coach.core.content.files import FileProblems, load_document
@@ -58,9 +55,11 @@ from coach.ui.clinic.editor.disk_file import RoutineFile, file_digest
 from coach.ui.clinic.editor.dose_fields import DoseFields
 from coach.ui.clinic.editor.draft import Draft, SnapshotCommand
 from coach.ui.clinic.editor.extension_dialog import ExtensionDialog
+from coach.ui.clinic.editor.item_plan_fields import ItemPlanFields
 from coach.ui.clinic.editor.items_model import ItemsModel, ItemsView
 from coach.ui.clinic.editor.library_pane import LibraryPane
 from coach.ui.clinic.editor.patient_preview import PatientPreview
+from coach.ui.clinic.editor.schedule_fields import ScheduleFields
 from coach.ui.clinic.editor.style import (
     editor_style,
     error_label,
@@ -68,25 +67,15 @@ from coach.ui.clinic.editor.style import (
     scrolled,
     set_text,
     show_error,
-    spin,
 )
 from coach.ui.i18n import T
 from coach.ui.widgets import button, label
 
-DAY_LABELS = {
-    "mon": "Mo",
-    "tue": "Tu",
-    "wed": "We",
-    "thu": "Th",
-    "fri": "Fr",
-    "sat": "Sa",
-    "sun": "Su",
-}
 HOLD_TIP_ITEMS = 6
 """More exercises than this: a gentle hint (Henry 1999: 2 were done better than 8)."""
 
 
-class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
+class RoutineEditor(LibraryPane, ScheduleFields, ItemPlanFields, DoseFields, RoutineFile, QWidget):
     """New / duplicate / edit a routine; every change is undoable; save writes YAML."""
 
     routine_saved = Signal(str)  # the routine id
@@ -266,10 +255,6 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
             self.items_row.setDirection(items_direction)
         self.narrow = narrow
 
-    def _place_days(self, columns: int) -> None:
-        for n, day in enumerate(WEEK):
-            self.days_grid.addWidget(self.day_buttons[day], n // columns, n % columns)
-
     def _build_time(self) -> QWidget:
         frame, box = pane(T("Time"))
         self.total = label("", None)
@@ -326,33 +311,7 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
         box.addLayout(names)
         box.addLayout(field(T("What it is for *"), self.description_en, self.description_error))
 
-        times_row = QHBoxLayout()
-        times_row.setSpacing(6)
-        times_row.addWidget(label(T("How often"), wrap=False))
-        self.times = spin(1, 3, "", T("Times per day"))
-        self.times.setObjectName("times-per-day")
-        self.times.valueChanged.connect(self._on_times_changed)
-        times_row.addWidget(self.times)
-        times_row.addWidget(label(T("times a day, on"), wrap=False))
-        times_row.addStretch(1)
-        box.addLayout(times_row)
-        self.days_grid = QGridLayout()
-        self.days_grid.setHorizontalSpacing(4)
-        self.days_grid.setVerticalSpacing(4)
-        self.day_buttons: dict[str, QPushButton] = {}
-        for day in WEEK:
-            b = QPushButton(T(DAY_LABELS[day]))
-            b.setCheckable(True)
-            b.setProperty("role", "day")
-            b.setObjectName(f"day-{day}")
-            b.setAccessibleName(T("Exercise on {day}").format(day=T(DAY_NAMES_LONG_EN[day])))
-            b.toggled.connect(lambda on, d=day, b=b: self._on_day_toggled(d, on, b))
-            self.day_buttons[day] = b
-        self._place_days(7)
-        days_holder = QHBoxLayout()
-        days_holder.addLayout(self.days_grid)
-        days_holder.addStretch(1)
-        box.addLayout(days_holder)
+        self._build_schedule(box)
         box.addWidget(self.days_error)
         return frame
 
@@ -409,9 +368,18 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
         moves.addStretch(1)
         column.addLayout(moves)
         self.items_row.addLayout(column, 1)
-        self.items_row.addWidget(self._build_item_form(), 1)
+        item_side = QVBoxLayout()
+        item_side.setSpacing(6)
+        item_side.addWidget(self._build_item_form())
+        item_side.addWidget(self._build_item_plan())
+        item_side.addStretch(1)
+        self.items_row.addLayout(item_side, 1)
         box.addWidget(holder, 1)
         return frame
+
+    def _show_item(self, row: int) -> None:
+        DoseFields._show_item(self, row)
+        self._show_item_plan(row)
 
     # -- opening ---------------------------------------------------------------------
     def _fill_open_box(self) -> None:
@@ -521,6 +489,10 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
             set_text(self.title_de, draft.title.get("de", ""))
             set_text(self.description_en, draft.description.get("en", ""))
             self.times.setValue(draft.times_per_day)
+            self.weekly.setChecked(draft.times_per_week is not None)
+            self.per_week.setEnabled(draft.times_per_week is not None)
+            if draft.times_per_week is not None:
+                self.per_week.setValue(draft.times_per_week)
             for day, b in self.day_buttons.items():
                 b.setChecked(day in draft.days)
             self.model.reset()
@@ -614,23 +586,6 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
             merge=(what, lang),
         )
 
-    def _on_times_changed(self, value: int) -> None:
-        def change(d: Draft) -> None:
-            d.times_per_day = value
-
-        self._change(T("Times per day"), change, merge=("times",))
-
-    def _on_day_toggled(self, day: str, on: bool, day_button: QPushButton | None = None) -> None:
-        if day_button is not None:
-            # A tick as well as the fill: colour is never the only sign.
-            day_button.setText(("✓" if on else "") + T(DAY_LABELS[day]))
-
-        def change(d: Draft) -> None:
-            days = set(d.days) | {day} if on else set(d.days) - {day}
-            d.days = [x for x in WEEK if x in days]
-
-        self._change(T("Days"), change)
-
     # -- the selected item ------------------------------------------------------------
     def current_row(self) -> int | None:
         if not hasattr(self, "items_view"):
@@ -652,6 +607,9 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
             return T("Write the note in English too (German is optional).")
         if ex.lumbar_extension and ex.id not in self.draft.allow_extension:
             return T("Arches the back and is not allowed for this patient.")
+        plan_problem = self.item_plan_problem(item)
+        if plan_problem:
+            return plan_problem
         _ex, dose = self._item_dosage(row)
         if dose is None:
             return T("This dose does not fit the exercise.")
@@ -666,6 +624,10 @@ class RoutineEditor(LibraryPane, DoseFields, RoutineFile, QWidget):
             out["description"] = T("Say in a few words what the routine is for.")
         if not d.days:
             out["days"] = T("Choose at least one day.")
+        elif d.times_per_week is not None and d.times_per_week > len(d.days):
+            out["days"] = T("{n} days a week need at least {n} days to choose from.").format(
+                n=d.times_per_week
+            )
         if not d.items:
             out["items"] = T("Add at least one exercise.")
         elif len(d.items) > 30:
