@@ -10,43 +10,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QRect, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage
 
 from coach.core.common.paths import resolve
-from coach.core.content.custom_exercise import ExerciseDraft, save_clinic_exercise
 from coach.core.content.library import Library
-from coach.core.content.model import Category, Routine
+from coach.core.content.model import Routine
 from coach.sheets import routine_sheet
 from coach.sheets.pdf import write_routine_pdf
 from coach.sheets.routine_sheet import SheetData
+from tests.fixtures.clinic_photo import BLUE, YELLOW, save_photo_exercise
+from tests.fixtures.clinic_photo import painted_box as photo_box
 
-BLUE = QColor("#3366aa")
-YELLOW = QColor("#ffcc00")
 DPI = 100
-
-
-def photo(path: Path, width: int, height: int) -> Path:
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(BLUE)
-    painter = QPainter(image)
-    painter.fillRect(QRect(width // 4, height // 4, width // 2, height // 2), YELLOW)
-    painter.end()
-    assert image.save(str(path))
-    return path
 
 
 def clinic_library(tmp_path: Path, width: int = 400, height: int = 300) -> tuple[Library, str]:
     paths = resolve(tmp_path / "clinic")
-    draft = ExerciseDraft(
-        title={"en": "Knee hug on a chair"},
-        category=Category.STRETCHING,
-        start_position={"en": "Sit near the front of a firm chair."},
-        steps={"en": ["Sit tall.", "Hug one knee to your chest.", "Let go slowly."]},
-        cue={"en": "Let your lower back round gently."},
-        pictures={"start": photo(tmp_path / "knee-hug.png", width, height)},
-    )
-    exercise, _ = save_clinic_exercise(paths, draft, Library.load(paths).exercises)
-    return Library.load(paths), exercise.id
+    ident = save_photo_exercise(paths, tmp_path, width, height)
+    return Library.load(paths), ident
 
 
 def mixed(ident: str) -> Routine:
@@ -67,21 +48,9 @@ def pdf_images(pdf: Path) -> list[list[str]]:
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
 
 
-def near(color: QColor, wanted: QColor) -> bool:
-    return all(
-        abs(a - b) <= 16 for a, b in zip(color.getRgb()[:3], wanted.getRgb()[:3], strict=True)
-    )
-
-
 def painted_box(image: QImage, color: QColor) -> QRect:
-    xs, ys = [], []
-    for y in range(image.height()):
-        for x in range(0, image.width(), 2):
-            if near(image.pixelColor(x, y), color):
-                xs.append(x)
-                ys.append(y)
-    assert xs, f"no {color.name()} pixels on the page"
-    return QRect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+    # A rendered page: every row, a wider tolerance for the PDF's colour rounding.
+    return photo_box(image, color, tolerance=16, row_step=1)
 
 
 @pytest.fixture

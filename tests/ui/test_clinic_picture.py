@@ -6,65 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from coach.core.common.paths import Paths, resolve
-from coach.core.content.custom_exercise import ExerciseDraft, save_clinic_exercise
 from coach.core.content.library import Library
-from coach.core.content.model import Category, Routine
+from coach.core.content.model import Routine
 from coach.core.session.plan import build_plan
 from coach.core.session.runner import State
 from coach.ui.clinic.editor.custom_exercise_dialog import CustomExerciseDialog
 from coach.ui.session.player import PlayerView
-
-BLUE = QColor("#3366aa")
-YELLOW = QColor("#ffcc00")
-
-
-def photo(path: Path, width: int = 400, height: int = 300) -> Path:
-    """A stand-in photo: blue, with a yellow block in the middle half."""
-    image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(BLUE)
-    painter = QPainter(image)
-    painter.fillRect(QRect(width // 4, height // 4, width // 2, height // 2), YELLOW)
-    painter.end()
-    assert image.save(str(path))
-    return path
+from tests.fixtures.clinic_photo import BLUE, YELLOW, near, painted_box, save_photo_exercise
 
 
 @pytest.fixture
 def clinic(tmp_path: Path) -> tuple[Paths, Library, str]:
     paths = resolve(tmp_path / "clinic")
-    draft = ExerciseDraft(
-        title={"en": "Knee hug on a chair"},
-        category=Category.STRETCHING,
-        start_position={"en": "Sit near the front of a firm chair."},
-        steps={"en": ["Sit tall.", "Hug one knee to your chest.", "Let go slowly."]},
-        cue={"en": "Let your lower back round gently."},
-        pictures={"start": photo(tmp_path / "knee-hug.png")},
-    )
-    exercise, _ = save_clinic_exercise(paths, draft, Library.load(paths).exercises)
-    return paths, Library.load(paths), exercise.id
-
-
-def near(color: QColor, wanted: QColor) -> bool:
-    return all(
-        abs(a - b) <= 12 for a, b in zip(color.getRgb()[:3], wanted.getRgb()[:3], strict=True)
-    )
-
-
-def painted_box(image: QImage, color: QColor) -> QRect:
-    """The smallest rectangle holding every pixel of ``color`` (sampled every 2 px)."""
-    xs, ys = [], []
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
-            if near(image.pixelColor(x, y), color):
-                xs.append(x)
-                ys.append(y)
-    assert xs, f"no {color.name()} pixels"
-    return QRect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+    ident = save_photo_exercise(paths, tmp_path)
+    return paths, Library.load(paths), ident
 
 
 def test_the_player_shows_the_clinics_photo_as_big_as_a_drawn_figure(  # type: ignore[no-untyped-def]

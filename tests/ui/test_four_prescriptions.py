@@ -19,8 +19,6 @@ Set COACH_SHOTS to a folder to keep a picture of every stage.
 from __future__ import annotations
 
 import os
-import struct
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -47,6 +45,7 @@ from coach.ui.clinic.editor import CustomExerciseDialog, RoutineEditor
 from coach.ui.clinic.patients_view import PatientListView
 from coach.ui.main_window import MainWindow
 from coach.ui.session.player import PlayerView
+from tests.fixtures.clinic_photo import YELLOW, near, photo
 
 pytestmark = pytest.mark.slow
 
@@ -58,27 +57,6 @@ def shot(widget: QWidget, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
-
-
-def png(width: int, height: int) -> bytes:
-    """A real PNG: a blue photo with a yellow band, as a phone's picture stands in."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    rows = b"".join(
-        b"\x00" + (b"\xf0\xc0\x20" if height // 3 < y < height // 2 else b"\x30\x60\xc0") * width
-        for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def texts(widget: QWidget) -> str:
@@ -155,8 +133,7 @@ def hip(qtbot, editor: RoutineEditor, tmp: Path) -> None:  # type: ignore[no-unt
     qtbot.keyClicks(editor.title_en, "After the new hip")
     for ident in ("P1", "S1"):
         editor.add_exercise(ident)
-    picture = tmp / "clinic-photo.png"
-    picture.write_bytes(png(400, 300))
+    picture = photo(tmp / "clinic-photo.png")
     CustomExerciseDialog.picture_chooser = staticmethod(lambda parent, done: done(picture))  # type: ignore[assignment]
     editor.open_custom_exercise()
     dialog = editor.dialog
@@ -426,7 +403,7 @@ def check_what_the_patient_sees(qtbot, p: Prescription, window: MainWindow, plan
             1
             for x in range(0, image.width(), 4)
             for y in range(0, image.height(), 4)
-            if image.pixelColor(x, y).name() == "#f0c020"
+            if near(image.pixelColor(x, y), YELLOW)
         )
         assert yellow > 50, yellow
     player.close_player()

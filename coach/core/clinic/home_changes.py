@@ -26,6 +26,7 @@ from typing import Any
 from coach.core.clinic.today import _local_day
 from coach.core.content.model import Exercise, Routine, Text
 from coach.core.progress.history import History, iso, parse
+from coach.core.progress.store_rows import StepRow
 from coach.core.session.personal import Cause, Change, ChangeKind, PersonalInputs
 from coach.core.session.plan import format_clock
 from coach.core.session.stop_rules import STOP_LABELS, StopReason
@@ -215,21 +216,6 @@ class _Session:
     stop_note: str | None
 
 
-@dataclass(frozen=True)
-class _Step:
-    step_index: int
-    item_index: int | None
-    exercise_id: str | None
-    phase: str
-    side: str | None
-    set_no: int | None
-    rep_no: int | None
-    planned_s: float
-    done_s: float
-    outcome: str
-    symptoms_at_s: float | None
-
-
 def _sessions(history: History, since: datetime, until: datetime) -> list[_Session]:
     out = []
     for r in history.rows(
@@ -253,35 +239,6 @@ def _sessions(history: History, since: datetime, until: datetime) -> list[_Sessi
                 str(r["outcome"]),
                 r["stop_reason"],
                 r["stop_note"],
-            )
-        )
-    return out
-
-
-def _steps(history: History, since: datetime, until: datetime) -> dict[int, list[_Step]]:
-    """Each session's steps in the order they were recorded (a repeated step twice)."""
-    out: dict[int, list[_Step]] = {}
-    for r in history.rows(
-        "SELECT r.session_id, r.step_index, r.item_index, r.exercise_id, r.phase, r.side,"
-        " r.set_no, r.rep_no, r.planned_s, r.done_s, r.outcome, r.symptoms_at_s"
-        " FROM step_results r JOIN sessions s ON s.id = r.session_id"
-        " WHERE s.started_utc >= ? AND s.started_utc < ? ORDER BY r.session_id, r.id",
-        (iso(since), iso(until)),
-        "step_results",
-    ):
-        out.setdefault(r["session_id"], []).append(
-            _Step(
-                r["step_index"],
-                r["item_index"],
-                r["exercise_id"],
-                str(r["phase"]),
-                r["side"],
-                r["set_no"],
-                r["rep_no"],
-                float(r["planned_s"] or 0.0),
-                float(r["done_s"] or 0.0),
-                str(r["outcome"]),
-                r["symptoms_at_s"],
             )
         )
     return out
@@ -312,7 +269,7 @@ def changes_at_home(
     """
     with history.snapshot():
         sessions = _sessions(history, since, until)
-        steps = _steps(history, since, until)
+        steps = history.steps_by_session(since, until)
         decisions = history.measures("progression", since=since, until=until)
         walking_tests = history.walking_tests()
     out: list[HomeChange] = []
@@ -348,7 +305,7 @@ def _health(
     exercises: Mapping[str, Exercise],
     inputs: PersonalInputs,
     sessions: Sequence[_Session],
-    steps: Mapping[int, Sequence[_Step]],
+    steps: Mapping[int, Sequence[StepRow]],
     until: datetime,
     tz: tzinfo | None,
 ) -> list[HomeChange]:
@@ -414,7 +371,7 @@ def _kept(
     change: Change,
     routine: Routine,
     sessions: Sequence[_Session],
-    steps: Mapping[int, Sequence[_Step]],
+    steps: Mapping[int, Sequence[StepRow]],
     exercises: Mapping[str, Exercise],
     last_day: date,
     tz: tzinfo | None,
@@ -456,7 +413,7 @@ def _kept(
 
 
 def _first_played(
-    change: Change, sessions: Sequence[_Session], steps: Mapping[int, Sequence[_Step]]
+    change: Change, sessions: Sequence[_Session], steps: Mapping[int, Sequence[StepRow]]
 ) -> _Session | None:
     """The first session of the routine that shows the change happening.
 
@@ -558,7 +515,7 @@ def _is_number(value: Any) -> bool:
 
 def _stops(
     sessions: Sequence[_Session],
-    steps: Mapping[int, Sequence[_Step]],
+    steps: Mapping[int, Sequence[StepRow]],
     exercises: Mapping[str, Exercise],
     tz: tzinfo | None,
 ) -> list[HomeChange]:
@@ -620,7 +577,7 @@ def _stops(
     return out
 
 
-def _where(step: _Step) -> list[Text]:
+def _where(step: StepRow) -> list[Text]:
     if step.phase == "walk" and step.rep_no is not None:
         return [_fill(_WALK_NO, n=step.rep_no)]
     if step.phase == "flexion_break" and step.rep_no is not None:
@@ -639,7 +596,7 @@ def _where(step: _Step) -> list[Text]:
 
 def _walks(
     sessions: Sequence[_Session],
-    steps: Mapping[int, Sequence[_Step]],
+    steps: Mapping[int, Sequence[StepRow]],
     routines: Mapping[str, Routine],
     exercises: Mapping[str, Exercise],
     walking_tests: Sequence[Any],
@@ -731,9 +688,9 @@ def _walks(
     return out
 
 
-def _final(recorded: Iterable[_Step]) -> list[_Step]:
+def _final(recorded: Iterable[StepRow]) -> list[StepRow]:
     """The step results that count: a step repeated with "back" counts its last try."""
-    last: dict[int, _Step] = {}
+    last: dict[int, StepRow] = {}
     for step in recorded:
         last[step.step_index] = step
     return [last[k] for k in sorted(last)]

@@ -95,17 +95,13 @@ def today_plan(
     monday = day - timedelta(days=day.weekday())
     since, _ = _local_bounds(monday, tz)
     _, until = _local_bounds(day, tz)
-    # The week so far: an "n times a week" routine is due until its count is reached.
-    from coach.core.progress.effort import effort_of
-    from coach.core.progress.history import COUNTED_OUTCOMES
+    from coach.core.progress.history import History
 
-    # A session run to its end with nearly every step skipped is not a session
-    # done: the home page says what the history and the report say.
-    sessions = [
-        s
-        for s in store.sessions(since, until)
-        if s.outcome in COUNTED_OUTCOMES and not effort_of(store.steps(s.id)).mostly_skipped
-    ]
+    # The week so far: an "n times a week" routine is due until its count is
+    # reached. What counts as done (a mostly skipped run does not) is the
+    # history's rule, read in one query as the history view and the report do.
+    with History(store) as history:
+        sessions = [s for s in history.sessions(since, until) if s.counted]
 
     start = installed.assignment.start
     items = []

@@ -40,10 +40,12 @@ from coach.core.progress.store_errors import StoreError, StoreErrorKind
 from coach.core.progress.store_rows import (
     MeasureKind,
     SessionOutcome,
+    StepRow,
     has_bad_text,
     is_decode_error,
     lenient_text,
     row_key,
+    step_row,
 )
 
 _T = TypeVar("_T")
@@ -358,6 +360,20 @@ class History:
             "sessions",
         )
         return self._each(rows, self._brief, "sessions")
+
+    def steps_by_session(self, since: datetime, until: datetime) -> dict[int, list[StepRow]]:
+        """The steps of the sessions started in [since, until), per session id, in the
+        order they were recorded (a step repeated with back() has several rows)."""
+        rows = self.rows(
+            "SELECT r.* FROM step_results r JOIN sessions s ON s.id = r.session_id"
+            " WHERE s.started_utc >= ? AND s.started_utc < ? ORDER BY r.session_id, r.id",
+            (iso(since), iso(until)),
+            "step_results",
+        )
+        out: dict[int, list[StepRow]] = {}
+        for step in self._each(rows, step_row, "step_results"):
+            out.setdefault(step.session_id, []).append(step)
+        return out
 
     def session_effort(self, session_id: int) -> SessionEffort | None:
         """How one session went, step by step; None without any recorded step."""
